@@ -34,20 +34,24 @@ void check_conv_shapes(const Tensor& in, const Tensor& weights, const std::vecto
 
 }  // namespace
 
-Tensor conv2d(const Tensor& in, const Tensor& weights, const std::vector<float>& bias,
-              const Conv2dParams& p) {
+Tensor conv2d_output(const Tensor& in, const Tensor& weights, const std::vector<float>& bias,
+                     const Conv2dParams& p) {
     check_conv_shapes(in, weights, bias, p);
-    int64_t out_h, out_w;
     try {
-        out_h = window_output_size(in.h, int(weights.h), p.stride_y, p.pad_top, p.pad_bottom,
-                                   p.dilation_y, false, "y");
-        out_w = window_output_size(in.w, int(weights.w), p.stride_x, p.pad_left, p.pad_right,
-                                   p.dilation_x, false, "x");
+        return Tensor(in.n, weights.n,
+                      window_output_size(in.h, int(weights.h), p.stride_y, p.pad_top,
+                                         p.pad_bottom, p.dilation_y, false, "y"),
+                      window_output_size(in.w, int(weights.w), p.stride_x, p.pad_left,
+                                         p.pad_right, p.dilation_x, false, "x"));
     } catch (const std::invalid_argument& e) {
         throw std::invalid_argument(std::string("conv2d: ") + e.what());
     }
+}
 
-    Tensor out(in.n, weights.n, out_h, out_w);
+Tensor conv2d(const Tensor& in, const Tensor& weights, const std::vector<float>& bias,
+              const Conv2dParams& p) {
+    Tensor out = conv2d_output(in, weights, bias, p);
+    const int64_t out_h = out.h, out_w = out.w;
     const int64_t k_per_group = weights.n / p.groups;
     const int64_t c_per_group = weights.c;
     for (int64_t n = 0; n < in.n; ++n) {

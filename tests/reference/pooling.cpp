@@ -10,22 +10,6 @@ namespace memsched::reference {
 
 namespace {
 
-struct PoolGeometry {
-    int64_t out_h, out_w;
-};
-
-PoolGeometry pool_geometry(const Tensor& in, const PoolParams& p, const char* op) {
-    in.check_consistent(std::string(op) + " input");
-    try {
-        return {window_output_size(in.h, p.kernel_h, p.stride_y, p.pad_top, p.pad_bottom, 1,
-                                   p.ceil_mode, "y"),
-                window_output_size(in.w, p.kernel_w, p.stride_x, p.pad_left, p.pad_right, 1,
-                                   p.ceil_mode, "x")};
-    } catch (const std::invalid_argument& e) {
-        throw std::invalid_argument(std::string(op) + ": " + e.what());
-    }
-}
-
 // Window [begin, end) along one axis in input coordinates, before clipping.
 struct Span {
     int64_t begin, end;
@@ -44,18 +28,34 @@ Span window(int64_t o, int stride, int pad_begin, int kernel) {
                                 " with no input element");
 }
 
+Tensor checked_pool_output(const Tensor& in, const PoolParams& p, const char* op) {
+    in.check_consistent(std::string(op) + " input");
+    try {
+        return Tensor(in.n, in.c,
+                      window_output_size(in.h, p.kernel_h, p.stride_y, p.pad_top, p.pad_bottom, 1,
+                                         p.ceil_mode, "y"),
+                      window_output_size(in.w, p.kernel_w, p.stride_x, p.pad_left, p.pad_right, 1,
+                                         p.ceil_mode, "x"));
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string(op) + ": " + e.what());
+    }
+}
+
 }  // namespace
 
+Tensor pool_output(const Tensor& in, const PoolParams& p) {
+    return checked_pool_output(in, p, "pool");
+}
+
 Tensor max_pool(const Tensor& in, const PoolParams& p) {
-    const PoolGeometry g = pool_geometry(in, p, "max_pool");
-    Tensor out(in.n, in.c, g.out_h, g.out_w);
+    Tensor out = checked_pool_output(in, p, "max_pool");
     for (int64_t n = 0; n < in.n; ++n) {
         for (int64_t c = 0; c < in.c; ++c) {
-            for (int64_t oy = 0; oy < g.out_h; ++oy) {
+            for (int64_t oy = 0; oy < out.h; ++oy) {
                 const Span sy = window(oy, p.stride_y, p.pad_top, p.kernel_h);
                 const int64_t y0 = std::max<int64_t>(sy.begin, 0), y1 = std::min(sy.end, in.h);
                 if (y0 >= y1) empty_window("max_pool", "pad_top/pad_bottom", p.pad_top, oy);
-                for (int64_t ox = 0; ox < g.out_w; ++ox) {
+                for (int64_t ox = 0; ox < out.w; ++ox) {
                     const Span sx = window(ox, p.stride_x, p.pad_left, p.kernel_w);
                     const int64_t x0 = std::max<int64_t>(sx.begin, 0), x1 = std::min(sx.end, in.w);
                     if (x0 >= x1) empty_window("max_pool", "pad_left/pad_right", p.pad_left, ox);
@@ -75,11 +75,10 @@ Tensor max_pool(const Tensor& in, const PoolParams& p) {
 }
 
 Tensor avg_pool(const Tensor& in, const PoolParams& p) {
-    const PoolGeometry g = pool_geometry(in, p, "avg_pool");
-    Tensor out(in.n, in.c, g.out_h, g.out_w);
+    Tensor out = checked_pool_output(in, p, "avg_pool");
     for (int64_t n = 0; n < in.n; ++n) {
         for (int64_t c = 0; c < in.c; ++c) {
-            for (int64_t oy = 0; oy < g.out_h; ++oy) {
+            for (int64_t oy = 0; oy < out.h; ++oy) {
                 const Span sy = window(oy, p.stride_y, p.pad_top, p.kernel_h);
                 const int64_t y0 = std::max<int64_t>(sy.begin, 0), y1 = std::min(sy.end, in.h);
                 if (y0 >= y1) empty_window("avg_pool", "pad_top/pad_bottom", p.pad_top, oy);
@@ -87,7 +86,7 @@ Tensor avg_pool(const Tensor& in, const PoolParams& p) {
                 // overhang past the trailing padding that ceil mode can add
                 // (PyTorch's and ONNX's rule).
                 const int64_t py = std::min<int64_t>(sy.end, in.h + p.pad_bottom) - sy.begin;
-                for (int64_t ox = 0; ox < g.out_w; ++ox) {
+                for (int64_t ox = 0; ox < out.w; ++ox) {
                     const Span sx = window(ox, p.stride_x, p.pad_left, p.kernel_w);
                     const int64_t x0 = std::max<int64_t>(sx.begin, 0), x1 = std::min(sx.end, in.w);
                     if (x0 >= x1) empty_window("avg_pool", "pad_left/pad_right", p.pad_left, ox);

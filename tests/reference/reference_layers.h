@@ -53,4 +53,11 @@ Tensor concat_channels(const std::vector<Tensor>& parts);
 int64_t window_output_size(int64_t in, int kernel, int stride, int pad_begin, int pad_end,
                            int dilation, bool ceil_mode, const char* axis);
 
+// Zero-filled outputs of the right shape, after the same validation the
+// layers do (std::invalid_argument naming the field): lets other
+// implementations of these layers size and check their results cheaply.
+Tensor conv2d_output(const Tensor& in, const Tensor& weights, const std::vector<float>& bias,
+                     const Conv2dParams& p);
+Tensor pool_output(const Tensor& in, const PoolParams& p);
+
 }  // namespace memsched::reference
