@@ -66,6 +66,11 @@ Tensor run_layers(const char* type, std::vector<cv::dnn::LayerParams>& layers, c
 
 Tensor pool(const Tensor& in, const PoolParams& p, bool is_max) {
     Tensor shape = reference::pool_output(in, p);  // validates parameters too
+    if (p.dilation_y != 1 || p.dilation_x != 1) {
+        throw std::invalid_argument("OpenCV DNN pooling has no dilation: dilation_y = " +
+                                    std::to_string(p.dilation_y) + ", dilation_x = " +
+                                    std::to_string(p.dilation_x));
+    }
     cv::dnn::LayerParams lp;
     lp.set("pool", is_max ? "max" : "ave");
     lp.set("kernel_h", p.kernel_h);

@@ -24,6 +24,9 @@ struct PoolParams {
         pad_bottom = 0, pad_right = 0;
     bool count_include_pad = false;
     bool ceil_mode = false;
+    // Appended after the fields above so positional initialisers still work;
+    // ONNX MaxPool allows dilation (memsched's Halide pools do not).
+    int dilation_y = 1, dilation_x = 1;
 };
 Tensor max_pool(const Tensor& in, const PoolParams& p);  // padding never wins the max
 Tensor avg_pool(const Tensor& in, const PoolParams& p);

@@ -156,6 +156,21 @@ TEST(MaxPool, WindowEntirelyInPaddingIsRejected) {
     expect_invalid([&] { max_pool(one_to_nine(), p); }, "no input element");
 }
 
+TEST(MaxPool, DilationSkipsTaps) {
+    Tensor in(1, 1, 4, 4);
+    for (int i = 0; i < 16; ++i) in.data[i] = float((i * 7) % 16);  // 0 7 14 5 / 12 3 10 1 / ...
+    PoolParams p;
+    p.kernel_h = p.kernel_w = 2;
+    p.dilation_y = p.dilation_x = 2;
+    // Output (0,0) sees (0,0) (0,2) (2,0) (2,2) = 0, 14, 8, 6.
+    Tensor out = max_pool(in, p);
+    ASSERT_EQ(out.h, 2);
+    ASSERT_EQ(out.w, 2);
+    EXPECT_FLOAT_EQ(out.at(0, 0, 0, 0), 14.f);
+    // (1,1) sees (1,1) (1,3) (3,1) (3,3) = 3, 1, 11, 9.
+    EXPECT_FLOAT_EQ(out.at(0, 0, 1, 1), 11.f);
+}
+
 TEST(AvgPool, CountIncludePad) {
     PoolParams p;
     p.kernel_h = p.kernel_w = 2;
