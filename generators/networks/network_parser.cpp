@@ -31,14 +31,22 @@ public:
 
     bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
         switch (event) {
-        case json::parse_event_t::object_start: frames_.emplace_back(); break;
+        case json::parse_event_t::object_start: {
+            Frame frame;
+            if (!frames_.empty()) frame.owner = frames_.back().last_key;
+            frames_.push_back(std::move(frame));
+            break;
+        }
         case json::parse_event_t::object_end: frames_.pop_back(); break;
         case json::parse_event_t::key: {
             Frame& frame = frames_.back();
             const std::string key = parsed.get<std::string>();
             if (!frame.keys.insert(key).second) {
-                const std::string where =
-                    frame.name.empty() ? "" : " (in the object named '" + frame.name + "')";
+                std::string where;
+                if (!frame.name.empty())
+                    where = " (in the object named '" + frame.name + "')";
+                else if (!frame.owner.empty())
+                    where = " (in \"" + frame.owner + "\")";
                 throw NetworkError(origin_ + ": field '" + key + "' appears twice" + where);
             }
             frame.last_key = key;
@@ -58,7 +66,8 @@ private:
     struct Frame {
         std::set<std::string> keys;
         std::string last_key;
-        std::string name;
+        std::string name;  // value of its "name" key, once seen
+        std::string owner; // key of the enclosing object it belongs to
     };
     std::string origin_;
     std::vector<Frame> frames_;
