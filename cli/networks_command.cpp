@@ -160,7 +160,7 @@ void register_networks_command(CLI::App& app) {
         "networks", "List the built-in networks, or show the layers of one");
     cmd->add_flag("--json", opt->json, "Print JSON instead of a table");
     auto* show = cmd->add_option("--show", opt->show,
-                                 "Print every layer of this built-in network (default network: " +
+                                 "Print every layer of this built-in network (e.g. " +
                                      std::string(default_network_name) + ")");
     auto* file = cmd->add_option("--file", opt->file,
                                  "Load a network JSON file and print its layers");
