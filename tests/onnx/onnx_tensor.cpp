@@ -21,7 +21,7 @@ OnnxTensor from_proto(const ::onnx::TensorProto& proto) {
     if (proto.data_type() != ::onnx::TensorProto::FLOAT) {
         throw Unsupported("tensor '" + t.name + "' has data_type " +
                           ::onnx::TensorProto::DataType_Name(proto.data_type()) +
-                          "; the references are float-only");
+                          "; memsched's references and layers are float-only");
     }
     if (proto.data_location() == ::onnx::TensorProto::EXTERNAL) {
         throw std::runtime_error("tensor '" + t.name + "' uses external data, which is not read");
