@@ -129,7 +129,7 @@ Tensor max_pool(const Tensor& in, const PoolParams& p) { return pool(in, p, true
 Tensor avg_pool(const Tensor& in, const PoolParams& p) { return pool(in, p, false); }
 
 Tensor fully_connected(const Tensor& in, const Tensor& weights, const std::vector<float>& bias) {
-    // Validates shapes (cheap: one dot product per output feature and item).
+    // The plain fc validates the shapes and sizes the result (fc is cheap).
     const Tensor shape = reference::fully_connected(in, weights, bias);
     cv::dnn::LayerParams lp;
     lp.set("num_output", int(weights.n));
