@@ -52,6 +52,11 @@ Halide::Func max_pool(Halide::Func padded_input, const PoolParams& p, const std:
 
 Halide::Func avg_pool(Halide::Func padded_input, const PoolParams& p, Halide::Expr in_width,
                       Halide::Expr in_height, bool count_include_pad, const std::string& name) {
+    return avg_pool_stages(padded_input, p, in_width, in_height, count_include_pad, name).out;
+}
+
+AvgPoolStages avg_pool_stages(Halide::Func padded_input, const PoolParams& p, Halide::Expr in_width,
+                              Halide::Expr in_height, bool count_include_pad, const std::string& name) {
     validate(p, name);
     check_input(padded_input, "avg_pool", name);
     Halide::Var x("x"), y("y"), c("c"), n("n");
@@ -74,11 +79,16 @@ Halide::Func avg_pool(Halide::Func padded_input, const PoolParams& p, Halide::Ex
     // extents) averages nothing: divide by 1 rather than by zero.
     Halide::Func out(name);
     out(x, y, c, n) = sum(x, y, c, n) / Halide::cast<float>(Halide::max(count, 1));
-    return out;
+    return {sum, out};
 }
 
 Halide::Func global_avg_pool(Halide::Func input, Halide::Expr width, Halide::Expr height,
                              const std::string& name) {
+    return global_avg_pool_stages(input, width, height, name).out;
+}
+
+AvgPoolStages global_avg_pool_stages(Halide::Func input, Halide::Expr width, Halide::Expr height,
+                                     const std::string& name) {
     check_input(input, "global_avg_pool", name);
     Halide::Var x("x"), y("y"), c("c"), n("n");
     Halide::RDom r(0, width, 0, height, name + "_r");
@@ -87,7 +97,7 @@ Halide::Func global_avg_pool(Halide::Func input, Halide::Expr width, Halide::Exp
     sum(x, y, c, n) += input(r.x, r.y, c, n);
     Halide::Func out(name);
     out(x, y, c, n) = sum(x, y, c, n) / Halide::cast<float>(width * height);
-    return out;
+    return {sum, out};
 }
 
 } // namespace memsched::layers

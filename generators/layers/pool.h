@@ -29,9 +29,19 @@ Halide::Func max_pool(Halide::Func padded_input, const PoolParams& p, const std:
 Halide::Func avg_pool(Halide::Func padded_input, const PoolParams& p, Halide::Expr in_width,
                       Halide::Expr in_height, bool count_include_pad, const std::string& name);
 
+// Both stages of an average pool, for schedules that treat the sum (the
+// reduction) and the division (pure) apart.
+struct AvgPoolStages {
+    Halide::Func sum, out;
+};
+AvgPoolStages avg_pool_stages(Halide::Func padded_input, const PoolParams& p, Halide::Expr in_width,
+                              Halide::Expr in_height, bool count_include_pad, const std::string& name);
+
 // (x, y, c, n) -> (x, y, c, n) with x, y of extent 1: the mean over
 // [0, width) x [0, height). The sum is "<name>_sum" (pure zero + one update).
 Halide::Func global_avg_pool(Halide::Func input, Halide::Expr width, Halide::Expr height,
                              const std::string& name);
+AvgPoolStages global_avg_pool_stages(Halide::Func input, Halide::Expr width, Halide::Expr height,
+                                     const std::string& name);
 
 } // namespace memsched::layers

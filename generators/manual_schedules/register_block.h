@@ -1,0 +1,21 @@
+// The micro-kernel shape of the hand schedules, derived from the target:
+// vectors along x (NCHW), a block of output channels and rows held as
+// accumulators in registers (see /work/shared/notes/fast-conv.md).
+#pragma once
+
+#include <Halide.h>
+
+namespace memsched::manual_schedules {
+
+struct RegisterBlock {
+    int vector_lanes;    // floats per vector along x
+    int channel_block;   // output channels per block (never more than exist)
+    int row_block;       // output rows per block
+};
+
+// 32-register ISAs (AVX-512, AArch64) hold 8 x 2 vector accumulators,
+// 16-register ones (AVX2, SSE) 4 x 2: a third of the file stays free for
+// the input vectors and broadcast weights.
+RegisterBlock register_block(const Halide::Target& target, int out_channels);
+
+} // namespace memsched::manual_schedules
