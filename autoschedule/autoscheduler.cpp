@@ -1,0 +1,117 @@
+// The scheduling driver (see autoscheduler.h).
+#include "autoschedule/autoscheduler.h"
+
+#include "autoschedule/basic_schedules.h"
+#include "autoschedule/directive.h"
+#include "autoschedule/fusion_plan.h"
+#include "autoschedule/micro_kernel.h"
+#include "autoschedule/model_bridge.h"
+#include "autoschedule/pipeline_analysis.h"
+#include "autoschedule/tile_schedules.h"
+
+#include <algorithm>
+
+namespace memsched::autoschedule {
+namespace {
+
+std::string hierarchy_comment(const PluginParams& p, int lanes) {
+    std::string s = "memsched: hierarchy";
+    for (const auto& l : p.levels) s += " " + l.name + "=" + std::to_string(l.capacity_bytes) + "B";
+    s += ", parallelism=" + std::to_string(p.parallelism) + ", vector lanes=" + std::to_string(lanes);
+    return s;
+}
+
+// The fused reduction that dominates the tile (most multiply-accumulates).
+const FusedReduction& dominant(const std::vector<FusedReduction>& fused) {
+    return *std::max_element(fused.begin(), fused.end(), [](const auto& a, const auto& b) {
+        return a.match.shape.macs() < b.match.shape.macs();
+    });
+}
+
+struct Driver {
+    const PipelineInfo& info;
+    const FusionPlan& plan;
+    const Halide::Target& target;
+    const PluginParams& params;
+    ScheduleWriter& writer;
+    ScheduleReport& report;
+    int lanes;
+
+    void log(const std::string& line) { report.log_lines.push_back("[memsched] " + line); }
+
+    void schedule_fused_root(const StageInfo& root, const std::vector<FusedReduction>& fused) {
+        const FusedReduction& main = dominant(fused);
+        const LayerShape& shape = main.match.shape;
+        const bool fc = shape.kind == LayerKind::FullyConnected;
+        const bool per_channel = main.match.depthwise || !shape.has_weights();
+        MicroKernel mk = fc ? MicroKernel{1, 1, 8}
+                            : choose_micro_kernel(target, params.vector_width_override,
+                                                  shape.out_width(), shape.out_channels, per_channel);
+        TilePlan tiles = plan_layer(shape, params, mk);
+        std::vector<const StageInfo*> reductions;
+        std::string names;
+        for (const auto& f : fused) {
+            reductions.push_back(info.find(f.name));
+            names += (names.empty() ? "" : ", ") + f.name;
+        }
+        const std::string line = root.name + " computes " + names + " (" + to_string(shape.kind) +
+                                 " n" + std::to_string(shape.batch) + " c" +
+                                 std::to_string(shape.in_channels) + " k" +
+                                 std::to_string(shape.out_channels) + " " +
+                                 std::to_string(shape.out_height()) + "x" +
+                                 std::to_string(shape.out_width()) + " r" +
+                                 std::to_string(shape.kernel_h) + "x" +
+                                 std::to_string(shape.kernel_w) + " s" +
+                                 std::to_string(shape.stride) + ") in its tiles: " + tiles.describe();
+        writer.comment(line);
+        log(line);
+        if (fc) schedule_fc_tiles(writer, root, reductions, tiles, params.parallelism);
+        else schedule_spatial_tiles(writer, root, reductions, tiles, params.parallelism);
+    }
+
+    void schedule_stage(const StageInfo& s) {
+        const StagePlacement& p = plan.placement.at(s.name);
+        BasicContext ctx{lanes, params.parallelism};
+        if (p.placement == Placement::InRootTile) return; // with its root
+        if (p.placement == Placement::Inline) {
+            if (s.kind != StageKind::InputWrapper) writer.note_inline(s.func, p.why);
+            return;
+        }
+        auto fused = plan.fused.find(s.name);
+        if (fused != plan.fused.end()) {
+            schedule_fused_root(s, fused->second);
+        } else if (s.kind == StageKind::Unmodeled) {
+            writer.comment(s.name + ": compute_root only, not modeled: " + s.reason);
+            log(s.name + ": compute_root only, not modeled: " + s.reason);
+            schedule_unmodeled(writer, s);
+        } else if (s.kind == StageKind::Reduction) {
+            log(s.name + ": " + p.why + "; vectorized reduction at root");
+            schedule_reduction_root(writer, s, ctx);
+        } else {
+            log(s.name + ": " + p.why + "; vectorized at root");
+            schedule_pure_root(writer, s, ctx);
+        }
+    }
+};
+
+} // namespace
+
+ScheduleReport schedule_pipeline(const Halide::Pipeline& pipeline, const Halide::Target& target,
+                                 const PluginParams& params) {
+    const PipelineInfo info = analyze_pipeline(pipeline);
+    const FusionPlan plan = plan_fusion(info);
+    ScheduleWriter writer(pipeline);
+    ScheduleReport report;
+    const int lanes = params.vector_width_override > 0
+                          ? params.vector_width_override
+                          : std::max(1, target.natural_vector_size(Halide::Float(32)));
+    writer.comment(hierarchy_comment(params, lanes));
+    Driver driver{info, plan, target, params, writer, report, lanes};
+    if (!info.bounds_note.empty()) driver.log("note: " + info.bounds_note);
+    // Consumers first, so the text reads from the output inwards.
+    for (auto it = info.stages.rbegin(); it != info.stages.rend(); ++it) driver.schedule_stage(*it);
+    report.source = writer.source();
+    return report;
+}
+
+} // namespace memsched::autoschedule

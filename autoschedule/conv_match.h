@@ -1,0 +1,29 @@
+// ConvMatch: recognises a modeled reduction as a CNN layer (conv, depthwise
+// conv, max/avg pool, fully connected) and reads its LayerShape off the
+// affine accesses: stride and dilation are coefficients, kernel and
+// input-channel extents are RVar extents. Layout assumed by position, as
+// the generators build it: activations (x, y, c, n), fc (k, n).
+#pragma once
+
+#include "autoschedule/pipeline_analysis.h"
+#include "model/layer_shape.h"
+
+#include <optional>
+#include <string>
+
+namespace memsched::autoschedule {
+
+struct ConvMatch {
+    LayerShape shape;      // pad = 0: padding is a producer of its own
+    bool depthwise = false; // input channel follows the output channel
+    // Dimension indices of the stage (into pure_vars); -1 when absent.
+    int x_dim = -1, y_dim = -1, k_dim = -1, n_dim = -1;
+    std::string input;   // callee read as activations
+    std::string weights; // callee read as weights ("" for pools)
+};
+
+// nullopt (with `why` set) when the reduction is not one of these layers or
+// its extents are unknown.
+std::optional<ConvMatch> match_layer(const StageInfo& stage, std::string* why);
+
+} // namespace memsched::autoschedule

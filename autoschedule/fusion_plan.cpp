@@ -1,0 +1,85 @@
+// Choosing inline / root / in-tile placement for every Func (see fusion_plan.h).
+#include "autoschedule/fusion_plan.h"
+
+namespace memsched::autoschedule {
+namespace {
+
+// A pure stage is materialised when a reduction (or an unmodeled stage)
+// reads it: such readers touch each element many times, or in an order
+// Halide cannot fuse pointwise.
+bool must_materialize(const PipelineInfo& info, const StageInfo& s) {
+    if (s.is_output) return true;
+    if (s.consumers.empty()) return true;
+    for (const auto& c : s.consumers) {
+        const StageInfo* cs = info.find(c);
+        if (!cs || cs->kind == StageKind::Reduction || cs->kind == StageKind::Unmodeled) return true;
+    }
+    return false;
+}
+
+// The materialised stage that reduction `r` can be computed inside, reached
+// through single-consumer pointwise reads, or "" (with `why`).
+std::string fusion_root(const PipelineInfo& info, const FusionPlan& plan, const StageInfo& r,
+                        std::string* why) {
+    const StageInfo* cur = &r;
+    for (;;) {
+        if (cur->consumers.size() != 1) {
+            *why = cur->name + " has " + std::to_string(cur->consumers.size()) + " consumers";
+            return "";
+        }
+        const StageInfo* c = info.find(cur->consumers[0]);
+        if (!c || c->kind != StageKind::Pure) {
+            *why = "its consumer " + cur->consumers[0] + " is not a pure stage";
+            return "";
+        }
+        if (!c->reads_pointwise(cur->name) || c->pure_vars.size() != r.pure_vars.size()) {
+            *why = c->name + " does not read " + cur->name + " pointwise";
+            return "";
+        }
+        if (plan.placement.at(c->name).placement == Placement::Root) return c->name;
+        cur = c;
+    }
+}
+
+} // namespace
+
+FusionPlan plan_fusion(const PipelineInfo& info) {
+    FusionPlan plan;
+    // Consumers come after producers: decide pure stages first (back to
+    // front), then place reductions relative to them.
+    for (const auto& s : info.stages) {
+        StagePlacement p;
+        switch (s.kind) {
+        case StageKind::InputWrapper: p = {Placement::Inline, "", "input wrapper"}; break;
+        case StageKind::Unmodeled: p = {Placement::Root, "", "unmodeled: " + s.reason}; break;
+        case StageKind::Reduction: p = {Placement::Root, "", "reduction"}; break;
+        case StageKind::Pure:
+            if (must_materialize(info, s))
+                p = {Placement::Root, "", s.is_output ? "output" : "read by a reduction"};
+            else
+                p = {Placement::Inline, "", "pointwise, fused into its consumer"};
+            break;
+        }
+        if (s.is_output) p = {Placement::Root, "", "output"};
+        plan.placement[s.name] = p;
+    }
+    for (const auto& s : info.stages) {
+        if (s.kind != StageKind::Reduction || s.is_output) continue;
+        std::string why;
+        auto match = match_layer(s, &why);
+        if (!match) {
+            plan.placement[s.name].why = "reduction not matched to a layer (" + why + ")";
+            continue;
+        }
+        std::string root = fusion_root(info, plan, s, &why);
+        if (root.empty()) {
+            plan.placement[s.name].why = "reduction computed at root: " + why;
+            continue;
+        }
+        plan.placement[s.name] = {Placement::InRootTile, root, "computed in the tiles of " + root};
+        plan.fused[root].push_back({s.name, *match});
+    }
+    return plan;
+}
+
+} // namespace memsched::autoschedule

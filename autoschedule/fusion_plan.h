@@ -1,0 +1,44 @@
+// FusionPlan: where each Func is computed. Reductions (convs, pools, fc)
+// are computed inside the tiles of the first materialised consumer reached
+// through pointwise, single-consumer stages (bias, batch norm, activations,
+// adds), which are inlined there. Pure stages read many times by a
+// reduction (pads, folded weights) are materialised. A reduction is never
+// inlined.
+#pragma once
+
+#include "autoschedule/conv_match.h"
+#include "autoschedule/pipeline_analysis.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace memsched::autoschedule {
+
+enum class Placement {
+    Inline,       // Halide's default; input wrappers and pointwise stages
+    Root,         // compute_root (outputs, materialised stages, unmodeled)
+    InRootTile,   // a reduction computed at the register tile of `root`
+};
+
+struct StagePlacement {
+    Placement placement = Placement::Inline;
+    std::string root; // InRootTile: the root whose tile computes it
+    std::string why;  // for the log line
+};
+
+struct FusedReduction {
+    std::string name;
+    ConvMatch match;
+};
+
+struct FusionPlan {
+    std::map<std::string, StagePlacement> placement;
+    // Root name -> reductions computed in its tiles (in topological order).
+    std::map<std::string, std::vector<FusedReduction>> fused;
+};
+
+FusionPlan plan_fusion(const PipelineInfo& info);
+
+} // namespace memsched::autoschedule

@@ -1,0 +1,38 @@
+// The ONE place the plugin asks the traffic model for a decision: given a
+// layer's shape, the memory hierarchy and the micro-kernel the ISA fixes,
+// return the cache-tile sizes, the tile-loop order and the predicted
+// traffic into every level. Nothing else in autoschedule/ knows how the
+// model works.
+#pragma once
+
+#include "autoschedule/micro_kernel.h"
+#include "autoschedule/plugin_params.h"
+#include "model/layer_shape.h"
+
+#include <string>
+#include <vector>
+
+namespace memsched::autoschedule {
+
+struct LevelTraffic {
+    std::string level; // "L1", "L2", "LLC": bytes moved INTO this level
+    double bytes = 0;
+};
+
+struct TilePlan {
+    MicroKernel kernel;
+    int64_t tile_y = 1;  // output rows per cache tile
+    int64_t tile_k = 1;  // output channels per cache tile, a multiple of kernel.k_block
+    bool k_outer = true; // k tiles outside y tiles (weights stay, input streams)
+    std::vector<LevelTraffic> traffic;
+    double predicted_seconds = 0;
+    std::string source; // which model produced the plan
+
+    std::string describe() const; // one line: tiles, order, traffic per level
+};
+
+// Always returns a legal plan (tiles within extents, tile_k a multiple of
+// kernel.k_block or the full extent).
+TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const MicroKernel& kernel);
+
+} // namespace memsched::autoschedule

@@ -1,0 +1,33 @@
+// Schedules of a materialised stage whose tiles compute conv-like
+// reductions (conv, depthwise, pools: 4-D x,y,k,n; fully connected: 2-D
+// k,n). The micro-kernel (register block) comes from the ISA, the cache
+// tiles and their loop order from the model (TilePlan).
+//
+// 4-D loop nest of the root, outermost first:
+//   parallel(n, k-tile, y-tile fused, in the model's order)
+//     k-block in tile / row in tile / x-block          <- reductions computed here
+//       k in block / x vectors (vectorized)            <- pointwise consumers inlined
+// Each reduction, at the x-block: init vectorized; update with RVars
+// outside the unrolled register block (k block x x vectors), the vector
+// lanes innermost, storage bounded to the block so it stays in registers.
+// Every split guards its tail, so any output size (1x1, 3x5, ...) works.
+#pragma once
+
+#include "autoschedule/directive.h"
+#include "autoschedule/fusion_plan.h"
+#include "autoschedule/model_bridge.h"
+#include "autoschedule/pipeline_analysis.h"
+
+#include <vector>
+
+namespace memsched::autoschedule {
+
+void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
+                            const std::vector<const StageInfo*>& reductions, const TilePlan& plan,
+                            int parallelism);
+
+void schedule_fc_tiles(ScheduleWriter& w, const StageInfo& root,
+                       const std::vector<const StageInfo*>& reductions, const TilePlan& plan,
+                       int parallelism);
+
+} // namespace memsched::autoschedule

@@ -1,0 +1,90 @@
+// Loads libautoschedule_memsched.so with Halide::load_plugin, schedules
+// each test pipeline with "MemSched" and checks its JIT results against
+// the unscheduled pipeline below, at and above the estimates.
+#include "tests/autoschedule/test_pipelines.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+
+namespace memsched::testing {
+namespace {
+
+void load_plugin_once() {
+    static bool loaded = [] {
+        Halide::load_plugin(MEMSCHED_PLUGIN_PATH);
+        return true;
+    }();
+    (void)loaded;
+}
+
+Halide::Buffer<float> make_input(const std::vector<int>& extents, int seed) {
+    Halide::Buffer<float> b(extents);
+    uint32_t state = 2463534242u + uint32_t(seed) * 7919u;
+    b.for_each_value([&](float& v) {
+        state ^= state << 13, state ^= state >> 17, state ^= state << 5;
+        v = float(state % 2001) / 1000.0f - 1.0f;
+    });
+    return b;
+}
+
+Halide::Buffer<float> run(TestPipeline& t, Halide::Pipeline& p, const std::vector<int>& out,
+                          const Halide::Target& target) {
+    auto extents = t.input_extents(out);
+    for (size_t i = 0; i < t.inputs.size(); i++) t.inputs[i].set(make_input(extents[i], int(i)));
+    Halide::Buffer<float> result(out);
+    p.realize(result, target);
+    return result;
+}
+
+// Output sizes: at the estimate, tiny odd ones, and above.
+std::vector<std::vector<int>> test_sizes(const std::vector<int>& e) {
+    if (e.size() == 2) return {e, {1, 1}, {3, 1}, {7, 3}, {2 * e[0] + 3, e[1] + 1}};
+    const int ch = e[2];
+    return {e, {1, 1, 1, 1}, {3, 5, std::min(3, ch), 1}, {7, 9, ch, 1}, {2 * e[0] + 3, e[1] + 7, ch, e[3] + 1}};
+}
+
+class PluginJit : public ::testing::TestWithParam<NamedBuilder> {};
+
+TEST_P(PluginJit, MatchesUnscheduledAtEverySize) {
+    load_plugin_once();
+    const Halide::Target target = Halide::get_jit_target_from_environment();
+    TestPipeline reference = GetParam().build();
+    TestPipeline scheduled = GetParam().build();
+    Halide::Pipeline ref_p(reference.output), sch_p(scheduled.output);
+
+    const auto start = std::chrono::steady_clock::now();
+    Halide::AutoSchedulerResults results =
+        sch_p.auto_schedule("MemSched", target, Halide::MachineParams(2, 16 << 20, 40));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_LT(seconds, 1.0) << "scheduling took " << seconds << " s";
+    EXPECT_EQ(results.scheduler_name, "MemSched");
+    ASSERT_FALSE(results.schedule_source.empty());
+    if (GetParam().name == "unmodeled") {
+        EXPECT_NE(results.schedule_source.find("not modeled"), std::string::npos);
+    } else {
+        EXPECT_NE(results.schedule_source.find("predicted"), std::string::npos)
+            << results.schedule_source;
+    }
+
+    for (const auto& size : test_sizes(scheduled.estimate)) {
+        SCOPED_TRACE(::testing::PrintToString(size));
+        Halide::Buffer<float> want = run(reference, ref_p, size, target);
+        Halide::Buffer<float> got = run(scheduled, sch_p, size, target);
+        int bad = 0;
+        want.for_each_element([&](const int* pos) {
+            const float a = want(pos), b = got(pos);
+            if (!(std::fabs(a - b) <= 1e-4f * (1.0f + std::fabs(a))) && bad++ < 3)
+                ADD_FAILURE() << "mismatch at " << pos[0] << "," << pos[1] << ": " << a << " vs " << b;
+        });
+        EXPECT_EQ(bad, 0) << results.schedule_source;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Pipelines, PluginJit, ::testing::ValuesIn(all_test_pipelines()),
+                         [](const auto& info) { return info.param.name; });
+
+} // namespace
+} // namespace memsched::testing
