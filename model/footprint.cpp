@@ -45,14 +45,19 @@ void window_runs(const Problem& p, const TensorAxis& ax, const LoopGrid& g, bool
 } // namespace
 
 void axis_runs(const Problem& p, const TensorAxis& ax, const LoopGrid& g, bool fetched,
-               std::vector<AxisRun>* out) {
+               std::vector<AxisRun>* out, int64_t period) {
     out->clear();
     switch (ax.kind) {
     case AxisKind::Direct: {
         const int64_t e = p.extent[int(ax.a)], t = g.block[int(ax.a)];
         const int64_t full = e / t;
-        // Full tiles share a length; keep one run each since lo matters for lines.
-        for (int64_t j = 0; j < full; ++j) out->push_back({j * t, t, 1});
+        // Full tiles share a length and their starts j*t only matter modulo
+        // `period`: tile j and j + cycle are interchangeable, so one run per
+        // class carries the count of its class.
+        const int64_t cycle = period > 0 ? period / std::gcd(t, period) : full;
+        const int64_t reps = std::min(full, std::max<int64_t>(cycle, 1));
+        for (int64_t j = 0; j < reps; ++j)
+            out->push_back({j * t, t, period > 0 ? (full - j + cycle - 1) / cycle : 1});
         if (e % t) out->push_back({full * t, e % t, 1});
         break;
     }
@@ -76,11 +81,28 @@ void axis_runs(const Problem& p, const TensorAxis& ax, const LoopGrid& g, bool f
 int64_t max_block_elements(const Problem& p, Tensor t, const LoopGrid& g) {
     if (!p.present[int(t)]) return 0;
     int64_t elements = 1;
-    std::vector<AxisRun> runs;
     for (const TensorAxis& ax : p.axes[int(t)]) {
-        axis_runs(p, ax, g, false, &runs);
         int64_t m = 0;
-        for (const AxisRun& r : runs) m = std::max(m, r.len);
+        switch (ax.kind) {
+        case AxisKind::Direct: m = g.block[int(ax.a)]; break;
+        case AxisKind::Group:
+            if (p.groups == 1) { m = 1; break; }
+            for_each_tile(p, g, ax.a, [&](int64_t k0, int64_t k1, bool) {
+                m = std::max(m, (k1 - 1) / p.k_per_group - k0 / p.k_per_group + 1);
+            });
+            break;
+        case AxisKind::Window: {
+            const int64_t st = p.stride, dil = p.dilation, pad = p.pad, e = ax.extent;
+            for_each_tile(p, g, ax.a, [&](int64_t a0, int64_t a1, bool) {
+                for_each_tile(p, g, ax.b, [&](int64_t b0, int64_t b1, bool) {
+                    const int64_t lo = std::max<int64_t>(0, a0 * st + b0 * dil - pad);
+                    const int64_t hi = std::min<int64_t>(e - 1, (a1 - 1) * st + (b1 - 1) * dil - pad);
+                    m = std::max(m, hi - lo + 1);
+                });
+            });
+            break;
+        }
+        }
         elements *= m;
     }
     return elements;
@@ -140,19 +162,26 @@ int64_t fetched_bytes(const Problem& p, Tensor t, const LoopGrid& g, int64_t lin
     const int64_t unit = std::gcd(eb, line_bytes);
     if (line_bytes / unit > kMaxResidues) return -1;
     const int n = static_cast<int>(axes.size());
-    std::vector<std::vector<AxisRun>> runs(n);
-    for (int a = 0; a < n; ++a) axis_runs(p, axes[a], g, true, &runs[a]);
+    // Scratch reused across calls: the search calls this millions of times.
+    thread_local std::vector<std::vector<AxisRun>> runs;
+    thread_local std::vector<AxisRun> cur, partial;
+    if (int(runs.size()) < n) runs.resize(n);
+    for (int a = 0; a < n; ++a) {
+        // Starts matter modulo the period of coord * stride (mod line).
+        const int64_t sm = axes[a].stride_elements * eb % line_bytes;
+        const int64_t period = sm == 0 ? 1 : line_bytes / std::gcd(sm, line_bytes);
+        axis_runs(p, axes[a], g, true, &runs[a], period);
+    }
 
     // Walk from the innermost axis outwards: runs that cover their whole axis
     // are contiguous with the next row, so they merge into a run of the next
     // axis (scaled to elements); the others are bursts of their own.
-    std::vector<AxisRun> cur = runs[n - 1];
+    cur = runs[n - 1];
     int64_t full_len = axes[n - 1].extent; // elements in one full run at this depth
     int64_t total_lines = 0;
     for (int j = n - 1; j >= 0; --j) {
         int64_t full_weight = 0;
-        std::vector<AxisRun> partial;
-        partial.reserve(cur.size());
+        partial.clear();
         for (const AxisRun& r : cur) {
             if (r.len == full_len) full_weight += r.weight;
             else partial.push_back(r);

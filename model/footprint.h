@@ -39,8 +39,11 @@ struct AxisRun {
 
 // Runs of one axis over all positions of the grid: the held boxes
 // (fetched=false) or the parts fetched under the keep-halo rule (true).
+// With period > 0, full Direct tiles whose starts agree modulo `period`
+// are merged into one run carrying their count (for line arithmetic, where
+// only coord * stride modulo the line matters).
 void axis_runs(const Problem& p, const TensorAxis& axis, const LoopGrid& grid, bool fetched,
-               std::vector<AxisRun>* out);
+               std::vector<AxisRun>* out, int64_t period = 0);
 
 // Largest box of tensor t on this grid, in elements (the buffer it needs).
 int64_t max_block_elements(const Problem& p, Tensor t, const LoopGrid& grid);
