@@ -14,5 +14,7 @@ struct UsageError : std::runtime_error {
 };
 
 void register_networks_command(CLI::App& app);
+void register_explore_command(CLI::App& app);
+void register_simulate_command(CLI::App& app);
 
 } // namespace memsched::cli

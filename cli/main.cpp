@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
     CLI::App app{"memsched: memory-traffic-aware scheduling of CNN layers"};
     app.require_subcommand(1);
     memsched::cli::register_networks_command(app);
+    memsched::cli::register_explore_command(app);
+    memsched::cli::register_simulate_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
