@@ -1,0 +1,26 @@
+# Runs memsched_roofline on tiny sizes and checks its JSON: the four headline
+# fields and the thread count present and positive, every kernel validated.
+file(REMOVE ${JSON})
+execute_process(
+  COMMAND ${ROOFLINE} --array-mib 8 --repetitions 3 --fma-seconds 0.01 --json ${JSON}
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "memsched_roofline failed (${rc}):\n${out}\n${err}")
+endif()
+file(READ ${JSON} json)
+foreach(field peak_gflops_1t peak_gflops_all bandwidth_gbs_1t bandwidth_gbs_all threads)
+  string(JSON value ERROR_VARIABLE missing GET "${json}" ${field})
+  if(missing)
+    message(FATAL_ERROR "field ${field} missing: ${missing}")
+  endif()
+  if(NOT value GREATER 0)
+    message(FATAL_ERROR "field ${field} is not positive: ${value}")
+  endif()
+endforeach()
+string(JSON validated GET "${json}" stream validated)
+string(JSON kernels LENGTH "${json}" stream kernels)
+string(JSON cpu GET "${json}" machine cpu_model)
+if(NOT validated OR NOT kernels EQUAL 4 OR cpu STREQUAL "")
+  message(FATAL_ERROR "stream section incomplete: validated=${validated} kernels=${kernels} cpu=${cpu}")
+endif()
+message(STATUS "roofline smoke: ${out}")
