@@ -39,34 +39,40 @@ struct Driver {
 
     void log(const std::string& line) { report.log_lines.push_back("[memsched] " + line); }
 
-    void schedule_fused_root(const StageInfo& root, const std::vector<FusedReduction>& fused) {
-        const FusedReduction& main = dominant(fused);
-        const LayerShape& shape = main.match.shape;
+    // Micro-kernel from the ISA, tiles from the model; logged and commented.
+    TilePlan plan_for(const ConvMatch& match, const std::string& what) {
+        const LayerShape& shape = match.shape;
         const bool fc = shape.kind == LayerKind::FullyConnected;
-        const bool per_channel = main.match.depthwise || !shape.has_weights();
+        const bool per_channel = match.depthwise || !shape.has_weights();
         MicroKernel mk = fc ? MicroKernel{1, 1, 8}
                             : choose_micro_kernel(target, params.vector_width_override,
                                                   shape.out_width(), shape.out_channels, per_channel);
         TilePlan tiles = plan_layer(shape, params, mk);
+        const std::string line = what + " (" + to_string(shape.kind) + " n" +
+                                 std::to_string(shape.batch) + " c" + std::to_string(shape.in_channels) +
+                                 " k" + std::to_string(shape.out_channels) + " " +
+                                 std::to_string(shape.out_height()) + "x" +
+                                 std::to_string(shape.out_width()) + " r" +
+                                 std::to_string(shape.kernel_h) + "x" + std::to_string(shape.kernel_w) +
+                                 " s" + std::to_string(shape.stride) + "): " + tiles.describe();
+        writer.comment(line);
+        log(line);
+        return tiles;
+    }
+
+    void schedule_fused_root(const StageInfo& root, const std::vector<FusedReduction>& fused) {
+        const FusedReduction& main = dominant(fused);
         std::vector<const StageInfo*> reductions;
         std::string names;
         for (const auto& f : fused) {
             reductions.push_back(info.find(f.name));
             names += (names.empty() ? "" : ", ") + f.name;
         }
-        const std::string line = root.name + " computes " + names + " (" + to_string(shape.kind) +
-                                 " n" + std::to_string(shape.batch) + " c" +
-                                 std::to_string(shape.in_channels) + " k" +
-                                 std::to_string(shape.out_channels) + " " +
-                                 std::to_string(shape.out_height()) + "x" +
-                                 std::to_string(shape.out_width()) + " r" +
-                                 std::to_string(shape.kernel_h) + "x" +
-                                 std::to_string(shape.kernel_w) + " s" +
-                                 std::to_string(shape.stride) + ") in its tiles: " + tiles.describe();
-        writer.comment(line);
-        log(line);
-        if (fc) schedule_fc_tiles(writer, root, reductions, tiles, params.parallelism);
-        else schedule_spatial_tiles(writer, root, reductions, tiles, params.parallelism);
+        TilePlan tiles = plan_for(main.match, root.name + " computes " + names + " in its tiles");
+        if (main.match.shape.kind == LayerKind::FullyConnected)
+            schedule_fc_tiles(writer, root, reductions, tiles, params.parallelism);
+        else
+            schedule_spatial_tiles(writer, root, reductions, tiles, params.parallelism);
     }
 
     void schedule_stage(const StageInfo& s) {
@@ -84,6 +90,9 @@ struct Driver {
             writer.comment(s.name + ": compute_root only, not modeled: " + s.reason);
             log(s.name + ": compute_root only, not modeled: " + s.reason);
             schedule_unmodeled(writer, s);
+        } else if (auto direct = plan.tiled_in_place.find(s.name); direct != plan.tiled_in_place.end()) {
+            TilePlan tiles = plan_for(direct->second, s.name + " (" + p.why + ") tiled in place");
+            schedule_reduction_tiles(writer, s, tiles, params.parallelism);
         } else if (s.kind == StageKind::Reduction) {
             log(s.name + ": " + p.why + "; vectorized reduction at root");
             schedule_reduction_root(writer, s, ctx);

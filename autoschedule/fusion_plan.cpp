@@ -64,16 +64,17 @@ FusionPlan plan_fusion(const PipelineInfo& info) {
         plan.placement[s.name] = p;
     }
     for (const auto& s : info.stages) {
-        if (s.kind != StageKind::Reduction || s.is_output) continue;
+        if (s.kind != StageKind::Reduction) continue;
         std::string why;
         auto match = match_layer(s, &why);
         if (!match) {
             plan.placement[s.name].why = "reduction not matched to a layer (" + why + ")";
             continue;
         }
-        std::string root = fusion_root(info, plan, s, &why);
+        std::string root = s.is_output ? "" : fusion_root(info, plan, s, &why);
         if (root.empty()) {
-            plan.placement[s.name].why = "reduction computed at root: " + why;
+            plan.placement[s.name].why = s.is_output ? "output" : "materialised: " + why;
+            if (match->shape.kind != LayerKind::FullyConnected) plan.tiled_in_place[s.name] = *match;
             continue;
         }
         plan.placement[s.name] = {Placement::InRootTile, root, "computed in the tiles of " + root};

@@ -37,6 +37,9 @@ struct FusionPlan {
     std::map<std::string, StagePlacement> placement;
     // Root name -> reductions computed in its tiles (in topological order).
     std::map<std::string, std::vector<FusedReduction>> fused;
+    // Materialised conv-like reductions (outputs, or read by another
+    // reduction) whose own update is tiled in place.
+    std::map<std::string, ConvMatch> tiled_in_place;
 };
 
 FusionPlan plan_fusion(const PipelineInfo& info);

@@ -12,6 +12,65 @@ constexpr TailStrategy kGuard = TailStrategy::GuardWithIf;
 // Largest kernel extent we fully unroll (7x7 stems included).
 constexpr int64_t kMaxUnrolledRVar = 7;
 
+// The innermost RVar (the kernel column) is unrolled when small, so the
+// shifted input vectors are plain offsets of one address.
+void unroll_kernel_columns(StageWriter& up, const StageInfo& r) {
+    if (!r.rvars.empty() && r.rvars[0].extent > 1 && r.rvars[0].extent <= kMaxUnrolledRVar)
+        up.unroll(r.rvars[0].name);
+}
+
+// The loops a tiled 4-D stage has after apply_tile_splits.
+struct TileLoops {
+    std::string lanes, lane_groups; // vector lanes; x vectors in the block ("" if one)
+    std::string k_inner, x_outer, rows, kblocks;
+    std::vector<std::string> outer; // parallel tile loops, innermost first
+};
+
+// Splits x into x-blocks of vectors, k into register blocks and y/k into
+// the plan's cache tiles. `extents` are the stage's (x, y, k, n) extents.
+TileLoops apply_tile_splits(StageWriter& st, const std::vector<std::string>& v,
+                            const std::vector<int64_t>& extents, const TilePlan& plan) {
+    const MicroKernel& mk = plan.kernel;
+    const std::string &x = v[0], &y = v[1], &k = v[2], &n = v[3];
+    TileLoops t;
+    st.split(x, x + "_o", x + "_i", mk.x_block(), kGuard);
+    t.lanes = x + "_i";
+    if (mk.x_vectors > 1) {
+        st.split(x + "_i", x + "_iv", x + "_l", mk.vector_lanes, kGuard);
+        t.lanes = x + "_l", t.lane_groups = x + "_iv";
+    }
+    st.split(k, k + "_o", k + "_i", mk.k_block, kGuard);
+    t.k_inner = k + "_i", t.x_outer = x + "_o", t.rows = y, t.kblocks = k + "_o";
+    std::string row_tiles, ktiles;
+    if (plan.tile_y < extents[1]) {
+        st.split(y, y + "_t", y + "_r", int(plan.tile_y), kGuard);
+        t.rows = y + "_r", row_tiles = y + "_t";
+    }
+    const int64_t blocks_per_tile = std::max<int64_t>(1, plan.tile_k / mk.k_block);
+    if (blocks_per_tile * mk.k_block < extents[2]) {
+        st.split(k + "_o", k + "_t", k + "_b", int(blocks_per_tile), kGuard);
+        t.kblocks = k + "_b", ktiles = k + "_t";
+    }
+    const std::string& first = plan.k_outer ? row_tiles : ktiles;
+    const std::string& second = plan.k_outer ? ktiles : row_tiles;
+    for (const auto& l : {first, second})
+        if (!l.empty()) t.outer.push_back(l);
+    t.outer.push_back(n);
+    return t;
+}
+
+// Loop order innermost first: register block, then `middle` (RVars of a
+// reduction tiled directly), then x-blocks, rows, k-blocks, tile loops.
+std::vector<std::string> tile_order(const TileLoops& t, const std::vector<std::string>& middle) {
+    std::vector<std::string> order{t.lanes};
+    if (!t.lane_groups.empty()) order.push_back(t.lane_groups);
+    order.push_back(t.k_inner);
+    order.insert(order.end(), middle.begin(), middle.end());
+    order.insert(order.end(), {t.x_outer, t.rows, t.kblocks});
+    order.insert(order.end(), t.outer.begin(), t.outer.end());
+    return order;
+}
+
 // The reduction's register block: init and update at the root's x-block.
 void schedule_register_block(ScheduleWriter& w, const StageInfo& r, const StageInfo& root,
                              const std::string& at, const MicroKernel& mk, int x_dim, int k_dim) {
@@ -44,8 +103,7 @@ void schedule_register_block(ScheduleWriter& w, const StageInfo& r, const StageI
     if (mk.vector_lanes > 1) up.vectorize(x + "_v");
     if (mk.x_vectors > 1 || mk.vector_lanes == 1) up.unroll(x_outer);
     up.unroll(k + "_b");
-    for (const auto& rv : r.rvars)
-        if (rv.extent > 1 && rv.extent <= kMaxUnrolledRVar && &rv == &r.rvars.front()) up.unroll(rv.name);
+    unroll_kernel_columns(up, r);
 }
 
 // Fuses the listed outer loops (innermost first) into one parallel loop.
@@ -65,46 +123,39 @@ void parallelize(StageWriter& st, const std::vector<std::string>& outer, int par
 void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
                             const std::vector<const StageInfo*>& reductions, const TilePlan& plan,
                             int parallelism) {
-    const MicroKernel& mk = plan.kernel;
-    const std::string &x = root.pure_vars[0], &y = root.pure_vars[1], &k = root.pure_vars[2],
-                      &n = root.pure_vars[3];
-    const int64_t height = root.extents[1], channels = root.extents[2];
     w.compute_root(root.func);
     StageWriter st = w.stage(root.func, -1);
-    // Register block: x-block of x_vectors vectors by k_block channels.
-    st.split(x, x + "_o", x + "_i", mk.x_block(), kGuard);
-    std::string lanes = x + "_i", lane_groups;
-    if (mk.x_vectors > 1) {
-        st.split(x + "_i", x + "_iv", x + "_l", mk.vector_lanes, kGuard);
-        lanes = x + "_l", lane_groups = x + "_iv";
-    }
-    st.split(k, k + "_o", k + "_i", mk.k_block, kGuard);
-    // Cache tiles: tile_y rows by tile_k channels.
-    std::string rows = y, row_tiles, kblocks = k + "_o", ktiles;
-    if (plan.tile_y < height) {
-        st.split(y, y + "_t", y + "_r", int(plan.tile_y), kGuard);
-        rows = y + "_r", row_tiles = y + "_t";
-    }
-    const int64_t blocks_per_tile = std::max<int64_t>(1, plan.tile_k / mk.k_block);
-    if (plan.tile_k < channels && blocks_per_tile * mk.k_block < channels) {
-        st.split(k + "_o", k + "_t", k + "_b", int(blocks_per_tile), kGuard);
-        kblocks = k + "_b", ktiles = k + "_t";
-    }
-    std::vector<std::string> order{lanes};
-    if (!lane_groups.empty()) order.push_back(lane_groups);
-    order.insert(order.end(), {k + "_i", x + "_o", rows, kblocks});
-    std::vector<std::string> outer; // innermost first
-    const std::string& first = plan.k_outer ? row_tiles : ktiles;
-    const std::string& second = plan.k_outer ? ktiles : row_tiles;
-    for (const auto& l : {first, second})
-        if (!l.empty()) outer.push_back(l);
-    outer.push_back(n);
-    order.insert(order.end(), outer.begin(), outer.end());
-    st.reorder(order);
-    st.vectorize(lanes);
-    parallelize(st, outer, parallelism);
+    TileLoops t = apply_tile_splits(st, root.pure_vars, root.extents, plan);
+    st.reorder(tile_order(t, {}));
+    st.vectorize(t.lanes);
+    parallelize(st, t.outer, parallelism);
     for (const StageInfo* r : reductions)
-        schedule_register_block(w, *r, root, x + "_o", mk, 0, 2);
+        schedule_register_block(w, *r, root, t.x_outer, plan.kernel, 0, 2);
+}
+
+void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
+                              int parallelism) {
+    const MicroKernel& mk = plan.kernel;
+    w.compute_root(r.func);
+    // The init is a plain vectorized fill, parallel over channels and batch.
+    StageWriter init = w.stage(r.func, -1);
+    const std::string &x = r.pure_vars[0], &k = r.pure_vars[2], &n = r.pure_vars[3];
+    if (mk.vector_lanes > 1)
+        init.split(x, x + "_vo", x + "_v", mk.vector_lanes, kGuard).vectorize(x + "_v");
+    if (parallelism > 1) init.fuse(k, n, k + "_" + n + "_par").parallel(k + "_" + n + "_par");
+    // The update accumulates in the output's own memory; the RVars sit
+    // between the register block and the x-blocks, so the block's
+    // accumulators stay in registers across the whole reduction.
+    StageWriter up = w.stage(r.func, 0);
+    TileLoops t = apply_tile_splits(up, r.pure_vars, r.extents, plan);
+    std::vector<std::string> rvars;
+    for (const auto& rv : r.rvars) rvars.push_back(rv.name);
+    up.reorder(tile_order(t, rvars));
+    up.vectorize(t.lanes);
+    if (!t.lane_groups.empty()) up.unroll(t.lane_groups);
+    up.unroll(t.k_inner);
+    unroll_kernel_columns(up, r);
+    parallelize(up, t.outer, parallelism);
 }
 
 void schedule_fc_tiles(ScheduleWriter& w, const StageInfo& root,

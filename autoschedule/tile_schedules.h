@@ -26,6 +26,11 @@ void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
                             const std::vector<const StageInfo*>& reductions, const TilePlan& plan,
                             int parallelism);
 
+// A conv-like reduction that is itself materialised (an output, or read by
+// another reduction): its update is tiled the same way, in place.
+void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
+                              int parallelism);
+
 void schedule_fc_tiles(ScheduleWriter& w, const StageInfo& root,
                        const std::vector<const StageInfo*>& reductions, const TilePlan& plan,
                        int parallelism);
