@@ -92,9 +92,10 @@ float fma_neon(int64_t iterations, float a, float b) {
 }
 #endif
 
-// Multiply and add as separate operations: the portable floor, not a peak.
+// Plain C++ multiply-add, vectorised (or not) as the baseline flags allow: a floor for
+// CPUs none of the kernels above fits, not a peak. lanes=1 counts each chain once.
 constexpr int kScalarChains = 8;
-float fma_scalar(int64_t iterations, float a, float b) {
+float fma_portable(int64_t iterations, float a, float b) {
     float acc[kScalarChains];
     for (int c = 0; c < kScalarChains; ++c) {
         acc[c] = static_cast<float>(c);
@@ -129,7 +130,7 @@ std::vector<FmaKernel> supported_fma_kernels() {
 #elif defined(__aarch64__)
     kernels.push_back({"neon", 4, kNeonChains, &fma_neon});
 #endif
-    kernels.push_back({"scalar", 1, kScalarChains, &fma_scalar});
+    kernels.push_back({"portable", 1, kScalarChains, &fma_portable});
     return kernels;
 }
 
@@ -154,9 +155,19 @@ FmaResult measure_fma(const FmaKernel &kernel, int64_t iterations, int threads, 
     result.iterations = iterations;
     result.threads = threads;
     std::vector<float> sinks(threads, 0.0f);
-    result.seconds = time_on_threads(
+    TeamTimes times = time_on_threads(
         threads, repetitions, [](int) {},
         [&](int thread, int) { sinks[thread] += kernel.run(iterations, kA, kB); });
+    double flops_per_thread = kernel.flops_per_iteration() * static_cast<double>(iterations);
+    result.wall_s = times.wall_s;
+    for (int rep = 0; rep < repetitions; ++rep) {
+        result.gflops_wall.push_back(flops_per_thread * threads / times.wall_s[rep] / 1e9);
+        double cpu_rate = 0.0;
+        for (double cpu_s : times.thread_cpu_s[rep]) {
+            cpu_rate += flops_per_thread / cpu_s / 1e9;
+        }
+        result.gflops_cpu.push_back(cpu_rate);
+    }
     for (float s : sinks) {
         g_sink = g_sink + s;
     }

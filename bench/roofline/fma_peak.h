@@ -1,5 +1,5 @@
 // Peak floating-point throughput: many independent FMA chains per core, in the
-// widest vector ISA the CPU offers (AVX-512, AVX2+FMA, NEON; scalar otherwise).
+// widest vector ISA the CPU offers (AVX-512, AVX2+FMA, NEON; plain C++ otherwise).
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,7 @@ namespace memsched {
 
 // One FMA kernel the running CPU can execute.
 struct FmaKernel {
-    std::string isa;   // "avx512f", "avx2-fma", "neon", "scalar"
+    std::string isa;   // "avx512f", "avx2-fma", "neon", "portable"
     int lanes = 1;     // fp32 lanes per vector
     int chains = 1;    // independent accumulators: enough to cover FMA latency x FMA ports
     // Runs `iterations` rounds of `chains` vector FMAs; returns a value the caller must use.
@@ -28,10 +28,10 @@ struct FmaResult {
     FmaKernel kernel;
     int64_t iterations = 0; // per thread per repetition
     int threads = 1;
-    std::vector<double> seconds; // one per repetition
-    double gflops(double seconds_per_rep) const {
-        return kernel.flops_per_iteration() * iterations * threads / seconds_per_rep / 1e9;
-    }
+    std::vector<double> wall_s;      // one per repetition
+    std::vector<double> gflops_wall; // per repetition: all threads' flops / wall time
+    // Per repetition: sum over threads of flops / that thread's CPU time (see TeamTimes).
+    std::vector<double> gflops_cpu;
 };
 
 // Picks an iteration count that runs about `seconds` on one thread.

@@ -1,5 +1,5 @@
 // Summaries of repeated timings: the median (robust to a noisy, shared machine)
-// and the best (the usual STREAM convention), both reported.
+// and the best rate (the usual STREAM convention), both reported.
 #pragma once
 
 #include <algorithm>
@@ -14,6 +14,10 @@ inline double median_of(std::vector<double> values) {
     std::sort(values.begin(), values.end());
     size_t mid = values.size() / 2;
     return values.size() % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
+}
+
+inline double max_of(const std::vector<double> &values) {
+    return values.empty() ? 0.0 : *std::max_element(values.begin(), values.end());
 }
 
 inline double min_of(const std::vector<double> &values) {

@@ -95,22 +95,18 @@ StreamResult measure_stream(StreamArrays &arrays, int threads, int repetitions) 
     StreamResult result;
     result.elements = arrays.elements();
     result.threads = threads;
-    result.kernels = {{"copy", 16, {}}, {"scale", 16, {}}, {"add", 24, {}}, {"triad", 24, {}}};
-    for (StreamKernelResult &k : result.kernels) {
-        k.seconds.assign(repetitions, 0.0);
-    }
+    result.kernels = {{"copy", 16}, {"scale", 16}, {"add", 24}, {"triad", 24}};
     double *a = arrays.a();
     double *b = arrays.b();
     double *c = arrays.c();
     size_t n = arrays.elements();
-    // The team's own per-repetition time is not used: each kernel is timed between its
-    // own barriers, recorded below by thread 0.
+    // Each kernel is a step of its own, timed between the team's barriers.
     std::vector<Range> ranges;
     for (int t = 0; t < threads; ++t) {
         ranges.push_back(share(n, threads, t));
     }
     const int kernels = 4;
-    std::vector<double> seconds = time_on_threads(
+    TeamTimes times = time_on_threads(
         threads, repetitions * kernels,
         [&](int t) { fill(arrays, ranges[t].begin, ranges[t].end); },
         [&](int t, int step) {
@@ -122,8 +118,19 @@ StreamResult measure_stream(StreamArrays &arrays, int threads, int repetitions) 
             default: stream_triad(a, b, c, r.begin, r.end); break;
             }
         });
+    // Steps run kernel after kernel, so repetitions of each kernel come in order.
     for (int step = 0; step < repetitions * kernels; ++step) {
-        result.kernels[step % kernels].seconds[step / kernels] = seconds[step];
+        StreamKernelResult &k = result.kernels[step % kernels];
+        double bytes = static_cast<double>(k.bytes_per_element) * static_cast<double>(n);
+        k.wall_s.push_back(times.wall_s[step]);
+        k.gbs_wall.push_back(bytes / times.wall_s[step] / 1e9);
+        double cpu_rate = 0.0;
+        for (int t = 0; t < threads; ++t) {
+            double thread_bytes = static_cast<double>(k.bytes_per_element) *
+                                  static_cast<double>(ranges[t].end - ranges[t].begin);
+            cpu_rate += thread_bytes / times.thread_cpu_s[step][t] / 1e9;
+        }
+        k.gbs_cpu.push_back(cpu_rate);
     }
     result.validation_error = check(arrays, repetitions);
     result.validated = result.validation_error.empty();

@@ -11,7 +11,10 @@ namespace memsched {
 struct StreamKernelResult {
     std::string name;             // "copy", "scale", "add", "triad"
     int bytes_per_element = 0;    // STREAM's count: reads + writes, no write-allocate
-    std::vector<double> seconds;  // one per repetition
+    std::vector<double> wall_s;   // one per repetition
+    std::vector<double> gbs_wall; // per repetition: all bytes / wall time
+    // Per repetition: sum over threads of that thread's bytes / its CPU time (see TeamTimes).
+    std::vector<double> gbs_cpu;
 };
 
 struct StreamResult {
@@ -21,10 +24,6 @@ struct StreamResult {
     bool validated = false;  // the arrays hold what the kernels should have computed
     std::string validation_error;
 
-    // Bandwidth of `kernel` (by name) for one repetition time.
-    double gbs(const StreamKernelResult &kernel, double seconds) const {
-        return static_cast<double>(kernel.bytes_per_element) * elements / seconds / 1e9;
-    }
 };
 
 // Owns the three arrays, 64-byte aligned. Pages are first touched by the thread that

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <ctime>
 #include <mutex>
 #include <thread>
 
@@ -35,21 +36,31 @@ private:
 
 } // namespace
 
-std::vector<double> time_on_threads(int threads, int repetitions,
-                                    const std::function<void(int)> &setup,
-                                    const std::function<void(int, int)> &body) {
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+TeamTimes time_on_threads(int threads, int repetitions, const std::function<void(int)> &setup,
+                          const std::function<void(int, int)> &body) {
     using Clock = std::chrono::steady_clock;
     Barrier barrier(threads);
-    std::vector<double> seconds(repetitions, 0.0);
+    TeamTimes times;
+    times.wall_s.assign(repetitions, 0.0);
+    times.thread_cpu_s.assign(repetitions, std::vector<double>(threads, 0.0));
     auto run = [&](int thread) {
         setup(thread);
         for (int rep = 0; rep < repetitions; ++rep) {
             barrier.wait();
             Clock::time_point start = Clock::now();
+            double cpu_start = thread_cpu_seconds();
             body(thread, rep);
+            // Each thread writes only its own slot: no lock needed.
+            times.thread_cpu_s[rep][thread] = thread_cpu_seconds() - cpu_start;
             barrier.wait(); // the repetition ends when the slowest thread does
             if (thread == 0) {
-                seconds[rep] = std::chrono::duration<double>(Clock::now() - start).count();
+                times.wall_s[rep] = std::chrono::duration<double>(Clock::now() - start).count();
             }
         }
     };
@@ -61,7 +72,7 @@ std::vector<double> time_on_threads(int threads, int repetitions,
     for (std::thread &w : workers) {
         w.join();
     }
-    return seconds;
+    return times;
 }
 
 } // namespace memsched
