@@ -1,14 +1,21 @@
-// Tile planning for one layer (see model_bridge.h).
+// Tile planning for one layer through the traffic model (see model_bridge.h).
 //
-// The model library's search (model/search.h) was not available when this
-// was written, so plans come from the plugin's own analytical estimate,
-// labelled "memsched-analytic" in every log line and schedule comment.
-// It evaluates the two tile-loop orders of an output tile (tile_y rows x
-// tile_k channels x the full width) against each cache level:
-//   - a tensor is re-fetched into a level whenever the loop that does not
-//     index it iterates and the level cannot hold it across that loop;
-//   - time = max(compute, traffic_l / bandwidth_l over levels).
+// The Halide schedule the plugin applies is a template with three free
+// parameters: the cache-tile rows (tile_y), the cache-tile channels
+// (tile_k, a multiple of the register block) and the order of the two tile
+// loops. Each candidate is written as a memsched::Schedule that describes
+// exactly that loop nest, evaluated with memsched::evaluate (traffic per
+// level, per tensor) and ranked by memsched::roofline_time_s (the `time`
+// objective: compute vs. traffic over each level's bandwidth). So the
+// traffic printed next to a schedule is the model's figure for the
+// schedule that is applied, not for a different, unconstrained optimum.
 #include "autoschedule/model_bridge.h"
+
+#include "model/memory_hierarchy.h"
+#include "model/objective.h"
+#include "model/problem.h"
+#include "model/schedule.h"
+#include "model/traffic.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,56 +24,58 @@
 namespace memsched::autoschedule {
 namespace {
 
-struct Extents {
-    double n, k, c_per_k, h, w, r, s, stride, dilation, in_h, in_w, in_c;
-    bool input_per_channel; // depthwise/pool: channel k reads input channel k
-};
-
-Extents extents_of(const LayerShape& s) {
-    const bool fc = s.kind == LayerKind::FullyConnected;
-    return Extents{double(s.batch), double(s.out_channels), double(s.in_channels_per_group()),
-                   double(fc ? 1 : s.out_height()), double(fc ? 1 : s.out_width()),
-                   double(s.kernel_h), double(s.kernel_w), double(s.stride), double(s.dilation),
-                   double(s.in_height), double(s.in_width), double(s.in_channels),
-                   s.groups > 1};
-}
-
-struct Footprint {
-    double input, weights, output; // bytes of one tile
-};
-
-// Bytes of one tile of ty rows by tk channels over the full width.
-Footprint tile_footprint(const Extents& e, double ty, double tk, double elem, bool has_weights) {
-    const double rows = std::min(e.in_h, (ty - 1) * e.stride + e.dilation * (e.r - 1) + 1);
-    const double channels = e.input_per_channel ? tk : e.in_c;
-    return {rows * e.in_w * channels * elem, has_weights ? tk * e.c_per_k * e.r * e.s * elem : 0,
-            ty * e.w * tk * elem};
-}
-
-// Bytes moved into a level of `capacity` for the whole layer with tiles ty x tk.
-double level_traffic(const Extents& e, double ty, double tk, bool k_outer, double capacity,
-                     double elem, bool has_weights) {
-    const Footprint tile = tile_footprint(e, ty, tk, elem, has_weights);
-    const Footprint all = tile_footprint(e, e.h, e.k, elem, has_weights);
-    const double y_tiles = std::ceil(e.h / ty), k_tiles = std::ceil(e.k / tk);
-    const double output = e.n * all.output;
-    if (all.input + all.weights + all.output <= capacity) return e.n * all.input + all.weights + output;
-    // One pass over all row bands and all channels (halo rows re-read).
-    const double band_rows = std::min(e.in_h, (ty - 1) * e.stride + e.dilation * (e.r - 1) + 1);
-    const double pass_input = e.n * y_tiles * band_rows * e.in_w * e.in_c * elem;
-    double input = pass_input, weights = all.weights;
-    if (k_outer) {
-        // The input streams past once per k tile unless an image fits
-        // beside the weight tile; the weight tile stays unless it cannot
-        // share the level with one input band.
-        if (!e.input_per_channel && all.input + tile.weights > capacity) input *= k_tiles;
-        weights *= e.n * (tile.weights + tile.input > capacity ? y_tiles : 1);
-    } else {
-        // All weights stream past once per row band unless they fit beside it.
-        if (!e.input_per_channel && tile.input + tile.weights > capacity) input *= k_tiles;
-        weights *= all.weights + tile.input > capacity ? e.n * y_tiles : 1;
+MemoryHierarchy hierarchy_of(const PluginParams& params) {
+    MemoryHierarchy h;
+    // Private levels scale with the cores used; shared ones do not.
+    for (size_t i = 0; i < params.levels.size(); i++) {
+        const auto& l = params.levels[i];
+        const double cores = i + 1 < params.levels.size() ? params.parallelism : 1;
+        h.levels.push_back(MemoryLevel{l.name, l.capacity_bytes, l.line_bytes,
+                                       l.bandwidth_gbps * 1e9 * cores, 8});
     }
-    return input + weights + output;
+    h.levels.push_back(MemoryLevel{"DRAM", 0, params.levels.back().line_bytes,
+                                   params.dram_bandwidth_gbps * 1e9, 0});
+    return h;
+}
+
+int position(const LevelMapping& m, Loop l) { return m.position_of(l); }
+
+// The loop nest tile_schedules.h builds, as the model's Schedule:
+//   L1  = one register block (x_block x k_block x 1 row, whole reduction),
+//         stepped k-blocks / rows / x-blocks inside the cache tile;
+//   L2  = one cache tile (tile_y rows x tile_k channels x full width);
+//   LLC = the cache tile again, or the whole layer when it all fits.
+Schedule template_schedule(const Problem& p, const MemoryHierarchy& h, const MicroKernel& mk,
+                           int64_t tile_y, int64_t tile_k, bool k_outer) {
+    const auto& e = p.extent;
+    auto full = [&](Loop l) { return e[int(l)]; };
+    LevelMapping reg;
+    reg.tile = {1, std::min<int64_t>(mk.k_block, full(Loop::K)), full(Loop::C), 1,
+                std::min<int64_t>(mk.x_block(), full(Loop::X)), full(Loop::R), full(Loop::S)};
+    reg.order = {Loop::N, Loop::C, Loop::R, Loop::S, Loop::K, Loop::Y, Loop::X};
+    reg.kept_at = {position(reg, Loop::X) + 1, position(reg, Loop::K) + 1, kNumLoops};
+    reg.halo = HaloPolicy::Keep;
+
+    LevelMapping tile;
+    tile.tile = {1, tile_k, full(Loop::C), tile_y, full(Loop::X), full(Loop::R), full(Loop::S)};
+    tile.order = k_outer ? std::array<Loop, kNumLoops>{Loop::N, Loop::K, Loop::Y, Loop::C, Loop::X, Loop::R, Loop::S}
+                         : std::array<Loop, kNumLoops>{Loop::N, Loop::Y, Loop::K, Loop::C, Loop::X, Loop::R, Loop::S};
+    tile.kept_at = {position(tile, Loop::Y) + 1, position(tile, Loop::K) + 1, kNumLoops};
+    tile.halo = HaloPolicy::Refetch;
+
+    Schedule s;
+    s.levels = {reg, tile};
+    for (int l = 2; l < h.buffer_levels(); l++) {
+        const int64_t all = (p.tensor_elements(Tensor::Input) + p.tensor_elements(Tensor::Weights) +
+                             p.tensor_elements(Tensor::Output)) * p.element_bytes;
+        LevelMapping outer = tile;
+        if (all <= h.levels[l].capacity_bytes) {
+            outer.tile = e;
+            outer.kept_at = {0, 0, 0};
+        }
+        s.levels.push_back(outer);
+    }
+    return s;
 }
 
 std::vector<int64_t> candidate_sizes(int64_t extent, int64_t unit) {
@@ -74,6 +83,16 @@ std::vector<int64_t> candidate_sizes(int64_t extent, int64_t unit) {
     for (int64_t t = unit; t < extent; t *= 2) out.push_back(t);
     out.push_back(extent);
     return out;
+}
+
+// The fit of the cache-tile level decides first: a tile the L2 cannot hold
+// is refetched in ways the model (an application-managed buffer) does not
+// charge for.
+bool better(const TilePlan& a, bool a_fits, const TilePlan& b, bool b_fits) {
+    if (a_fits != b_fits) return a_fits;
+    if (a.predicted_seconds < b.predicted_seconds * 0.999) return true;
+    if (a.predicted_seconds > b.predicted_seconds * 1.001) return false;
+    return a.traffic.back().bytes < b.traffic.back().bytes;
 }
 
 } // namespace
@@ -88,45 +107,40 @@ std::string TilePlan::describe() const {
 }
 
 TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const MicroKernel& kernel) {
-    const Extents e = extents_of(shape);
-    const double elem = double(shape.element_bytes);
-    const bool has_weights = shape.has_weights();
+    const Problem problem = Problem::from_shape(shape);
+    const MemoryHierarchy h = hierarchy_of(params);
+    ComputeSpec compute;
+    compute.peak_flops_per_s = params.peak_gflops_per_core * 1e9 * params.parallelism;
     const int64_t kb = std::max<int64_t>(1, std::min<int64_t>(kernel.k_block, shape.out_channels));
-    const double flops = 2.0 * double(shape.macs());
-    const double compute_s = flops / (params.peak_gflops_per_core * 1e9 * params.parallelism);
+    const int64_t height = problem.extent[int(Loop::Y)];
     TilePlan best;
-    best.kernel = kernel;
-    best.predicted_seconds = -1;
-    for (int64_t ty : candidate_sizes(int64_t(e.h), 1)) {
+    bool best_fits = false;
+    std::string rejected;
+    for (int64_t ty : candidate_sizes(height, 1)) {
         for (int64_t tk : candidate_sizes(shape.out_channels, kb)) {
             for (bool k_outer : {true, false}) {
-                TilePlan p;
-                p.kernel = kernel;
-                p.tile_y = ty, p.tile_k = tk, p.k_outer = k_outer;
-                double time = compute_s;
-                for (size_t l = 0; l < params.levels.size(); l++) {
-                    const auto& level = params.levels[l];
-                    // L1 sees register-block tiles (one row, one k block);
-                    // outer levels see cache tiles.
-                    const double cap = 0.5 * double(level.capacity_bytes);
-                    const double bytes = l == 0 ? level_traffic(e, 1, double(kb), true, cap, elem, has_weights)
-                                                : level_traffic(e, double(ty), double(tk), k_outer, cap, elem, has_weights);
-                    p.traffic.push_back({level.name, bytes});
-                    const double bw = (l + 1 < params.levels.size() ? params.levels[l + 1].bandwidth_gbps
-                                                                    : params.dram_bandwidth_gbps) * 1e9;
-                    time = std::max(time, bytes / (bw * std::min(params.parallelism, 4)));
+                const Schedule s = template_schedule(problem, h, kernel, ty, tk, k_outer);
+                if (EvalStatus st = validate(s, problem, h); !st) {
+                    rejected = st.reason;
+                    continue;
                 }
-                // Too few tasks leaves cores idle.
-                const double tasks = e.n * std::ceil(e.h / double(ty)) * std::ceil(e.k / double(tk));
-                time *= std::max(1.0, params.parallelism / tasks);
-                p.predicted_seconds = time;
-                p.source = "memsched-analytic (model search API not ready)";
-                const double dram = p.traffic.back().bytes, best_dram = best.traffic.empty() ? 0 : best.traffic.back().bytes;
-                if (best.predicted_seconds < 0 || time < best.predicted_seconds * 0.999 ||
-                    (time <= best.predicted_seconds * 1.001 && dram < best_dram))
-                    best = p;
+                const TrafficReport report = evaluate(problem, h, s);
+                TilePlan p{kernel, ty, tk, k_outer, {}, roofline_time_s(problem, h, compute, report),
+                           "memsched model, time objective"};
+                for (const auto& level : report.levels)
+                    p.traffic.push_back({level.level_name, double(level.traffic_bytes())});
+                // Fewer tasks than threads leaves cores idle (the model is per layer, not per core).
+                const double tasks = double(shape.batch) * std::ceil(double(height) / ty) *
+                                     std::ceil(double(shape.out_channels) / tk);
+                p.predicted_seconds *= std::max(1.0, params.parallelism / tasks);
+                const bool fits = report.levels.size() > 1 && report.levels[1].fits();
+                if (best.traffic.empty() || better(p, fits, best, best_fits)) best = p, best_fits = fits;
             }
         }
+    }
+    if (best.traffic.empty()) {
+        // Cannot happen for a legal shape; keep the build working and say why.
+        best = TilePlan{kernel, 1, kb, true, {}, 0, "no model prediction: " + rejected};
     }
     return best;
 }

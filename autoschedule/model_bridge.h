@@ -14,7 +14,7 @@
 
 namespace memsched::autoschedule {
 
-struct LevelTraffic {
+struct PredictedTraffic {
     std::string level; // "L1", "L2", "LLC": bytes moved INTO this level
     double bytes = 0;
 };
@@ -24,7 +24,7 @@ struct TilePlan {
     int64_t tile_y = 1;  // output rows per cache tile
     int64_t tile_k = 1;  // output channels per cache tile, a multiple of kernel.k_block
     bool k_outer = true; // k tiles outside y tiles (weights stay, input streams)
-    std::vector<LevelTraffic> traffic;
+    std::vector<PredictedTraffic> traffic;
     double predicted_seconds = 0;
     std::string source; // which model produced the plan
 

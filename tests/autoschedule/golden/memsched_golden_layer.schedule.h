@@ -45,7 +45,7 @@ inline void apply_schedule_memsched_golden_layer(
     RVar r_y("r$y");
     RVar r_z("r$z");
     // memsched: hierarchy L1=32768B L2=1048576B LLC=8388608B, parallelism=4, vector lanes=8
-    // output computes conv in its tiles (conv2d n1 c16 k32 56x56 r3x3 s1): kernel 1x8 lanes by 14 channels, tile y1 k14, k-tiles outer, predicted L1=3304448B L2=1043456B LLC=635136B time=144507ns (memsched-analytic (model search API not ready))
+    // output computes conv in its tiles (conv2d n1 c16 k32 56x56 r3x3 s1): kernel 1x8 lanes by 14 channels, tile y1 k14, k-tiles outer, predicted L1=6866944B L2=2498560B LLC=635136B time=144507ns (memsched model, time objective)
     output.compute_root();
     output.split(x, x_o, x_i, 8, TailStrategy::GuardWithIf);
     output.split(k, k_o, k_i, 14, TailStrategy::GuardWithIf);
