@@ -75,7 +75,9 @@ void print_table(const RooflineRun &run, const RooflineSummary &s) {
                     cache.type == "Data" ? "d" : cache.type == "Instruction" ? "i" : "",
                     format_bytes(cache.size_bytes).c_str(), cache.shared_cpu_list.c_str());
     }
-    std::printf("\n%d repetitions; median and best by wall clock, median by per-thread CPU time\n",
+    std::printf("%d repetitions; median and best by wall clock; cpu-time: median of the sum over\n"
+                "threads of each thread's rate per second of its own CPU time (what the cores do\n"
+                "while we run; an upper estimate when the threads were not running together)\n",
                 run.repetitions);
     std::printf("\n%-30s %26s   %26s\n", "", "1 thread", (std::to_string(run.threads) + " threads").c_str());
     std::printf("  %-28s %8s %8s %8s   %8s %8s %8s\n", "FMA fp32 (GFLOP/s)", "median", "best",
@@ -147,6 +149,10 @@ nlohmann::json to_json(const RooflineRun &run, const RooflineSummary &s) {
         {"threads", run.threads},
         {"repetitions", run.repetitions},
         {"statistic", "median over repetitions (best = highest rate)"},
+        {"cpu_time_note",
+         "*_cpu_time: sum over threads of each thread's work per second of its own CPU time; "
+         "equals the wall-clock rate on an idle machine, an upper estimate when threads were "
+         "time-shared"},
         {"command", run.command},
         {"machine",
          {{"cpu_model", run.machine.cpu_model},
