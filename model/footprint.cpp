@@ -113,18 +113,16 @@ namespace {
 constexpr int kMaxResidues = 256;
 
 // Histogram of byte offsets modulo the line, in units of `unit` bytes.
+// Only the first m entries are used (and initialized): m is usually 16.
 struct ResidueHistogram {
     int m = 1;          // number of residues: line_bytes / unit
     int64_t unit = 1;
-    std::array<int64_t, kMaxResidues> count{};
+    std::array<int64_t, kMaxResidues> count;
 };
 
 // Adds the residues of coord * stride_bytes for every coordinate of the runs.
 void add_axis(const std::vector<AxisRun>& runs, int64_t stride_bytes, int64_t line_bytes,
               ResidueHistogram* h) {
-    ResidueHistogram next;
-    next.m = h->m;
-    next.unit = h->unit;
     const int64_t sm = stride_bytes % line_bytes;
     if (sm == 0) { // every coordinate starts at the same residue: a scalar
         int64_t total = 0;
@@ -132,7 +130,9 @@ void add_axis(const std::vector<AxisRun>& runs, int64_t stride_bytes, int64_t li
         for (int i = 0; i < h->m; ++i) h->count[i] *= total;
         return;
     }
-    std::array<int64_t, kMaxResidues> axis{};
+    std::array<int64_t, kMaxResidues> axis, next;
+    std::fill(axis.begin(), axis.begin() + h->m, 0);
+    std::fill(next.begin(), next.begin() + h->m, 0);
     const int64_t period = line_bytes / std::gcd(sm, line_bytes);
     for (const AxisRun& r : runs) {
         const int64_t base = (r.lo % period) * sm % line_bytes;
@@ -147,10 +147,10 @@ void add_axis(const std::vector<AxisRun>& runs, int64_t stride_bytes, int64_t li
         if (!h->count[i]) continue;
         for (int j = 0; j < h->m; ++j) {
             if (!axis[j]) continue;
-            next.count[(i + j) % h->m] += h->count[i] * axis[j];
+            next[(i + j) % h->m] += h->count[i] * axis[j];
         }
     }
-    *h = next;
+    std::copy(next.begin(), next.begin() + h->m, h->count.begin());
 }
 
 } // namespace
@@ -190,6 +190,7 @@ int64_t fetched_bytes(const Problem& p, Tensor t, const LoopGrid& g, int64_t lin
             ResidueHistogram h;
             h.unit = unit;
             h.m = static_cast<int>(line_bytes / unit);
+            std::fill(h.count.begin(), h.count.begin() + h.m, 0);
             h.count[0] = 1;
             for (int a = 0; a < j; ++a)
                 add_axis(runs[a], axes[a].stride_elements * eb, line_bytes, &h);
