@@ -134,7 +134,7 @@ std::vector<FmaKernel> supported_fma_kernels() {
     return kernels;
 }
 
-int64_t calibrate_fma_iterations(const FmaKernel &kernel, double seconds) {
+int64_t calibrate_fma_iterations(const FmaKernel& kernel, double seconds) {
     using Clock = std::chrono::steady_clock;
     int64_t iterations = 1 << 14;
     // Double until one run takes long enough to time reliably, then scale.
@@ -149,7 +149,7 @@ int64_t calibrate_fma_iterations(const FmaKernel &kernel, double seconds) {
     }
 }
 
-FmaResult measure_fma(const FmaKernel &kernel, int64_t iterations, int threads, int repetitions) {
+FmaResult measure_fma(const FmaKernel& kernel, int64_t iterations, int threads, int repetitions) {
     FmaResult result;
     result.kernel = kernel;
     result.iterations = iterations;

@@ -10,9 +10,9 @@ namespace memsched {
 
 // One FMA kernel the running CPU can execute.
 struct FmaKernel {
-    std::string isa;   // "avx512f", "avx2-fma", "neon", "portable"
-    int lanes = 1;     // fp32 lanes per vector
-    int chains = 1;    // independent accumulators: enough to cover FMA latency x FMA ports
+    std::string isa; // "avx512f", "avx2-fma", "neon", "portable"
+    int lanes = 1;   // fp32 lanes per vector
+    int chains = 1;  // independent accumulators: enough to cover FMA latency x FMA ports
     // Runs `iterations` rounds of `chains` vector FMAs; returns a value the caller must use.
     float (*run)(int64_t iterations, float a, float b) = nullptr;
 
@@ -35,8 +35,8 @@ struct FmaResult {
 };
 
 // Picks an iteration count that runs about `seconds` on one thread.
-int64_t calibrate_fma_iterations(const FmaKernel &kernel, double seconds);
+int64_t calibrate_fma_iterations(const FmaKernel& kernel, double seconds);
 
-FmaResult measure_fma(const FmaKernel &kernel, int64_t iterations, int threads, int repetitions);
+FmaResult measure_fma(const FmaKernel& kernel, int64_t iterations, int threads, int repetitions);
 
 } // namespace memsched

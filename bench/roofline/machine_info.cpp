@@ -11,7 +11,7 @@
 namespace memsched {
 namespace {
 
-std::string read_line(const std::filesystem::path &path) {
+std::string read_line(const std::filesystem::path& path) {
     std::ifstream in(path);
     std::string line;
     std::getline(in, line);
@@ -19,16 +19,20 @@ std::string read_line(const std::filesystem::path &path) {
 }
 
 // "48K" -> 49152; sysfs writes cache sizes with a K or M suffix.
-uint64_t parse_size(const std::string &text) {
+uint64_t parse_size(const std::string& text) {
     if (text.empty()) {
         return 0;
     }
     uint64_t value = std::stoull(text);
     switch (text.back()) {
-    case 'K': return value << 10;
-    case 'M': return value << 20;
-    case 'G': return value << 30;
-    default: return value;
+    case 'K':
+        return value << 10;
+    case 'M':
+        return value << 20;
+    case 'G':
+        return value << 30;
+    default:
+        return value;
     }
 }
 
@@ -63,7 +67,7 @@ uint64_t memory_available_bytes() {
 std::vector<CacheLevel> caches() {
     std::vector<CacheLevel> levels;
     std::error_code ec;
-    for (const auto &entry :
+    for (const auto& entry :
          std::filesystem::directory_iterator("/sys/devices/system/cpu/cpu0/cache", ec)) {
         if (entry.path().filename().string().rfind("index", 0) != 0) {
             continue;
@@ -76,7 +80,7 @@ std::vector<CacheLevel> caches() {
         cache.shared_cpu_list = read_line(entry.path() / "shared_cpu_list");
         levels.push_back(cache);
     }
-    std::sort(levels.begin(), levels.end(), [](const CacheLevel &x, const CacheLevel &y) {
+    std::sort(levels.begin(), levels.end(), [](const CacheLevel& x, const CacheLevel& y) {
         return x.level != y.level ? x.level < y.level : x.type < y.type;
     });
     return levels;
@@ -93,10 +97,10 @@ MachineInfo read_machine_info() {
     return info;
 }
 
-uint64_t last_level_cache_bytes(const MachineInfo &info) {
+uint64_t last_level_cache_bytes(const MachineInfo& info) {
     uint64_t llc = 0;
     int level = 0;
-    for (const CacheLevel &cache : info.caches) {
+    for (const CacheLevel& cache : info.caches) {
         if (cache.type != "Instruction" && cache.level >= level) {
             llc = cache.level > level ? cache.size_bytes : std::max(llc, cache.size_bytes);
             level = cache.level;

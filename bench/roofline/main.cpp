@@ -14,7 +14,7 @@ namespace {
 
 struct Options {
     std::string json_path;
-    int threads = 0;          // 0: all logical CPUs
+    int threads = 0; // 0: all logical CPUs
     int repetitions = 5;
     double array_mib = 0;     // 0: automatic (4 x LLC)
     double fma_seconds = 0.2; // per repetition, one thread
@@ -22,7 +22,7 @@ struct Options {
 
 // STREAM's rule: each array at least 4x the LLC, so no kernel is served from cache.
 // Capped so the three arrays take at most half of the memory available now.
-size_t stream_elements(const Options &options, const MachineInfo &info, std::string *note) {
+size_t stream_elements(const Options& options, const MachineInfo& info, std::string* note) {
     double bytes = options.array_mib * 1024 * 1024;
     if (bytes <= 0) {
         bytes = std::max<double>(4.0 * last_level_cache_bytes(info), 64.0 * 1024 * 1024);
@@ -37,7 +37,7 @@ size_t stream_elements(const Options &options, const MachineInfo &info, std::str
     return std::max<size_t>(64, static_cast<size_t>(bytes / sizeof(double)));
 }
 
-int run(const Options &options, const std::string &command) {
+int run(const Options& options, const std::string& command) {
     RooflineRun run;
     run.command = command;
     run.machine = read_machine_info();
@@ -45,7 +45,7 @@ int run(const Options &options, const std::string &command) {
     run.repetitions = options.repetitions;
     run.load_start = load_average_1min();
 
-    for (const FmaKernel &kernel : supported_fma_kernels()) {
+    for (const FmaKernel& kernel : supported_fma_kernels()) {
         int64_t iterations = calibrate_fma_iterations(kernel, options.fma_seconds);
         run.fma.emplace_back(measure_fma(kernel, iterations, 1, options.repetitions),
                              measure_fma(kernel, iterations, run.threads, options.repetitions));
@@ -59,7 +59,7 @@ int run(const Options &options, const std::string &command) {
         run.stream_all = measure_stream(arrays, run.threads, options.repetitions);
     }
     run.load_end = load_average_1min();
-    for (const StreamResult *r : {&run.stream_1t, &run.stream_all}) {
+    for (const StreamResult* r : {&run.stream_1t, &run.stream_all}) {
         if (!r->validated) {
             std::fprintf(stderr, "STREAM results are wrong (%d threads): %s\n", r->threads,
                          r->validation_error.c_str());
@@ -84,7 +84,7 @@ int run(const Options &options, const std::string &command) {
 } // namespace
 } // namespace memsched
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     memsched::Options options;
     CLI::App app{"Measures peak FMA throughput and sustained memory bandwidth (the roofline)."};
     app.add_option("--json", options.json_path, "Write the results as JSON to this file");
@@ -105,7 +105,7 @@ int main(int argc, char **argv) {
     }
     try {
         return memsched::run(options, command);
-    } catch (const std::exception &e) {
+    } catch (const std::exception& e) {
         std::fprintf(stderr, "memsched_roofline: %s\n", e.what());
         return 1;
     }

@@ -46,10 +46,10 @@ struct RooflineSummary {
     }
 };
 
-RooflineSummary summarize(const RooflineRun &run);
+RooflineSummary summarize(const RooflineRun& run);
 
-void print_table(const RooflineRun &run, const RooflineSummary &summary);
+void print_table(const RooflineRun& run, const RooflineSummary& summary);
 
-nlohmann::json to_json(const RooflineRun &run, const RooflineSummary &summary);
+nlohmann::json to_json(const RooflineRun& run, const RooflineSummary& summary);
 
 } // namespace memsched

@@ -49,7 +49,7 @@ TEST(Stream, ValidatesOnUnevenSplits) {
         StreamResult result = measure_stream(arrays, threads, 3);
         EXPECT_TRUE(result.validated) << result.validation_error;
         ASSERT_EQ(result.kernels.size(), 4u);
-        for (const StreamKernelResult &k : result.kernels) {
+        for (const StreamKernelResult& k : result.kernels) {
             ASSERT_EQ(k.gbs_wall.size(), 3u);
             EXPECT_GT(median_of(k.gbs_wall), 0.0) << k.name;
         }
@@ -62,7 +62,7 @@ TEST(Fma, EveryKernelRunsAndCountsFlops) {
     std::vector<FmaKernel> kernels = supported_fma_kernels();
     ASSERT_FALSE(kernels.empty());
     EXPECT_EQ(kernels.back().isa, "portable");
-    for (const FmaKernel &kernel : kernels) {
+    for (const FmaKernel& kernel : kernels) {
         EXPECT_TRUE(std::isfinite(kernel.run(1000, 0.5f, 1.0f))) << kernel.isa;
         EXPECT_EQ(kernel.flops_per_iteration(), 2.0 * kernel.lanes * kernel.chains);
         FmaResult result = measure_fma(kernel, 20000, 2, 2);
@@ -81,7 +81,7 @@ TEST(MachineInfo, DescribesThisMachine) {
         GTEST_SKIP() << "no /sys/devices/system/cpu/cpu0/cache on this machine";
     }
     EXPECT_GT(last_level_cache_bytes(info), info.caches.front().size_bytes - 1);
-    for (const CacheLevel &cache : info.caches) {
+    for (const CacheLevel& cache : info.caches) {
         EXPECT_GT(cache.size_bytes, 0u);
     }
 }

@@ -16,11 +16,11 @@ inline double median_of(std::vector<double> values) {
     return values.size() % 2 == 1 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
 }
 
-inline double max_of(const std::vector<double> &values) {
+inline double max_of(const std::vector<double>& values) {
     return values.empty() ? 0.0 : *std::max_element(values.begin(), values.end());
 }
 
-inline double min_of(const std::vector<double> &values) {
+inline double min_of(const std::vector<double>& values) {
     return values.empty() ? 0.0 : *std::min_element(values.begin(), values.end());
 }
 

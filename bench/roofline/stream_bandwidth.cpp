@@ -27,15 +27,15 @@ Range share(size_t elements, int threads, int t) {
     return {begin, end};
 }
 
-double *allocate(size_t elements) {
-    void *p = std::aligned_alloc(64, ((elements * sizeof(double) + 63) / 64) * 64);
+double* allocate(size_t elements) {
+    void* p = std::aligned_alloc(64, ((elements * sizeof(double) + 63) / 64) * 64);
     if (p == nullptr) {
         throw std::bad_alloc();
     }
-    return static_cast<double *>(p);
+    return static_cast<double*>(p);
 }
 
-void fill(StreamArrays &arrays, size_t begin, size_t end) {
+void fill(StreamArrays& arrays, size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
         arrays.a()[i] = 1.0;
         arrays.b()[i] = 2.0;
@@ -44,7 +44,7 @@ void fill(StreamArrays &arrays, size_t begin, size_t end) {
 }
 
 // Replays the kernels on scalars, as STREAM's checkSTREAMresults does.
-std::string check(StreamArrays &arrays, int repetitions) {
+std::string check(StreamArrays& arrays, int repetitions) {
     double a = 1.0, b = 2.0, c = 0.0;
     for (int rep = 0; rep < repetitions; ++rep) {
         c = a;
@@ -53,16 +53,17 @@ std::string check(StreamArrays &arrays, int repetitions) {
         a = b + kStreamScalar * c;
     }
     const double expected[3] = {a, b, c};
-    double *arrays_[3] = {arrays.a(), arrays.b(), arrays.c()};
-    const char *names[3] = {"a", "b", "c"};
+    double* arrays_[3] = {arrays.a(), arrays.b(), arrays.c()};
+    const char* names[3] = {"a", "b", "c"};
     size_t n = arrays.elements();
     // A sample spread over the arrays (every thread's share) is enough to catch a skipped range.
     size_t step = std::max<size_t>(1, n / 4099);
     for (int k = 0; k < 3; ++k) {
         for (size_t i = 0; i < n; i += step) {
             if (std::abs(arrays_[k][i] - expected[k]) > 1e-13 * std::abs(expected[k])) {
-                return std::string("array ") + names[k] + "[" + std::to_string(i) + "] = " +
-                       std::to_string(arrays_[k][i]) + ", expected " + std::to_string(expected[k]);
+                return std::string("array ") + names[k] + "[" + std::to_string(i) +
+                       "] = " + std::to_string(arrays_[k][i]) + ", expected " +
+                       std::to_string(expected[k]);
             }
         }
     }
@@ -80,7 +81,7 @@ StreamArrays::StreamArrays(size_t elements, int threads)
             fill(*this, r.begin, r.end);
         });
     }
-    for (std::thread &w : workers) {
+    for (std::thread& w : workers) {
         w.join();
     }
 }
@@ -91,14 +92,14 @@ StreamArrays::~StreamArrays() {
     std::free(c_);
 }
 
-StreamResult measure_stream(StreamArrays &arrays, int threads, int repetitions) {
+StreamResult measure_stream(StreamArrays& arrays, int threads, int repetitions) {
     StreamResult result;
     result.elements = arrays.elements();
     result.threads = threads;
     result.kernels = {{"copy", 16}, {"scale", 16}, {"add", 24}, {"triad", 24}};
-    double *a = arrays.a();
-    double *b = arrays.b();
-    double *c = arrays.c();
+    double* a = arrays.a();
+    double* b = arrays.b();
+    double* c = arrays.c();
     size_t n = arrays.elements();
     // Each kernel is a step of its own, timed between the team's barriers.
     std::vector<Range> ranges;
@@ -112,15 +113,23 @@ StreamResult measure_stream(StreamArrays &arrays, int threads, int repetitions) 
         [&](int t, int step) {
             Range r = ranges[t];
             switch (step % kernels) {
-            case 0: stream_copy(c, a, r.begin, r.end); break;
-            case 1: stream_scale(b, c, r.begin, r.end); break;
-            case 2: stream_add(c, a, b, r.begin, r.end); break;
-            default: stream_triad(a, b, c, r.begin, r.end); break;
+            case 0:
+                stream_copy(c, a, r.begin, r.end);
+                break;
+            case 1:
+                stream_scale(b, c, r.begin, r.end);
+                break;
+            case 2:
+                stream_add(c, a, b, r.begin, r.end);
+                break;
+            default:
+                stream_triad(a, b, c, r.begin, r.end);
+                break;
             }
         });
     // Steps run kernel after kernel, so repetitions of each kernel come in order.
     for (int step = 0; step < repetitions * kernels; ++step) {
-        StreamKernelResult &k = result.kernels[step % kernels];
+        StreamKernelResult& k = result.kernels[step % kernels];
         double bytes = static_cast<double>(k.bytes_per_element) * static_cast<double>(n);
         k.wall_s.push_back(times.wall_s[step]);
         k.gbs_wall.push_back(bytes / times.wall_s[step] / 1e9);

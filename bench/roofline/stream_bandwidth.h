@@ -21,9 +21,8 @@ struct StreamResult {
     size_t elements = 0; // per array
     int threads = 1;
     std::vector<StreamKernelResult> kernels;
-    bool validated = false;  // the arrays hold what the kernels should have computed
+    bool validated = false; // the arrays hold what the kernels should have computed
     std::string validation_error;
-
 };
 
 // Owns the three arrays, 64-byte aligned. Pages are first touched by the thread that
@@ -32,23 +31,23 @@ class StreamArrays {
 public:
     StreamArrays(size_t elements, int threads);
     ~StreamArrays();
-    StreamArrays(const StreamArrays &) = delete;
-    StreamArrays &operator=(const StreamArrays &) = delete;
+    StreamArrays(const StreamArrays&) = delete;
+    StreamArrays& operator=(const StreamArrays&) = delete;
 
     size_t elements() const { return elements_; }
-    double *a() { return a_; }
-    double *b() { return b_; }
-    double *c() { return c_; }
+    double* a() { return a_; }
+    double* b() { return b_; }
+    double* c() { return c_; }
 
 private:
     size_t elements_;
-    double *a_ = nullptr;
-    double *b_ = nullptr;
-    double *c_ = nullptr;
+    double* a_ = nullptr;
+    double* b_ = nullptr;
+    double* c_ = nullptr;
 };
 
 // Runs the four kernels `repetitions` times on `threads` threads (static split of the
 // arrays), timing each kernel separately, then checks the results. Resets the arrays first.
-StreamResult measure_stream(StreamArrays &arrays, int threads, int repetitions);
+StreamResult measure_stream(StreamArrays& arrays, int threads, int repetitions);
 
 } // namespace memsched

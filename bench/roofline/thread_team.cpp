@@ -42,8 +42,8 @@ double thread_cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-TeamTimes time_on_threads(int threads, int repetitions, const std::function<void(int)> &setup,
-                          const std::function<void(int, int)> &body) {
+TeamTimes time_on_threads(int threads, int repetitions, const std::function<void(int)>& setup,
+                          const std::function<void(int, int)>& body) {
     using Clock = std::chrono::steady_clock;
     Barrier barrier(threads);
     TeamTimes times;
@@ -69,7 +69,7 @@ TeamTimes time_on_threads(int threads, int repetitions, const std::function<void
         workers.emplace_back(run, t);
     }
     run(0);
-    for (std::thread &w : workers) {
+    for (std::thread& w : workers) {
         w.join();
     }
     return times;

@@ -19,8 +19,8 @@ struct TeamTimes {
 
 // Calls setup(thread) once on each thread, then body(thread, repetition) on all threads
 // together `repetitions` times. Thread 0 is the calling thread.
-TeamTimes time_on_threads(int threads, int repetitions, const std::function<void(int)> &setup,
-                          const std::function<void(int, int)> &body);
+TeamTimes time_on_threads(int threads, int repetitions, const std::function<void(int)>& setup,
+                          const std::function<void(int, int)>& body);
 
 // Wall time of the calling thread's CPU use so far (CLOCK_THREAD_CPUTIME_ID), in seconds.
 double thread_cpu_seconds();

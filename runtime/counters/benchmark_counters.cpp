@@ -8,15 +8,15 @@
 
 namespace memsched {
 
-std::string unavailable_counters_message(const std::vector<CounterReading> &readings) {
+std::string unavailable_counters_message(const std::vector<CounterReading>& readings) {
     // Group events by reason so that seven ENOENTs make one clause, not seven.
     std::vector<std::pair<std::string, std::string>> by_reason; // reason -> event list
-    for (const CounterReading &reading : readings) {
+    for (const CounterReading& reading : readings) {
         if (reading.available()) {
             continue;
         }
         auto it = std::find_if(by_reason.begin(), by_reason.end(),
-                               [&](const auto &entry) { return entry.first == reading.reason; });
+                               [&](const auto& entry) { return entry.first == reading.reason; });
         if (it == by_reason.end()) {
             by_reason.emplace_back(reading.reason, reading.name);
         } else {
@@ -33,7 +33,7 @@ std::string unavailable_counters_message(const std::vector<CounterReading> &read
     return message;
 }
 
-bool report_unavailable_once(const std::vector<CounterReading> &readings, std::ostream &out) {
+bool report_unavailable_once(const std::vector<CounterReading>& readings, std::ostream& out) {
     static std::atomic<bool> reported{false};
     std::string message = unavailable_counters_message(readings);
     if (message.empty() || reported.exchange(true)) {
@@ -43,8 +43,8 @@ bool report_unavailable_once(const std::vector<CounterReading> &readings, std::o
     return true;
 }
 
-void publish_counters(const std::vector<CounterReading> &readings, benchmark::State &state) {
-    for (const CounterReading &reading : readings) {
+void publish_counters(const std::vector<CounterReading>& readings, benchmark::State& state) {
+    for (const CounterReading& reading : readings) {
         if (reading.available()) {
             state.counters[reading.name] =
                 benchmark::Counter(*reading.value, benchmark::Counter::kAvgIterations);

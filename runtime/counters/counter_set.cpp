@@ -17,11 +17,11 @@
 namespace memsched {
 namespace {
 
-int perf_event_open(perf_event_attr *attr, pid_t pid, int cpu) {
+int perf_event_open(perf_event_attr* attr, pid_t pid, int cpu) {
     return static_cast<int>(syscall(SYS_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC));
 }
 
-perf_event_attr make_attr(const EventPart &part, bool user_only) {
+perf_event_attr make_attr(const EventPart& part, bool user_only) {
     perf_event_attr attr;
     std::memset(&attr, 0, sizeof(attr));
     attr.size = sizeof(attr);
@@ -48,7 +48,7 @@ struct RawCount {
     uint64_t time_running_ns = 0;
 };
 
-bool read_count(int fd, RawCount *count) {
+bool read_count(int fd, RawCount* count) {
     uint64_t buffer[3] = {0, 0, 0};
     if (::read(fd, buffer, sizeof(buffer)) != static_cast<ssize_t>(sizeof(buffer))) {
         return false;
@@ -59,9 +59,9 @@ bool read_count(int fd, RawCount *count) {
 
 } // namespace
 
-CounterSet::CounterSet(const std::vector<std::string> &names) {
+CounterSet::CounterSet(const std::vector<std::string>& names) {
     events_.reserve(names.size());
-    for (const std::string &name : names) {
+    for (const std::string& name : names) {
         Event event;
         event.spec = resolve_event(name);
         event.reason = event.spec.reason;
@@ -72,13 +72,15 @@ CounterSet::CounterSet(const std::vector<std::string> &names) {
     }
 }
 
-CounterSet::~CounterSet() { close_all(); }
+CounterSet::~CounterSet() {
+    close_all();
+}
 
-CounterSet::CounterSet(CounterSet &&other) noexcept : events_(std::move(other.events_)) {
+CounterSet::CounterSet(CounterSet&& other) noexcept : events_(std::move(other.events_)) {
     other.events_.clear();
 }
 
-CounterSet &CounterSet::operator=(CounterSet &&other) noexcept {
+CounterSet& CounterSet::operator=(CounterSet&& other) noexcept {
     if (this != &other) {
         close_all();
         events_ = std::move(other.events_);
@@ -87,13 +89,13 @@ CounterSet &CounterSet::operator=(CounterSet &&other) noexcept {
     return *this;
 }
 
-void CounterSet::open_event(Event &event) {
+void CounterSet::open_event(Event& event) {
     // First with kernel counting; if paranoia forbids that, user-only (flagged in readings).
     for (bool user_only : {false, true}) {
         event.fds.clear();
         int failed_errno = 0;
         bool system_wide = false;
-        for (const EventPart &part : event.spec.parts) {
+        for (const EventPart& part : event.spec.parts) {
             perf_event_attr attr = make_attr(part, user_only);
             system_wide = part.cpu >= 0;
             int fd = perf_event_open(&attr, part.cpu >= 0 ? -1 : 0, part.cpu);
@@ -122,7 +124,7 @@ void CounterSet::open_event(Event &event) {
 }
 
 void CounterSet::close_all() {
-    for (Event &event : events_) {
+    for (Event& event : events_) {
         for (int fd : event.fds) {
             ::close(fd);
         }
@@ -131,12 +133,12 @@ void CounterSet::close_all() {
 }
 
 void CounterSet::start() {
-    for (const Event &event : events_) {
+    for (const Event& event : events_) {
         for (int fd : event.fds) {
             ioctl(fd, PERF_EVENT_IOC_RESET, 0);
         }
     }
-    for (const Event &event : events_) {
+    for (const Event& event : events_) {
         for (int fd : event.fds) {
             ioctl(fd, PERF_EVENT_IOC_ENABLE, 0);
         }
@@ -144,7 +146,7 @@ void CounterSet::start() {
 }
 
 void CounterSet::stop() {
-    for (const Event &event : events_) {
+    for (const Event& event : events_) {
         for (int fd : event.fds) {
             ioctl(fd, PERF_EVENT_IOC_DISABLE, 0);
         }
@@ -153,7 +155,7 @@ void CounterSet::stop() {
 
 std::vector<CounterReading> CounterSet::read() const {
     std::vector<CounterReading> readings;
-    for (const Event &event : events_) {
+    for (const Event& event : events_) {
         CounterReading reading;
         reading.name = event.spec.name;
         reading.unit = event.spec.unit;
@@ -166,8 +168,8 @@ std::vector<CounterReading> CounterSet::read() const {
             for (int fd : event.fds) {
                 RawCount raw;
                 if (!read_count(fd, &raw)) {
-                    reading.reason = "read() of the perf counter failed: " +
-                                     std::string(std::strerror(errno));
+                    reading.reason =
+                        "read() of the perf counter failed: " + std::string(std::strerror(errno));
                     break;
                 }
                 if (raw.time_enabled_ns > 0 && raw.time_running_ns == 0) {
@@ -194,7 +196,7 @@ std::vector<CounterReading> CounterSet::read() const {
 
 std::vector<CounterReading> CounterSet::unavailable() const {
     std::vector<CounterReading> result;
-    for (const Event &event : events_) {
+    for (const Event& event : events_) {
         if (event.fds.empty()) {
             CounterReading reading;
             reading.name = event.spec.name;
@@ -208,7 +210,7 @@ std::vector<CounterReading> CounterSet::unavailable() const {
 }
 
 bool CounterSet::any_available() const {
-    for (const Event &event : events_) {
+    for (const Event& event : events_) {
         if (!event.fds.empty()) {
             return true;
         }

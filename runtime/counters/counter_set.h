@@ -33,12 +33,12 @@ struct CounterReading {
 // the whole machine. Not thread-safe: start/stop/read from one thread.
 class CounterSet {
 public:
-    explicit CounterSet(const std::vector<std::string> &names);
+    explicit CounterSet(const std::vector<std::string>& names);
     ~CounterSet();
-    CounterSet(CounterSet &&other) noexcept;
-    CounterSet &operator=(CounterSet &&other) noexcept;
-    CounterSet(const CounterSet &) = delete;
-    CounterSet &operator=(const CounterSet &) = delete;
+    CounterSet(CounterSet&& other) noexcept;
+    CounterSet& operator=(CounterSet&& other) noexcept;
+    CounterSet(const CounterSet&) = delete;
+    CounterSet& operator=(const CounterSet&) = delete;
 
     // Zeroes and enables every available event.
     void start();
@@ -58,7 +58,7 @@ private:
         bool user_only = false;
     };
 
-    void open_event(Event &event);
+    void open_event(Event& event);
     void close_all();
 
     std::vector<Event> events_;

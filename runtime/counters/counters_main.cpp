@@ -28,10 +28,11 @@ double busy_work(double milliseconds) {
 
 } // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
     std::vector<std::string> events;
     double work_ms = 200.0;
-    CLI::App app{"Counts performance events around a short busy loop and shows which are available."};
+    CLI::App app{
+        "Counts performance events around a short busy loop and shows which are available."};
     app.add_option("events", events,
                    "Event names (default: the hardware set plus task-clock, context-switches, "
                    "page-faults); built-in names, pmu/event/ or libpfm names");
@@ -50,14 +51,15 @@ int main(int argc, char **argv) {
     counters.stop();
 
     int available = 0;
-    for (const memsched::CounterReading &r : counters.read()) {
+    for (const memsched::CounterReading& r : counters.read()) {
         if (r.available()) {
             ++available;
             std::printf("%-18s %18.0f %-5s%s%s\n", r.name.c_str(), *r.value, r.unit.c_str(),
                         r.user_only ? "  (user space only)" : "",
                         r.fraction_counted < 1.0 ? "  (multiplexed, scaled)" : "");
         } else {
-            std::printf("%-18s %18s        %s\n", r.name.c_str(), "not available", r.reason.c_str());
+            std::printf("%-18s %18s        %s\n", r.name.c_str(), "not available",
+                        r.reason.c_str());
         }
     }
     std::printf("%d of %zu events available\n", available, events.size());

@@ -19,8 +19,8 @@ constexpr uint64_t cache_event(uint64_t cache, uint64_t op, uint64_t result) {
     return cache | (op << 8) | (result << 16);
 }
 
-ResolvedEvent generic(const std::string &name, uint32_t type, uint64_t config,
-                      const std::string &unit = "count") {
+ResolvedEvent generic(const std::string& name, uint32_t type, uint64_t config,
+                      const std::string& unit = "count") {
     ResolvedEvent event;
     event.name = name;
     event.parts.push_back(EventPart{type, config, 0, 0, -1});
@@ -30,11 +30,12 @@ ResolvedEvent generic(const std::string &name, uint32_t type, uint64_t config,
 }
 
 // Events the kernel names generically, so they need no vendor tables.
-std::optional<ResolvedEvent> resolve_generic(const std::string &name) {
+std::optional<ResolvedEvent> resolve_generic(const std::string& name) {
     static const std::map<std::string, ResolvedEvent> table = {
         {"cycles", generic("cycles", PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES)},
         {"instructions", generic("instructions", PERF_TYPE_HARDWARE, PERF_COUNT_HW_INSTRUCTIONS)},
-        {"branch-misses", generic("branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES)},
+        {"branch-misses",
+         generic("branch-misses", PERF_TYPE_HARDWARE, PERF_COUNT_HW_BRANCH_MISSES)},
         // Data-cache load misses: what a schedule's tiling changes first.
         {"l1d-misses", generic("l1d-misses", PERF_TYPE_HW_CACHE,
                                cache_event(PERF_COUNT_HW_CACHE_L1D, PERF_COUNT_HW_CACHE_OP_READ,
@@ -56,7 +57,7 @@ std::optional<ResolvedEvent> resolve_generic(const std::string &name) {
 }
 
 // A libpfm name; `name` is what the caller asked for, `pfm_name` what libpfm knows.
-ResolvedEvent resolve_with_pfm(const std::string &name, const std::string &pfm_name) {
+ResolvedEvent resolve_with_pfm(const std::string& name, const std::string& pfm_name) {
     ResolvedEvent event;
     event.name = name;
     std::optional<PfmEncoding> encoding = pfm_encode(pfm_name, &event.reason);
@@ -69,15 +70,15 @@ ResolvedEvent resolve_with_pfm(const std::string &name, const std::string &pfm_n
 }
 
 // L2 misses have no generic perf event: try each vendor's name.
-ResolvedEvent resolve_l2_misses(const std::string &name) {
-    static const char *const candidates[] = {
-        "L2_RQSTS:MISS",                                            // Intel up to Skylake-X
-        "L2_RQSTS:ALL_DEMAND_MISS",                                 // Intel Ice Lake on (demand only)
-        "CORE_TO_L2_CACHEABLE_REQUEST_ACCESS_STATUS:LS_RD_BLK_C",   // AMD Zen (data reads)
-        "L2D_CACHE_REFILL",                                         // Arm
+ResolvedEvent resolve_l2_misses(const std::string& name) {
+    static const char* const candidates[] = {
+        "L2_RQSTS:MISS",                                          // Intel up to Skylake-X
+        "L2_RQSTS:ALL_DEMAND_MISS",                               // Intel Ice Lake on (demand only)
+        "CORE_TO_L2_CACHEABLE_REQUEST_ACCESS_STATUS:LS_RD_BLK_C", // AMD Zen (data reads)
+        "L2D_CACHE_REFILL",                                       // Arm
     };
     std::string tried;
-    for (const char *candidate : candidates) {
+    for (const char* candidate : candidates) {
         ResolvedEvent event = resolve_with_pfm(name, candidate);
         if (event.reason.empty()) {
             return event;
@@ -91,17 +92,17 @@ ResolvedEvent resolve_l2_misses(const std::string &name) {
 }
 
 // "pmu/terms/" summed over every instance of the PMU (uncore_imc -> uncore_imc_0..N).
-ResolvedEvent resolve_sysfs(const std::string &name, const std::string &pmu,
-                            const std::string &terms) {
+ResolvedEvent resolve_sysfs(const std::string& name, const std::string& pmu,
+                            const std::string& terms) {
     ResolvedEvent event;
     event.name = name;
     std::vector<std::string> instances = pmus_matching(pmu);
     if (instances.empty()) {
-        event.reason = "the kernel exposes no PMU named " + pmu + " (see " +
-                       std::string(kSysfsPmuRoot) + ")";
+        event.reason =
+            "the kernel exposes no PMU named " + pmu + " (see " + std::string(kSysfsPmuRoot) + ")";
         return event;
     }
-    for (const std::string &instance : instances) {
+    for (const std::string& instance : instances) {
         std::optional<SysfsEvent> found = resolve_sysfs_event(instance, terms, &event.reason);
         if (!found) {
             event.parts.clear();
@@ -109,8 +110,8 @@ ResolvedEvent resolve_sysfs(const std::string &name, const std::string &pmu,
         }
         std::vector<int> cpus = found->cpus.empty() ? std::vector<int>{-1} : found->cpus;
         for (int cpu : cpus) {
-            event.parts.push_back(EventPart{found->type, found->config, found->config1,
-                                            found->config2, cpu});
+            event.parts.push_back(
+                EventPart{found->type, found->config, found->config1, found->config2, cpu});
         }
         // All instances of one PMU share the scale and unit of the event.
         event.scale = found->scale;
@@ -124,10 +125,10 @@ ResolvedEvent resolve_sysfs(const std::string &name, const std::string &pmu,
 }
 
 // DRAM traffic comes from the memory controllers' uncore PMUs, named per generation.
-ResolvedEvent resolve_dram(const std::string &name, bool writes) {
+ResolvedEvent resolve_dram(const std::string& name, bool writes) {
     struct Candidate {
-        const char *pmu;
-        const char *event;
+        const char* pmu;
+        const char* event;
     };
     static const Candidate reads[] = {{"uncore_imc_free_running", "data_read"},
                                       {"uncore_imc", "data_reads"},
@@ -136,8 +137,8 @@ ResolvedEvent resolve_dram(const std::string &name, bool writes) {
                                              {"uncore_imc", "data_writes"},
                                              {"uncore_imc", "cas_count_write"}};
     std::vector<std::string> absent; // PMUs the kernel does not expose: listed together
-    std::string failed; // PMUs that exist but lack a usable byte event: in full
-    for (const Candidate &c : writes ? write_events : reads) {
+    std::string failed;              // PMUs that exist but lack a usable byte event: in full
+    for (const Candidate& c : writes ? write_events : reads) {
         if (pmus_matching(c.pmu).empty()) {
             bool listed = std::find(absent.begin(), absent.end(), c.pmu) != absent.end();
             if (!listed) {
@@ -149,13 +150,13 @@ ResolvedEvent resolve_dram(const std::string &name, bool writes) {
         if (event.reason.empty() && event.unit == "bytes") {
             return event;
         }
-        failed += std::string("; ") + c.pmu + "/" + c.event + "/: " +
-                  (event.reason.empty() ? "not in bytes" : event.reason);
+        failed += std::string("; ") + c.pmu + "/" + c.event +
+                  "/: " + (event.reason.empty() ? "not in bytes" : event.reason);
     }
     std::string tried = failed.empty() ? "" : failed.substr(2);
     if (!absent.empty()) {
         std::string names;
-        for (const std::string &pmu : absent) {
+        for (const std::string& pmu : absent) {
             names += (names.empty() ? "" : " or ") + pmu;
         }
         tried = "the kernel exposes no " + names + " PMU" + (failed.empty() ? "" : failed);
@@ -169,11 +170,11 @@ ResolvedEvent resolve_dram(const std::string &name, bool writes) {
 } // namespace
 
 std::vector<std::string> default_hardware_event_names() {
-    return {"cycles",    "instructions",    "l1d-misses",      "l2-misses",
+    return {"cycles",     "instructions",    "l1d-misses",      "l2-misses",
             "llc-misses", "dram-read-bytes", "dram-write-bytes"};
 }
 
-ResolvedEvent resolve_event(const std::string &name) {
+ResolvedEvent resolve_event(const std::string& name) {
     if (std::optional<ResolvedEvent> event = resolve_generic(name)) {
         return *event;
     }

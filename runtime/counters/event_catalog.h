@@ -21,12 +21,12 @@ struct EventPart {
 };
 
 struct ResolvedEvent {
-    std::string name;          // as requested
+    std::string name; // as requested
     std::vector<EventPart> parts;
-    double scale = 1.0;        // multiply the summed raw count by this to get `unit`
+    double scale = 1.0;         // multiply the summed raw count by this to get `unit`
     std::string unit = "count"; // "count", "ns" or "bytes"
-    bool software = false;     // PERF_TYPE_SOFTWARE: works without a PMU
-    std::string reason;        // non-empty: the name cannot be encoded on this machine
+    bool software = false;      // PERF_TYPE_SOFTWARE: works without a PMU
+    std::string reason;         // non-empty: the name cannot be encoded on this machine
 };
 
 // The names every benchmark asks for: cycles, instructions, l1d-misses, l2-misses,
@@ -35,6 +35,6 @@ std::vector<std::string> default_hardware_event_names();
 
 // Resolves a name. Built-in names are listed in event_catalog.cpp; "pmu/terms/" reads the
 // sysfs PMU (summed over pmu_0, pmu_1, ...); anything else goes to libpfm.
-ResolvedEvent resolve_event(const std::string &name);
+ResolvedEvent resolve_event(const std::string& name);
 
 } // namespace memsched

@@ -23,7 +23,7 @@ namespace {
 
 std::string exposed_pmus() {
     std::string list;
-    for (const std::string &pmu : list_pmus()) {
+    for (const std::string& pmu : list_pmus()) {
         list += (list.empty() ? "" : " ") + pmu;
     }
     return list.empty() ? "(none)" : list;
@@ -31,16 +31,26 @@ std::string exposed_pmus() {
 
 std::string errno_name(int err) {
     switch (err) {
-    case ENOENT: return "ENOENT";
-    case EOPNOTSUPP: return "EOPNOTSUPP";
-    case EACCES: return "EACCES";
-    case EPERM: return "EPERM";
-    case ENOSYS: return "ENOSYS";
-    case EINVAL: return "EINVAL";
-    case ENODEV: return "ENODEV";
-    case EBUSY: return "EBUSY";
-    case EMFILE: return "EMFILE";
-    default: return "errno " + std::to_string(err);
+    case ENOENT:
+        return "ENOENT";
+    case EOPNOTSUPP:
+        return "EOPNOTSUPP";
+    case EACCES:
+        return "EACCES";
+    case EPERM:
+        return "EPERM";
+    case ENOSYS:
+        return "ENOSYS";
+    case EINVAL:
+        return "EINVAL";
+    case ENODEV:
+        return "ENODEV";
+    case EBUSY:
+        return "EBUSY";
+    case EMFILE:
+        return "EMFILE";
+    default:
+        return "errno " + std::to_string(err);
     }
 }
 
@@ -56,7 +66,7 @@ std::string permission_reason(bool system_wide) {
 
 } // namespace
 
-std::string describe_perf_open_error(int err, const std::string &event_name, bool system_wide) {
+std::string describe_perf_open_error(int err, const std::string& event_name, bool system_wide) {
     std::string head = "perf_event_open(" + event_name + ") failed with " + errno_name(err) + " (" +
                        std::strerror(err) + "): ";
     switch (err) {

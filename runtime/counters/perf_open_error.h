@@ -13,6 +13,6 @@ std::optional<int> perf_event_paranoid();
 
 // Why perf_event_open failed with `err` for an event named `event_name`.
 // `system_wide` is true for events opened per CPU (uncore), which need more privilege.
-std::string describe_perf_open_error(int err, const std::string &event_name, bool system_wide);
+std::string describe_perf_open_error(int err, const std::string& event_name, bool system_wide);
 
 } // namespace memsched

@@ -20,14 +20,14 @@ pfm_err_t initialize_once() {
 
 } // namespace
 
-std::optional<PfmEncoding> pfm_encode(const std::string &name, std::string *reason) {
+std::optional<PfmEncoding> pfm_encode(const std::string& name, std::string* reason) {
     if (pfm_err_t status = initialize_once(); status != PFM_SUCCESS) {
         *reason = std::string("libpfm initialisation failed: ") + pfm_strerror(status);
         return std::nullopt;
     }
     perf_event_attr attr;
     std::memset(&attr, 0, sizeof(attr));
-    char *fstr = nullptr;
+    char* fstr = nullptr;
     pfm_perf_encode_arg_t arg;
     std::memset(&arg, 0, sizeof(arg));
     arg.attr = &attr;

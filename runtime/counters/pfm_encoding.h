@@ -19,6 +19,6 @@ struct PfmEncoding {
 
 // Encodes `name` (e.g. "L2_RQSTS:MISS", "INST_RETIRED:ANY_P") for user-level counting on
 // the PMUs libpfm detected; nullopt with *reason when libpfm cannot.
-std::optional<PfmEncoding> pfm_encode(const std::string &name, std::string *reason);
+std::optional<PfmEncoding> pfm_encode(const std::string& name, std::string* reason);
 
 } // namespace memsched

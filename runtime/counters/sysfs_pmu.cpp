@@ -13,7 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::optional<std::string> read_trimmed(const fs::path &path) {
+std::optional<std::string> read_trimmed(const fs::path& path) {
     std::ifstream in(path);
     if (!in) {
         return std::nullopt;
@@ -27,7 +27,7 @@ std::optional<std::string> read_trimmed(const fs::path &path) {
     return text;
 }
 
-std::vector<std::string> split(const std::string &text, char sep) {
+std::vector<std::string> split(const std::string& text, char sep) {
     std::vector<std::string> parts;
     std::string part;
     std::istringstream in(text);
@@ -40,9 +40,9 @@ std::vector<std::string> split(const std::string &text, char sep) {
 }
 
 // "0-3,8" -> {0,1,2,3,8}: the syntax of cpumask and of format bit ranges.
-std::vector<int> parse_ranges(const std::string &text) {
+std::vector<int> parse_ranges(const std::string& text) {
     std::vector<int> values;
-    for (const std::string &range : split(text, ',')) {
+    for (const std::string& range : split(text, ',')) {
         size_t dash = range.find('-');
         int lo = std::stoi(range.substr(0, dash));
         int hi = dash == std::string::npos ? lo : std::stoi(range.substr(dash + 1));
@@ -54,15 +54,15 @@ std::vector<int> parse_ranges(const std::string &text) {
 }
 
 // Places `value` into the bits named by a format file ("config1:0-15"), low bits first.
-bool apply_format(const std::string &format, uint64_t value, SysfsEvent *event,
-                  std::string *reason) {
+bool apply_format(const std::string& format, uint64_t value, SysfsEvent* event,
+                  std::string* reason) {
     size_t colon = format.find(':');
     if (colon == std::string::npos) {
         *reason = "malformed format '" + format + "'";
         return false;
     }
     std::string field = format.substr(0, colon);
-    uint64_t *target = field == "config"    ? &event->config
+    uint64_t* target = field == "config"    ? &event->config
                        : field == "config1" ? &event->config1
                        : field == "config2" ? &event->config2
                                             : nullptr;
@@ -83,9 +83,9 @@ bool apply_format(const std::string &format, uint64_t value, SysfsEvent *event,
     return true;
 }
 
-bool apply_terms(const fs::path &pmu_dir, const std::string &terms, SysfsEvent *event,
-                 std::string *reason) {
-    for (const std::string &term : split(terms, ',')) {
+bool apply_terms(const fs::path& pmu_dir, const std::string& terms, SysfsEvent* event,
+                 std::string* reason) {
+    for (const std::string& term : split(terms, ',')) {
         size_t eq = term.find('=');
         std::string key = term.substr(0, eq);
         // A bare term ("edge") means 1, as in perf's own syntax.
@@ -104,23 +104,24 @@ bool apply_terms(const fs::path &pmu_dir, const std::string &terms, SysfsEvent *
 
 } // namespace
 
-std::vector<std::string> list_pmus(const std::string &root) {
+std::vector<std::string> list_pmus(const std::string& root) {
     std::vector<std::string> names;
     std::error_code ec;
-    for (const auto &entry : fs::directory_iterator(root, ec)) {
+    for (const auto& entry : fs::directory_iterator(root, ec)) {
         names.push_back(entry.path().filename().string());
     }
     std::sort(names.begin(), names.end());
     return names;
 }
 
-std::vector<std::string> pmus_matching(const std::string &name, const std::string &root) {
+std::vector<std::string> pmus_matching(const std::string& name, const std::string& root) {
     std::vector<std::string> matches;
-    for (const std::string &pmu : list_pmus(root)) {
+    for (const std::string& pmu : list_pmus(root)) {
         bool numbered = pmu.size() > name.size() + 1 && pmu.compare(0, name.size(), name) == 0 &&
                         pmu[name.size()] == '_' &&
-                        std::all_of(pmu.begin() + name.size() + 1, pmu.end(),
-                                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+                        std::all_of(pmu.begin() + name.size() + 1, pmu.end(), [](char c) {
+                            return std::isdigit(static_cast<unsigned char>(c));
+                        });
         if (pmu == name || numbered) {
             matches.push_back(pmu);
         }
@@ -128,8 +129,8 @@ std::vector<std::string> pmus_matching(const std::string &name, const std::strin
     return matches;
 }
 
-std::optional<SysfsEvent> resolve_sysfs_event(const std::string &pmu, const std::string &event,
-                                              std::string *reason, const std::string &root) {
+std::optional<SysfsEvent> resolve_sysfs_event(const std::string& pmu, const std::string& event,
+                                              std::string* reason, const std::string& root) {
     fs::path dir = fs::path(root) / pmu;
     SysfsEvent result;
     result.pmu = pmu;
@@ -157,21 +158,28 @@ std::optional<SysfsEvent> resolve_sysfs_event(const std::string &pmu, const std:
         if (!apply_terms(dir, terms, &result, reason)) {
             return std::nullopt;
         }
-    } catch (const std::exception &e) {
+    } catch (const std::exception& e) {
         *reason = "cannot parse '" + terms + "' for PMU " + pmu + ": " + e.what();
         return std::nullopt;
     }
     return result;
 }
 
-std::optional<double> bytes_per_unit(const std::string &unit) {
-    if (unit == "B" || unit == "bytes" || unit == "Bytes") return 1.0;
-    if (unit == "KiB") return 1024.0;
-    if (unit == "MiB") return 1024.0 * 1024.0;
-    if (unit == "GiB") return 1024.0 * 1024.0 * 1024.0;
-    if (unit == "KB") return 1e3;
-    if (unit == "MB") return 1e6;
-    if (unit == "GB") return 1e9;
+std::optional<double> bytes_per_unit(const std::string& unit) {
+    if (unit == "B" || unit == "bytes" || unit == "Bytes")
+        return 1.0;
+    if (unit == "KiB")
+        return 1024.0;
+    if (unit == "MiB")
+        return 1024.0 * 1024.0;
+    if (unit == "GiB")
+        return 1024.0 * 1024.0 * 1024.0;
+    if (unit == "KB")
+        return 1e3;
+    if (unit == "MB")
+        return 1e6;
+    if (unit == "GB")
+        return 1e9;
     return std::nullopt;
 }
 

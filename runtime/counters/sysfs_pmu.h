@@ -11,7 +11,7 @@
 namespace memsched {
 
 // Where the kernel lists its PMUs; tests point the functions below at a fake tree.
-inline constexpr const char *kSysfsPmuRoot = "/sys/bus/event_source/devices";
+inline constexpr const char* kSysfsPmuRoot = "/sys/bus/event_source/devices";
 
 // One PMU event resolved from sysfs.
 struct SysfsEvent {
@@ -22,27 +22,28 @@ struct SysfsEvent {
     uint64_t config2 = 0;
     // Multiply raw counts by this to get `unit` (sysfs "<event>.scale"); 1 if absent.
     double scale = 1.0;
-    std::string unit;      // sysfs "<event>.unit", e.g. "MiB"; empty for plain counts
-    std::vector<int> cpus; // the PMU's cpumask (uncore PMUs: one CPU per socket); empty for core PMUs
+    std::string unit; // sysfs "<event>.unit", e.g. "MiB"; empty for plain counts
+    std::vector<int>
+        cpus; // the PMU's cpumask (uncore PMUs: one CPU per socket); empty for core PMUs
 };
 
 // Names of all PMUs the kernel exposes, sorted.
-std::vector<std::string> list_pmus(const std::string &root = kSysfsPmuRoot);
+std::vector<std::string> list_pmus(const std::string& root = kSysfsPmuRoot);
 
 // PMUs named exactly `name`, or `name` followed by "_<digits>" (uncore_imc -> uncore_imc_0,
 // uncore_imc_1, ...), so that one logical event can be summed over all its instances.
-std::vector<std::string> pmus_matching(const std::string &name,
-                                       const std::string &root = kSysfsPmuRoot);
+std::vector<std::string> pmus_matching(const std::string& name,
+                                       const std::string& root = kSysfsPmuRoot);
 
 // Resolves `event` on `pmu`. `event` is either an alias listed in <pmu>/events/ or a
 // comma-separated term list ("event=0x3c,umask=0x1"); terms are placed into config
 // fields through <pmu>/format/. On failure returns nullopt and says why in *reason.
-std::optional<SysfsEvent> resolve_sysfs_event(const std::string &pmu, const std::string &event,
-                                              std::string *reason,
-                                              const std::string &root = kSysfsPmuRoot);
+std::optional<SysfsEvent> resolve_sysfs_event(const std::string& pmu, const std::string& event,
+                                              std::string* reason,
+                                              const std::string& root = kSysfsPmuRoot);
 
 // Bytes per unit for the units sysfs uses on memory-traffic events ("MiB", "MB", "KiB",
 // "bytes", ...); nullopt when `unit` is not a byte unit.
-std::optional<double> bytes_per_unit(const std::string &unit);
+std::optional<double> bytes_per_unit(const std::string& unit);
 
 } // namespace memsched

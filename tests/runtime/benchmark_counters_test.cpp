@@ -12,14 +12,14 @@
 namespace memsched {
 namespace {
 
-CounterReading measured(const std::string &name, double value) {
+CounterReading measured(const std::string& name, double value) {
     CounterReading r;
     r.name = name;
     r.value = value;
     return r;
 }
 
-CounterReading missing(const std::string &name, const std::string &reason) {
+CounterReading missing(const std::string& name, const std::string& reason) {
     CounterReading r;
     r.name = name;
     r.reason = reason;
@@ -41,9 +41,9 @@ TEST(UnavailableMessage, EmptyWhenEverythingIsMeasured) {
 // Collects the runs instead of printing them.
 class CollectingReporter : public benchmark::BenchmarkReporter {
 public:
-    bool ReportContext(const Context &) override { return true; }
-    void ReportRuns(const std::vector<Run> &runs) override {
-        for (const Run &run : runs) {
+    bool ReportContext(const Context&) override { return true; }
+    void ReportRuns(const std::vector<Run>& runs) override {
+        for (const Run& run : runs) {
             counters[run.benchmark_name()] = run.counters;
         }
     }
@@ -52,8 +52,8 @@ public:
 
 TEST(RunWithCounters, PublishesOnlyAvailableEventsAndReportsOnce) {
     const std::vector<std::string> events = {"task-clock", "cycles", "instructions"};
-    for (const char *name : {"counted_a", "counted_b"}) {
-        benchmark::RegisterBenchmark(name, [events](benchmark::State &state) {
+    for (const char* name : {"counted_a", "counted_b"}) {
+        benchmark::RegisterBenchmark(name, [events](benchmark::State& state) {
             run_with_counters(state, events, [] { memsched::testing::busy_work(200'000); });
         })->Iterations(20);
     }
@@ -67,10 +67,10 @@ TEST(RunWithCounters, PublishesOnlyAvailableEventsAndReportsOnce) {
     std::vector<CounterReading> unavailable = probe.unavailable();
 
     ASSERT_EQ(reporter.counters.size(), 2u);
-    for (const auto &[benchmark_name, counters] : reporter.counters) {
-        for (const std::string &event : events) {
+    for (const auto& [benchmark_name, counters] : reporter.counters) {
+        for (const std::string& event : events) {
             bool is_unavailable = std::any_of(unavailable.begin(), unavailable.end(),
-                                              [&](const auto &r) { return r.name == event; });
+                                              [&](const auto& r) { return r.name == event; });
             auto it = counters.find(event);
             if (is_unavailable) {
                 EXPECT_EQ(it, counters.end()) << benchmark_name << " published " << event;

@@ -22,7 +22,7 @@ double thread_cpu_ns() {
 }
 
 // Counts `events` around busy_work(iterations).
-std::vector<CounterReading> count(const std::vector<std::string> &events, int64_t iterations) {
+std::vector<CounterReading> count(const std::vector<std::string>& events, int64_t iterations) {
     CounterSet counters(events);
     counters.start();
     busy_work(iterations);
@@ -36,7 +36,7 @@ TEST(CounterSet, EveryEventIsMeasuredOrExplained) {
     std::vector<CounterReading> readings = count(names, 20'000'000);
     ASSERT_EQ(readings.size(), names.size());
     for (size_t i = 0; i < names.size(); ++i) {
-        const CounterReading &r = readings[i];
+        const CounterReading& r = readings[i];
         EXPECT_EQ(r.name, names[i]) << "readings keep the requested order";
         if (r.available()) {
             EXPECT_TRUE(r.reason.empty()) << r.name;
@@ -58,7 +58,7 @@ TEST(CounterSet, UnavailableEventsAreListedUpFront) {
     std::vector<CounterReading> missing = counters.unavailable();
     ASSERT_FALSE(missing.empty());
     EXPECT_EQ(missing[0].name, "NO_SUCH_EVENT_ANYWHERE");
-    for (const CounterReading &r : missing) {
+    for (const CounterReading& r : missing) {
         EXPECT_FALSE(r.reason.empty());
         EXPECT_FALSE(r.value.has_value());
     }
@@ -72,7 +72,7 @@ TEST(CounterSet, NoPmuMeansHardwareEventsUnavailableWithErrno) {
     if (counters.any_available()) {
         GTEST_SKIP() << "this machine has hardware counters";
     }
-    for (const CounterReading &r : readings) {
+    for (const CounterReading& r : readings) {
         EXPECT_NE(r.reason.find("perf_event_open(" + r.name + ") failed with"), std::string::npos)
             << r.reason;
         EXPECT_FALSE(r.value.has_value());
@@ -119,7 +119,7 @@ TEST(CounterSet, CountsThreadsCreatedAfterOpening) {
             worker_cpu_ns[t] = thread_cpu_ns() - before;
         });
     }
-    for (std::thread &w : workers) {
+    for (std::thread& w : workers) {
         w.join();
     }
     counters.stop();

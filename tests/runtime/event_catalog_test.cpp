@@ -36,7 +36,7 @@ TEST(EventCatalog, SoftwareEvents) {
 
 // Every default event either resolves to something to open or says why not.
 TEST(EventCatalog, DefaultEventsResolveOrExplain) {
-    for (const std::string &name : default_hardware_event_names()) {
+    for (const std::string& name : default_hardware_event_names()) {
         ResolvedEvent event = resolve_event(name);
         EXPECT_EQ(event.name, name);
         EXPECT_NE(event.parts.empty(), event.reason.empty()) << name << ": " << event.reason;
@@ -44,11 +44,11 @@ TEST(EventCatalog, DefaultEventsResolveOrExplain) {
 }
 
 TEST(EventCatalog, DramEventsAreBytesOrExplainWhy) {
-    for (const char *name : {"dram-read-bytes", "dram-write-bytes"}) {
+    for (const char* name : {"dram-read-bytes", "dram-write-bytes"}) {
         ResolvedEvent event = resolve_event(name);
         if (event.reason.empty()) {
             EXPECT_EQ(event.unit, "bytes");
-            for (const EventPart &part : event.parts) {
+            for (const EventPart& part : event.parts) {
                 EXPECT_GE(part.cpu, 0) << "uncore events are counted per CPU";
             }
         } else {

@@ -72,7 +72,8 @@ TEST(PerfOpenError, UnprivilegedProcessCountsUserOnlyOrExplains) {
             outcome.available = r.available();
             outcome.user_only = r.user_only;
             outcome.value_positive = r.available() && *r.value > 0;
-            outcome.reason_mentions_paranoid = r.reason.find("perf_event_paranoid") != std::string::npos;
+            outcome.reason_mentions_paranoid =
+                r.reason.find("perf_event_paranoid") != std::string::npos;
         }
         ssize_t written = write(fds[1], &outcome, sizeof(outcome));
         _exit(written == sizeof(outcome) ? 0 : 1);

@@ -16,11 +16,12 @@ namespace fs = std::filesystem;
 class FakeSysfs : public ::testing::Test {
 protected:
     void SetUp() override {
-        root_ = fs::temp_directory_path() /
-                ("memsched_sysfs_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                 "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        root_ =
+            fs::temp_directory_path() /
+            ("memsched_sysfs_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+             "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
         fs::remove_all(root_);
-        for (const char *imc : {"uncore_imc_0", "uncore_imc_1"}) {
+        for (const char* imc : {"uncore_imc_0", "uncore_imc_1"}) {
             write(std::string(imc) + "/type", "17\n");
             write(std::string(imc) + "/cpumask", "0,28\n");
             write(std::string(imc) + "/format/event", "config:0-7\n");
@@ -38,7 +39,7 @@ protected:
     }
     void TearDown() override { fs::remove_all(root_); }
 
-    void write(const std::string &relative, const std::string &text) {
+    void write(const std::string& relative, const std::string& text) {
         fs::path path = root_ / relative;
         fs::create_directories(path.parent_path());
         std::ofstream(path) << text;
@@ -79,8 +80,8 @@ TEST_F(FakeSysfs, PlacesTermsThroughFormats) {
                                      root_.string());
     ASSERT_TRUE(event) << reason;
     // split=0x2f: low nibble 0xf into bits 0-3, next nibble 0x2 into bits 32-35.
-    EXPECT_EQ(event->config, (uint64_t{0x3c} | uint64_t{0x0f}) | (uint64_t{2} << 24) |
-                                 (uint64_t{0x2} << 32));
+    EXPECT_EQ(event->config,
+              (uint64_t{0x3c} | uint64_t{0x0f}) | (uint64_t{2} << 24) | (uint64_t{0x2} << 32));
     EXPECT_EQ(event->config1, 300u);
     EXPECT_TRUE(event->cpus.empty());
     EXPECT_EQ(event->unit, "");
