@@ -79,7 +79,7 @@ void print_table(const RooflineRun& run, const RooflineSummary& s) {
                                                   : "",
                     format_bytes(cache.size_bytes).c_str(), cache.shared_cpu_list.c_str());
     }
-    std::printf("%d repetitions; median and best by wall clock; cpu-time: median of the sum over\n"
+    std::printf("\n%d repetitions; median and best by wall clock; cpu-time: median of the sum over\n"
                 "threads of each thread's rate per second of its own CPU time (what the cores do\n"
                 "while we run; an upper estimate when the threads were not running together)\n",
                 run.repetitions);

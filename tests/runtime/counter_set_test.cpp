@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <ctime>
+#include <fstream>
 #include <thread>
 
 namespace memsched {
@@ -141,6 +143,50 @@ TEST(CounterSet, InstructionsGrowWithWorkWhenAvailable) {
     // 8x the loop trips: at least 6x the instructions (loop overhead and syscalls aside).
     EXPECT_GT(*large.value, 6.0 * *small.value);
     EXPECT_GT(*small.value, 2'000'000.0);
+}
+
+// Bytes of the largest cache cpu0 sees (sysfs), 0 if unknown.
+uint64_t largest_cache_bytes() {
+    uint64_t largest = 0;
+    for (int index = 0; index < 8; ++index) {
+        std::ifstream in("/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) +
+                         "/size");
+        std::string size;
+        if (in >> size && !size.empty()) {
+            uint64_t value = std::stoull(size);
+            value <<= size.back() == 'K' ? 10 : size.back() == 'M' ? 20 : 0;
+            largest = std::max(largest, value);
+        }
+    }
+    return largest;
+}
+
+// Reading an array twice the LLC must miss the LLC and come from DRAM: the memory events,
+// where the machine has them, must see at least most of those bytes.
+TEST(CounterSet, MemoryEventsSeeAStreamWhenAvailable) {
+    CounterSet probe({"llc-misses", "dram-read-bytes"});
+    if (!probe.any_available()) {
+        GTEST_SKIP() << "neither llc-misses nor dram-read-bytes: " << probe.unavailable()[0].reason
+                     << " / " << probe.unavailable()[1].reason;
+    }
+    size_t bytes = std::max<uint64_t>(64u << 20, 2 * largest_cache_bytes());
+    std::vector<double> data(bytes / sizeof(double), 1.0);
+    double sum = 0.0;
+    CounterSet counters({"llc-misses", "dram-read-bytes"});
+    counters.start();
+    for (double v : data) {
+        sum += v;
+    }
+    counters.stop();
+    ASSERT_EQ(sum, static_cast<double>(data.size()));
+    for (const CounterReading& r : counters.read()) {
+        if (!r.available()) {
+            continue;
+        }
+        // Lower bounds only: prefetches and (for DRAM, system-wide) other processes add more.
+        double expected = r.unit == "bytes" ? 0.8 * bytes : 0.1 * bytes / 64;
+        EXPECT_GT(*r.value, expected) << r.name << " over a " << bytes << "-byte stream";
+    }
 }
 
 TEST(CounterSet, MoveKeepsEventsOpen) {
