@@ -79,10 +79,11 @@ void print_table(const RooflineRun& run, const RooflineSummary& s) {
                                                   : "",
                     format_bytes(cache.size_bytes).c_str(), cache.shared_cpu_list.c_str());
     }
-    std::printf("\n%d repetitions; median and best by wall clock; cpu-time: median of the sum over\n"
-                "threads of each thread's rate per second of its own CPU time (what the cores do\n"
-                "while we run; an upper estimate when the threads were not running together)\n",
-                run.repetitions);
+    std::printf(
+        "\n%d repetitions; median and best by wall clock; cpu-time: median of the sum over\n"
+        "threads of each thread's rate per second of its own CPU time (what the cores do\n"
+        "while we run; an upper estimate when the threads were not running together)\n",
+        run.repetitions);
     std::printf("\n%-30s %26s   %26s\n", "", "1 thread",
                 (std::to_string(run.threads) + " threads").c_str());
     std::printf("  %-28s %8s %8s %8s   %8s %8s %8s\n", "FMA fp32 (GFLOP/s)", "median", "best",

@@ -115,7 +115,7 @@ void CounterSet::open_event(Event& event) {
             ::close(fd);
         }
         event.fds.clear();
-        event.reason = describe_perf_open_error(failed_errno, event.spec.name, system_wide);
+        event.reason = describe_perf_open_error(failed_errno, system_wide);
         bool permission = failed_errno == EACCES || failed_errno == EPERM;
         if (!permission || system_wide) {
             return;

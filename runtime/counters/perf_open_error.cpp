@@ -66,9 +66,9 @@ std::string permission_reason(bool system_wide) {
 
 } // namespace
 
-std::string describe_perf_open_error(int err, const std::string& event_name, bool system_wide) {
-    std::string head = "perf_event_open(" + event_name + ") failed with " + errno_name(err) + " (" +
-                       std::strerror(err) + "): ";
+std::string describe_perf_open_error(int err, bool system_wide) {
+    std::string head =
+        "perf_event_open failed with " + errno_name(err) + " (" + std::strerror(err) + "): ";
     switch (err) {
     case ENOENT:
     case EOPNOTSUPP:

@@ -75,8 +75,7 @@ TEST(CounterSet, NoPmuMeansHardwareEventsUnavailableWithErrno) {
         GTEST_SKIP() << "this machine has hardware counters";
     }
     for (const CounterReading& r : readings) {
-        EXPECT_NE(r.reason.find("perf_event_open(" + r.name + ") failed with"), std::string::npos)
-            << r.reason;
+        EXPECT_NE(r.reason.find("perf_event_open failed with"), std::string::npos) << r.reason;
         EXPECT_FALSE(r.value.has_value());
     }
 }

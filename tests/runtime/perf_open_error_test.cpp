@@ -16,21 +16,20 @@ namespace {
 
 TEST(PerfOpenError, NamesTheErrnoAndTheEvent) {
     for (int err : {ENOENT, EOPNOTSUPP, EACCES, EPERM, ENOSYS, EINVAL, EBUSY, E2BIG}) {
-        std::string reason = describe_perf_open_error(err, "cycles", false);
-        EXPECT_NE(reason.find("perf_event_open(cycles) failed with"), std::string::npos) << reason;
+        std::string reason = describe_perf_open_error(err, false);
+        EXPECT_NE(reason.find("perf_event_open failed with"), std::string::npos) << reason;
         EXPECT_GT(reason.size(), 50u) << reason;
     }
-    EXPECT_NE(describe_perf_open_error(ENOENT, "x", false).find("ENOENT"), std::string::npos);
-    EXPECT_NE(describe_perf_open_error(ENOENT, "x", false).find("exposed PMUs: "),
-              std::string::npos);
+    EXPECT_NE(describe_perf_open_error(ENOENT, false).find("ENOENT"), std::string::npos);
+    EXPECT_NE(describe_perf_open_error(ENOENT, false).find("exposed PMUs: "), std::string::npos);
 }
 
 TEST(PerfOpenError, PermissionReasonCitesParanoiaLevel) {
     std::optional<int> level = perf_event_paranoid();
     std::string expected =
         "perf_event_paranoid=" + (level ? std::to_string(*level) : std::string("unknown"));
-    std::string per_process = describe_perf_open_error(EACCES, "task-clock", false);
-    std::string system_wide = describe_perf_open_error(EPERM, "dram-read-bytes", true);
+    std::string per_process = describe_perf_open_error(EACCES, false);
+    std::string system_wide = describe_perf_open_error(EPERM, true);
     EXPECT_NE(per_process.find(expected), std::string::npos) << per_process;
     EXPECT_NE(per_process.find("paranoid <= 2"), std::string::npos) << per_process;
     EXPECT_NE(system_wide.find("paranoid <= 0"), std::string::npos) << system_wide;
