@@ -9,15 +9,18 @@
 #       memsched_register_variant(memsched AUTOSCHEDULER memsched::MemSched PARAMS ${MEMSCHED_MACHINE_PARAMS})
 #       and then list `memsched` in VARIANTS.
 #   memsched_add_layer_variants(SET set CONFIG name GENERATOR gen [PARAMS k=v...]
-#                               [VARIANTS v...] [TARGET t] [FROM genexe] [LAYERS l...])
+#                               [VARIANTS v...] [TARGET t] [FROM genexe] [LAYERS l...]
+#                               [VARIANT_PARAMS variant:k=v...])
 #       One AOT library per variant: <set>_<config>_<variant>, function of the
-#       same name. TARGET (default host) must be the same for a whole set; a
+#       same name. VARIANT_PARAMS go to one variant only; `env.NAME=VALUE`
+#       sets an environment variable for the generator run (see
+#       generators/generator_main.cpp), e.g. adams2019:env.HL_BEAM_SIZE=1. TARGET (default host) must be the same for a whole set; a
 #       set built for x86-64-linux-avx2 (for cachegrind) is just another SET.
 #   memsched_finish_variant_set(set)
 #       A static library <set> linking all of them, with the header
 #       <set>_registry.h declaring `const memsched::VariantSet& <set>_registry();`
 #       (see generators/variants/variant_registry.h).
-#   memsched_add_network_layer_set(SET set NETWORK json [VARIANTS v...] [TARGET t])
+#   memsched_add_network_layer_set(SET set NETWORK json [VARIANTS v...] [TARGET t] [VARIANT_PARAMS ...])
 #       One config per distinct conv/pool/fc shape of a network table, at its
 #       real sizes (the estimates); then call memsched_finish_variant_set.
 include_guard(GLOBAL)
@@ -59,7 +62,9 @@ if(NOT DEFINED MEMSCHED_THREADS)
   set(MEMSCHED_THREADS ${_memsched_cores} CACHE STRING "Parallelism given to the autoschedulers")
 endif()
 set(MEMSCHED_BALANCE 40 CACHE STRING "Compute/memory balance given to the autoschedulers")
-set(MEMSCHED_MACHINE_PARAMS "machine_params=${MEMSCHED_THREADS},${MEMSCHED_LLC_BYTES},${MEMSCHED_BALANCE}")
+# INTERNAL cache entries: visible in every directory, whichever included this first.
+set(MEMSCHED_MACHINE_PARAMS "machine_params=${MEMSCHED_THREADS},${MEMSCHED_LLC_BYTES},${MEMSCHED_BALANCE}"
+    CACHE INTERNAL "machine_params for the autoschedulers")
 message(STATUS "memsched: autoscheduler ${MEMSCHED_MACHINE_PARAMS}")
 
 # ---- variant definitions -----------------------------------------------------
@@ -79,11 +84,11 @@ memsched_register_variant(manual PARAMS manual_schedule=true)
 memsched_register_variant(mullapudi2016 AUTOSCHEDULER Halide::Mullapudi2016 PARAMS ${MEMSCHED_MACHINE_PARAMS})
 memsched_register_variant(adams2019 AUTOSCHEDULER Halide::Adams2019 PARAMS ${MEMSCHED_MACHINE_PARAMS})
 memsched_register_variant(li2018 AUTOSCHEDULER Halide::Li2018 PARAMS ${MEMSCHED_MACHINE_PARAMS})
-set(MEMSCHED_DEFAULT_VARIANTS naive manual mullapudi2016 adams2019 li2018)
+set(MEMSCHED_DEFAULT_VARIANTS naive manual mullapudi2016 adams2019 li2018 CACHE INTERNAL "variants built by default")
 
 # ---- sets --------------------------------------------------------------------
 function(memsched_add_layer_variants)
-  cmake_parse_arguments(ARG "" "SET;CONFIG;GENERATOR;TARGET;FROM" "PARAMS;VARIANTS;LAYERS" ${ARGN})
+  cmake_parse_arguments(ARG "" "SET;CONFIG;GENERATOR;TARGET;FROM" "PARAMS;VARIANTS;LAYERS;VARIANT_PARAMS" ${ARGN})
   foreach(required SET CONFIG GENERATOR)
     if(NOT ARG_${required})
       message(FATAL_ERROR "memsched_add_layer_variants: ${required} is missing")
@@ -118,6 +123,11 @@ function(memsched_add_layer_variants)
     get_property(autoscheduler GLOBAL PROPERTY MEMSCHED_VARIANT_${variant}_AUTOSCHEDULER)
     get_property(variant_params GLOBAL PROPERTY MEMSCHED_VARIANT_${variant}_PARAMS)
     get_property(plugins GLOBAL PROPERTY MEMSCHED_VARIANT_${variant}_PLUGINS)
+    foreach(item IN LISTS ARG_VARIANT_PARAMS)
+      if(item MATCHES "^${variant}:(.+)$")
+        list(APPEND variant_params ${CMAKE_MATCH_1})
+      endif()
+    endforeach()
     set(lib ${ARG_SET}_${ARG_CONFIG}_${variant})
     set(extra)
     if(autoscheduler)
@@ -215,7 +225,7 @@ function(_memsched_json_required out json layer field)
 endfunction()
 
 function(memsched_add_network_layer_set)
-  cmake_parse_arguments(ARG "" "SET;NETWORK;TARGET" "VARIANTS" ${ARGN})
+  cmake_parse_arguments(ARG "" "SET;NETWORK;TARGET" "VARIANTS;VARIANT_PARAMS" ${ARGN})
   if(NOT EXISTS ${ARG_NETWORK})
     message(FATAL_ERROR "memsched_add_network_layer_set: NETWORK=${ARG_NETWORK} does not exist")
   endif()
@@ -302,6 +312,9 @@ function(memsched_add_network_layer_set)
     endif()
     if(ARG_VARIANTS)
       list(APPEND extra VARIANTS ${ARG_VARIANTS})
+    endif()
+    if(ARG_VARIANT_PARAMS)
+      list(APPEND extra VARIANT_PARAMS ${ARG_VARIANT_PARAMS})
     endif()
     memsched_add_layer_variants(SET ${ARG_SET} CONFIG ${config} GENERATOR ${generator}
                                 PARAMS ${params} LAYERS ${layers} ${extra})
