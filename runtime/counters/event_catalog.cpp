@@ -93,17 +93,16 @@ ResolvedEvent resolve_l2_misses(const std::string& name) {
 
 // "pmu/terms/" summed over every instance of the PMU (uncore_imc -> uncore_imc_0..N).
 ResolvedEvent resolve_sysfs(const std::string& name, const std::string& pmu,
-                            const std::string& terms) {
+                            const std::string& terms, const std::string& root) {
     ResolvedEvent event;
     event.name = name;
-    std::vector<std::string> instances = pmus_matching(pmu);
+    std::vector<std::string> instances = pmus_matching(pmu, root);
     if (instances.empty()) {
-        event.reason =
-            "the kernel exposes no PMU named " + pmu + " (see " + std::string(kSysfsPmuRoot) + ")";
+        event.reason = "the kernel exposes no PMU named " + pmu + " (see " + root + ")";
         return event;
     }
     for (const std::string& instance : instances) {
-        std::optional<SysfsEvent> found = resolve_sysfs_event(instance, terms, &event.reason);
+        std::optional<SysfsEvent> found = resolve_sysfs_event(instance, terms, &event.reason, root);
         if (!found) {
             event.parts.clear();
             return event;
@@ -125,7 +124,7 @@ ResolvedEvent resolve_sysfs(const std::string& name, const std::string& pmu,
 }
 
 // DRAM traffic comes from the memory controllers' uncore PMUs, named per generation.
-ResolvedEvent resolve_dram(const std::string& name, bool writes) {
+ResolvedEvent resolve_dram(const std::string& name, bool writes, const std::string& root) {
     struct Candidate {
         const char* pmu;
         const char* event;
@@ -139,14 +138,14 @@ ResolvedEvent resolve_dram(const std::string& name, bool writes) {
     std::vector<std::string> absent; // PMUs the kernel does not expose: listed together
     std::string failed;              // PMUs that exist but lack a usable byte event: in full
     for (const Candidate& c : writes ? write_events : reads) {
-        if (pmus_matching(c.pmu).empty()) {
+        if (pmus_matching(c.pmu, root).empty()) {
             bool listed = std::find(absent.begin(), absent.end(), c.pmu) != absent.end();
             if (!listed) {
                 absent.push_back(c.pmu);
             }
             continue;
         }
-        ResolvedEvent event = resolve_sysfs(name, c.pmu, c.event);
+        ResolvedEvent event = resolve_sysfs(name, c.pmu, c.event, root);
         if (event.reason.empty() && event.unit == "bytes") {
             return event;
         }
@@ -174,7 +173,7 @@ std::vector<std::string> default_hardware_event_names() {
             "llc-misses", "dram-read-bytes", "dram-write-bytes"};
 }
 
-ResolvedEvent resolve_event(const std::string& name) {
+ResolvedEvent resolve_event(const std::string& name, const std::string& sysfs_root) {
     if (std::optional<ResolvedEvent> event = resolve_generic(name)) {
         return *event;
     }
@@ -182,13 +181,13 @@ ResolvedEvent resolve_event(const std::string& name) {
         return resolve_l2_misses(name);
     }
     if (name == "dram-read-bytes" || name == "dram-write-bytes") {
-        return resolve_dram(name, name == "dram-write-bytes");
+        return resolve_dram(name, name == "dram-write-bytes", sysfs_root);
     }
     // perf's syntax for a sysfs PMU event: "pmu/event/" or "pmu/term=v,term=v/".
     size_t slash = name.find('/');
     if (slash != std::string::npos && slash > 0 && name.back() == '/' && name.size() > slash + 2) {
         return resolve_sysfs(name, name.substr(0, slash),
-                             name.substr(slash + 1, name.size() - slash - 2));
+                             name.substr(slash + 1, name.size() - slash - 2), sysfs_root);
     }
     return resolve_with_pfm(name, name);
 }

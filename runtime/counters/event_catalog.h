@@ -3,6 +3,8 @@
 // count them, or to the reason they cannot be counted on this machine.
 #pragma once
 
+#include "runtime/counters/sysfs_pmu.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,6 +37,7 @@ std::vector<std::string> default_hardware_event_names();
 
 // Resolves a name. Built-in names are listed in event_catalog.cpp; "pmu/terms/" reads the
 // sysfs PMU (summed over pmu_0, pmu_1, ...); anything else goes to libpfm.
-ResolvedEvent resolve_event(const std::string& name);
+// `sysfs_root` is where PMUs are listed (tests pass a fake tree).
+ResolvedEvent resolve_event(const std::string& name, const std::string& sysfs_root = kSysfsPmuRoot);
 
 } // namespace memsched
