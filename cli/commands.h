@@ -16,5 +16,6 @@ struct UsageError : std::runtime_error {
 void register_networks_command(CLI::App& app);
 void register_explore_command(CLI::App& app);
 void register_simulate_command(CLI::App& app);
+void register_plan_command(CLI::App& app);
 
 } // namespace memsched::cli
