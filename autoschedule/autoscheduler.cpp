@@ -46,7 +46,8 @@ struct Driver {
         const bool per_channel = match.depthwise || !shape.has_weights();
         MicroKernel mk = fc ? MicroKernel{1, 1, 8}
                             : choose_micro_kernel(target, params.vector_width_override,
-                                                  shape.out_width(), shape.out_channels, per_channel);
+                                                  shape.out_width(), shape.out_height(),
+                                                  shape.out_channels, per_channel);
         TilePlan tiles = plan_layer(shape, params, mk);
         const std::string line = what + " (" + to_string(shape.kind) + " n" +
                                  std::to_string(shape.batch) + " c" + std::to_string(shape.in_channels) +

@@ -7,7 +7,7 @@
 namespace memsched::autoschedule {
 
 std::string MicroKernel::describe() const {
-    return std::to_string(x_vectors) + "x" + std::to_string(vector_lanes) + " lanes by " +
+    return std::to_string(vector_lanes) + " lanes x " + std::to_string(rows) + " rows x " +
            std::to_string(k_block) + " channels";
 }
 
@@ -18,33 +18,41 @@ int vector_register_count(const Halide::Target& target) {
     return 16;
 }
 
+namespace {
+
+// Lanes: the natural width, or half of it when that wastes fewer lanes on
+// a narrow row (7 columns fill 7/8 of an 8-lane vector, 7/16 of a 16-lane one).
+int choose_lanes(int natural, int64_t width) {
+    if (width <= 0 || natural < 8) return natural;
+    auto use = [&](int lanes) {
+        const int64_t covered = (width + lanes - 1) / lanes * lanes;
+        return double(width) / double(covered) * std::sqrt(double(lanes) / natural);
+    };
+    return use(natural / 2) > use(natural) + 1e-9 ? natural / 2 : natural;
+}
+
+} // namespace
+
 MicroKernel choose_micro_kernel(const Halide::Target& target, int vector_override, int64_t width,
-                                int64_t channels, bool input_per_channel) {
+                                int64_t height, int64_t channels, bool input_per_channel) {
     const int natural = vector_override > 0 ? vector_override
                                             : std::max(1, target.natural_vector_size(Halide::Float(32)));
-    const int registers = vector_register_count(target);
-    const int64_t w = width > 0 ? width : 1 << 20;
-    MicroKernel best;
-    double best_score = -1;
-    // Narrower vectors waste fewer lanes on narrow images (7x7 layers):
-    // weigh lane use against vector width, then prefer more loads shared.
-    for (int lanes = natural; lanes >= std::max(1, natural / 2); lanes /= 2) {
-        for (int xv = 1; xv <= 4; xv++) {
-            const int64_t block = int64_t(lanes) * xv;
-            const int64_t covered = (w + block - 1) / block * block;
-            const double lane_use = double(w) / double(covered);
-            // Accumulators + input vectors + one broadcast must fit in registers.
-            int kb = (registers - xv - 1) / xv;
-            if (input_per_channel) kb = std::min(kb, 4);
-            kb = std::max(1, std::min<int>(kb, channels > 0 ? int(std::min<int64_t>(channels, 64)) : kb));
-            const double shared = double(xv * kb) / double(xv + kb); // FMAs per load
-            const double score = std::round(lane_use * std::sqrt(double(lanes) / natural) * 50) * 100 +
-                                 std::min(shared, 8.0);
-            if (score > best_score) best_score = score, best = MicroKernel{lanes, xv, kb};
-        }
-        if (lanes == 1) break;
+    const bool many = vector_register_count(target) >= 32;
+    MicroKernel mk;
+    mk.vector_lanes = choose_lanes(natural, width);
+    // Accumulators: 24 of 32 registers, 12 of 16; the rest hold the input
+    // vector and the broadcast weight.
+    mk.rows = many ? 4 : 2;
+    mk.k_block = input_per_channel ? 4 : 6;
+    if (height > 0 && height < mk.rows) mk.rows = int(height);
+    if (channels > 0 && channels < mk.k_block) {
+        mk.k_block = int(channels);
+        // Fewer channels leave registers for more rows.
+        const int budget = many ? 24 : 12;
+        mk.rows = std::max(1, std::min<int>(budget / mk.k_block, height > 0 ? int(height) : 8));
+        mk.rows = std::min(mk.rows, 8);
     }
-    return best;
+    return mk;
 }
 
 } // namespace memsched::autoschedule

@@ -41,8 +41,8 @@ MemoryHierarchy hierarchy_of(const PluginParams& params) {
 int position(const LevelMapping& m, Loop l) { return m.position_of(l); }
 
 // The loop nest tile_schedules.h builds, as the model's Schedule:
-//   L1  = one register block (x_block x k_block x 1 row, whole reduction),
-//         stepped k-blocks / rows / x-blocks inside the cache tile;
+//   L1  = one register block (lanes x rows x k_block, whole reduction),
+//         stepped channel blocks / row blocks / x vectors inside the cache tile;
 //   L2  = one cache tile (tile_y rows x tile_k channels x full width);
 //   LLC = the cache tile again, or the whole layer when it all fits.
 Schedule template_schedule(const Problem& p, const MemoryHierarchy& h, const MicroKernel& mk,
@@ -50,7 +50,8 @@ Schedule template_schedule(const Problem& p, const MemoryHierarchy& h, const Mic
     const auto& e = p.extent;
     auto full = [&](Loop l) { return e[int(l)]; };
     LevelMapping reg;
-    reg.tile = {1, std::min<int64_t>(mk.k_block, full(Loop::K)), full(Loop::C), 1,
+    reg.tile = {1, std::min<int64_t>(mk.k_block, full(Loop::K)), full(Loop::C),
+                std::min<int64_t>(mk.rows, full(Loop::Y)),
                 std::min<int64_t>(mk.x_block(), full(Loop::X)), full(Loop::R), full(Loop::S)};
     reg.order = {Loop::N, Loop::C, Loop::R, Loop::S, Loop::K, Loop::Y, Loop::X};
     reg.kept_at = {position(reg, Loop::X) + 1, position(reg, Loop::K) + 1, kNumLoops};
@@ -116,7 +117,8 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
     TilePlan best;
     bool best_fits = false;
     std::string rejected;
-    for (int64_t ty : candidate_sizes(height, 1)) {
+    const int64_t rows = std::max<int64_t>(1, std::min<int64_t>(kernel.rows, height));
+    for (int64_t ty : candidate_sizes(height, rows)) {
         for (int64_t tk : candidate_sizes(shape.out_channels, kb)) {
             for (bool k_outer : {true, false}) {
                 const Schedule s = template_schedule(problem, h, kernel, ty, tk, k_outer);

@@ -21,30 +21,29 @@ void unroll_kernel_columns(StageWriter& up, const StageInfo& r) {
 
 // The loops a tiled 4-D stage has after apply_tile_splits.
 struct TileLoops {
-    std::string lanes, lane_groups; // vector lanes; x vectors in the block ("" if one)
-    std::string k_inner, x_outer, rows, kblocks;
-    std::vector<std::string> outer; // parallel tile loops, innermost first
+    std::string lanes, k_inner, y_inner;     // the register block
+    std::string x_outer, row_blocks, kblocks; // blocks inside a cache tile
+    std::vector<std::string> outer;           // parallel tile loops, innermost first
 };
 
-// Splits x into x-blocks of vectors, k into register blocks and y/k into
-// the plan's cache tiles. `extents` are the stage's (x, y, k, n) extents.
+// Splits x into vectors, y into row blocks and k into channel blocks (the
+// register block), then row blocks and channel blocks into the plan's cache
+// tiles. `extents` are the stage's (x, y, k, n) extents.
 TileLoops apply_tile_splits(StageWriter& st, const std::vector<std::string>& v,
                             const std::vector<int64_t>& extents, const TilePlan& plan) {
     const MicroKernel& mk = plan.kernel;
     const std::string &x = v[0], &y = v[1], &k = v[2], &n = v[3];
     TileLoops t;
-    st.split(x, x + "_o", x + "_i", mk.x_block(), kGuard);
-    t.lanes = x + "_i";
-    if (mk.x_vectors > 1) {
-        st.split(x + "_i", x + "_iv", x + "_l", mk.vector_lanes, kGuard);
-        t.lanes = x + "_l", t.lane_groups = x + "_iv";
-    }
+    st.split(x, x + "_o", x + "_i", mk.vector_lanes, kGuard);
+    st.split(y, y + "_o", y + "_i", mk.rows, kGuard);
     st.split(k, k + "_o", k + "_i", mk.k_block, kGuard);
-    t.k_inner = k + "_i", t.x_outer = x + "_o", t.rows = y, t.kblocks = k + "_o";
+    t.lanes = x + "_i", t.y_inner = y + "_i", t.k_inner = k + "_i";
+    t.x_outer = x + "_o", t.row_blocks = y + "_o", t.kblocks = k + "_o";
     std::string row_tiles, ktiles;
-    if (plan.tile_y < extents[1]) {
-        st.split(y, y + "_t", y + "_r", int(plan.tile_y), kGuard);
-        t.rows = y + "_r", row_tiles = y + "_t";
+    const int64_t rows_per_tile = std::max<int64_t>(1, plan.tile_y / mk.rows);
+    if (rows_per_tile * mk.rows < extents[1]) {
+        st.split(y + "_o", y + "_t", y + "_b", int(rows_per_tile), kGuard);
+        t.row_blocks = y + "_b", row_tiles = y + "_t";
     }
     const int64_t blocks_per_tile = std::max<int64_t>(1, plan.tile_k / mk.k_block);
     if (blocks_per_tile * mk.k_block < extents[2]) {
@@ -60,24 +59,27 @@ TileLoops apply_tile_splits(StageWriter& st, const std::vector<std::string>& v,
 }
 
 // Loop order innermost first: register block, then `middle` (RVars of a
-// reduction tiled directly), then x-blocks, rows, k-blocks, tile loops.
+// reduction tiled in place), then x vectors, row blocks, channel blocks,
+// tile loops. Inside a cache tile the channel blocks are outermost, so one
+// block's weights serve every row and column of the tile.
 std::vector<std::string> tile_order(const TileLoops& t, const std::vector<std::string>& middle) {
-    std::vector<std::string> order{t.lanes};
-    if (!t.lane_groups.empty()) order.push_back(t.lane_groups);
-    order.push_back(t.k_inner);
+    std::vector<std::string> order{t.lanes, t.k_inner, t.y_inner};
     order.insert(order.end(), middle.begin(), middle.end());
-    order.insert(order.end(), {t.x_outer, t.rows, t.kblocks});
+    order.insert(order.end(), {t.x_outer, t.row_blocks, t.kblocks});
     order.insert(order.end(), t.outer.begin(), t.outer.end());
     return order;
 }
 
-// The reduction's register block: init and update at the root's x-block.
+// The reduction's register block: init and update at the root's x vector.
 void schedule_register_block(ScheduleWriter& w, const StageInfo& r, const StageInfo& root,
-                             const std::string& at, const MicroKernel& mk, int x_dim, int k_dim) {
-    const std::string& x = r.pure_vars[x_dim];
-    const std::string& k = r.pure_vars[k_dim];
+                             const std::string& at, const MicroKernel& mk) {
+    const std::string &x = r.pure_vars[0], &y = r.pure_vars[1], &k = r.pure_vars[2],
+                      &n = r.pure_vars[3];
     w.compute_at(r.func, root.func, at);
-    w.bound_storage(r.func, x, mk.x_block());
+    // The realized block is at most this (less at guarded edges): bounding
+    // the storage keeps the accumulators a constant-size register tile.
+    w.bound_storage(r.func, x, mk.vector_lanes);
+    w.bound_storage(r.func, y, mk.rows);
     w.bound_storage(r.func, k, mk.k_block);
 
     StageWriter init = w.stage(r.func, -1);
@@ -85,24 +87,15 @@ void schedule_register_block(ScheduleWriter& w, const StageInfo& r, const StageI
         init.split(x, x + "_vo", x + "_v", mk.vector_lanes, kGuard).vectorize(x + "_v");
 
     StageWriter up = w.stage(r.func, 0);
-    std::vector<std::string> order;
-    std::string x_outer = x;
-    if (mk.vector_lanes > 1) {
-        up.split(x, x + "_vo", x + "_v", mk.vector_lanes, kGuard);
-        order.push_back(x + "_v");
-        x_outer = x + "_vo";
-    }
+    up.split(x, x + "_vo", x + "_v", mk.vector_lanes, kGuard);
     up.split(k, k + "_bo", k + "_b", mk.k_block, kGuard);
-    order.push_back(x_outer);
-    order.push_back(k + "_b");
+    up.split(y, y + "_bo", y + "_b", mk.rows, kGuard);
+    std::vector<std::string> order{x + "_v", k + "_b", y + "_b"};
     for (const auto& rv : r.rvars) order.push_back(rv.name);
-    order.push_back(k + "_bo");
-    for (size_t d = 0; d < r.pure_vars.size(); d++)
-        if (int(d) != x_dim && int(d) != k_dim) order.push_back(r.pure_vars[d]);
+    order.insert(order.end(), {x + "_vo", k + "_bo", y + "_bo", n});
     up.reorder(order);
     if (mk.vector_lanes > 1) up.vectorize(x + "_v");
-    if (mk.x_vectors > 1 || mk.vector_lanes == 1) up.unroll(x_outer);
-    up.unroll(k + "_b");
+    up.unroll(k + "_b").unroll(y + "_b");
     unroll_kernel_columns(up, r);
 }
 
@@ -130,7 +123,7 @@ void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
     st.vectorize(t.lanes);
     parallelize(st, t.outer, parallelism);
     for (const StageInfo* r : reductions)
-        schedule_register_block(w, *r, root, t.x_outer, plan.kernel, 0, 2);
+        schedule_register_block(w, *r, root, t.x_outer, plan.kernel);
 }
 
 void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
@@ -152,8 +145,7 @@ void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TileP
     for (const auto& rv : r.rvars) rvars.push_back(rv.name);
     up.reorder(tile_order(t, rvars));
     up.vectorize(t.lanes);
-    if (!t.lane_groups.empty()) up.unroll(t.lane_groups);
-    up.unroll(t.k_inner);
+    up.unroll(t.k_inner).unroll(t.y_inner);
     unroll_kernel_columns(up, r);
     parallelize(up, t.outer, parallelism);
 }
@@ -163,7 +155,7 @@ void schedule_fc_tiles(ScheduleWriter& w, const StageInfo& root,
                        int parallelism) {
     // Weights are w(r, k): k is strided, so the block is k_block scalar
     // accumulators (vector lanes of 1), each streaming its weight row.
-    MicroKernel mk{1, 1, 8};
+    const MicroKernel mk = plan.kernel;
     const std::string &k = root.pure_vars[0], &n = root.pure_vars[1];
     w.compute_root(root.func);
     StageWriter st = w.stage(root.func, -1);

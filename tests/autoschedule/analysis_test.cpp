@@ -1,0 +1,133 @@
+// White-box checks of the analysis: affine forms, stage kinds, layer shapes
+// read off accesses, fusion placement, micro-kernel choice and the model's
+// tile plan. Fixed targets, so results do not depend on the host.
+#include "autoschedule/affine.h"
+#include "autoschedule/conv_match.h"
+#include "autoschedule/fusion_plan.h"
+#include "autoschedule/micro_kernel.h"
+#include "autoschedule/model_bridge.h"
+#include "autoschedule/pipeline_analysis.h"
+
+#include <gtest/gtest.h>
+
+namespace memsched::autoschedule {
+namespace {
+
+using Halide::Func;
+using Halide::Var;
+
+TEST(Affine, LinearFormsAndRejections) {
+    Var x("x"), y("y");
+    Halide::Param<int> p("p");
+    auto f = affine_form(2 * x + y - 1 + p, {"x", "y"});
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->coeff("x"), 2);
+    EXPECT_EQ(f->coeff("y"), 1);
+    EXPECT_EQ(f->constant, -1);
+    EXPECT_TRUE(f->symbolic_offset);
+    EXPECT_FALSE(affine_form(x * y, {"x", "y"}));
+    EXPECT_FALSE(affine_form(x / 2, {"x"}));
+}
+
+struct Conv {
+    Halide::ImageParam in{Halide::Float(32), 4, "in"}, w{Halide::Float(32), 4, "w"};
+    Var x{"x"}, y{"y"}, k{"k"}, n{"n"};
+    Func conv, relu;
+    Conv(int stride, bool depthwise, const std::string& name) : conv(name), relu(name + "_relu") {
+        Halide::RDom r(0, 3, 0, 3, 0, depthwise ? 1 : 8, "r");
+        Halide::Expr ch = depthwise ? Halide::Expr(k) : Halide::Expr(r.z);
+        conv(x, y, k, n) = 0.0f;
+        conv(x, y, k, n) += in(x * stride + r.x, y * stride + r.y, ch, n) * w(r.x, r.y, r.z, k);
+        relu(x, y, k, n) = Halide::max(conv(x, y, k, n), 0.0f);
+        relu.set_estimate(x, 0, 28).set_estimate(y, 0, 14).set_estimate(k, 0, 32).set_estimate(n, 0, 1);
+    }
+};
+
+TEST(Analysis, ConvStageShapeAndPlacement) {
+    Conv c(2, false, "conv");
+    PipelineInfo info = analyze_pipeline(Halide::Pipeline(c.relu));
+    const StageInfo* conv = info.find("conv");
+    ASSERT_NE(conv, nullptr);
+    EXPECT_EQ(conv->kind, StageKind::Reduction);
+    EXPECT_EQ(conv->extents, (std::vector<int64_t>{28, 14, 32, 1}));
+    ASSERT_NE(info.find("in_im"), nullptr);
+    EXPECT_EQ(info.find("in_im")->kind, StageKind::InputWrapper);
+    std::string why;
+    auto m = match_layer(*conv, &why);
+    ASSERT_TRUE(m) << why;
+    EXPECT_EQ(m->shape.kind, LayerKind::Conv);
+    EXPECT_EQ(m->shape.stride, 2);
+    EXPECT_EQ(m->shape.kernel_w, 3);
+    EXPECT_EQ(m->shape.in_channels, 8);
+    EXPECT_EQ(m->shape.out_channels, 32);
+    EXPECT_EQ(m->shape.in_width, 57);
+    FusionPlan plan = plan_fusion(info);
+    EXPECT_EQ(plan.placement.at("conv").placement, Placement::InRootTile);
+    EXPECT_EQ(plan.placement.at("conv").root, "conv_relu");
+}
+
+TEST(Analysis, DepthwiseIsGroupedPerChannel) {
+    Conv c(1, true, "dwconv");
+    PipelineInfo info = analyze_pipeline(Halide::Pipeline(c.relu));
+    ASSERT_NE(info.find("dwconv"), nullptr);
+    std::string why;
+    auto m = match_layer(*info.find("dwconv"), &why);
+    ASSERT_TRUE(m) << why;
+    EXPECT_TRUE(m->depthwise);
+    EXPECT_EQ(m->shape.groups, 32);
+}
+
+TEST(Analysis, ScatterIsUnmodeledWithAReason) {
+    Halide::ImageParam in(Halide::Int(32), 1, "in");
+    Func hist("hist");
+    Var i("i");
+    Halide::RDom r(0, 100);
+    hist(i) = 0;
+    hist(Halide::clamp(in(r), 0, 9)) += 1;
+    hist.set_estimate(i, 0, 10);
+    PipelineInfo info = analyze_pipeline(Halide::Pipeline(hist));
+    const StageInfo* h = info.find("hist");
+    ASSERT_NE(h, nullptr);
+    EXPECT_EQ(h->kind, StageKind::Unmodeled);
+    EXPECT_NE(h->reason.find("scatter"), std::string::npos) << h->reason;
+}
+
+TEST(MicroKernel, FollowsTheIsaAndTheWidth) {
+    Halide::Target avx512("x86-64-linux-avx-avx2-f16c-fma-sse41-avx512-avx512_skylake");
+    Halide::Target avx2("x86-64-linux-avx-avx2-f16c-fma-sse41");
+    EXPECT_EQ(vector_register_count(avx512), 32);
+    EXPECT_EQ(vector_register_count(avx2), 16);
+    MicroKernel wide = choose_micro_kernel(avx512, 0, 56, 56, 64, false);
+    EXPECT_EQ(wide.vector_lanes, 16);
+    EXPECT_LE(wide.rows * wide.k_block + 2, 32);
+    MicroKernel narrow = choose_micro_kernel(avx512, 0, 7, 7, 512, false);
+    EXPECT_EQ(narrow.vector_lanes, 8) << "7-wide rows waste most of a 16-lane vector";
+    MicroKernel a2 = choose_micro_kernel(avx2, 0, 56, 56, 64, false);
+    EXPECT_EQ(a2.vector_lanes, 8);
+    EXPECT_LE(a2.rows * a2.k_block + 2, 16);
+    MicroKernel few = choose_micro_kernel(avx512, 0, 56, 56, 3, false);
+    EXPECT_EQ(few.k_block, 3);
+    EXPECT_LE(few.rows * few.k_block + 2, 32);
+}
+
+TEST(ModelBridge, PlanIsLegalAndPredictsEveryLevel) {
+    LayerShape s;
+    s.kind = LayerKind::Conv;
+    s.in_channels = 256, s.out_channels = 256, s.in_height = 16, s.in_width = 16;
+    s.kernel_h = s.kernel_w = 3;
+    PluginParams p;
+    p.levels = {{"L1", 32 << 10, 64, 200}, {"L2", 1 << 20, 64, 100}, {"LLC", 8 << 20, 64, 50}};
+    p.parallelism = 4;
+    MicroKernel mk{8, 2, 6}; // 8 lanes x 2 rows x 6 channels
+    TilePlan plan = plan_layer(s, p, mk);
+    EXPECT_EQ(plan.traffic.size(), 3u);
+    EXPECT_TRUE(plan.tile_k % 6 == 0 || plan.tile_k == 256) << plan.describe();
+    EXPECT_TRUE(plan.tile_y % 2 == 0 || plan.tile_y == s.out_height()) << plan.describe();
+    EXPECT_LE(plan.tile_y, s.out_height());
+    EXPECT_GT(plan.predicted_seconds, 0);
+    EXPECT_NE(plan.source.find("memsched model"), std::string::npos);
+    for (const auto& t : plan.traffic) EXPECT_GT(t.bytes, 0);
+}
+
+} // namespace
+} // namespace memsched::autoschedule

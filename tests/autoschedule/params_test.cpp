@@ -1,0 +1,71 @@
+// The plugin's parameters: sizes, precedence (sysfs < config < env),
+// rejection of unknown keys and of inconsistent hierarchies.
+#include "autoschedule/plugin_params.h"
+
+#include <gtest/gtest.h>
+
+namespace memsched::autoschedule {
+namespace {
+
+ParamSources host_like() {
+    ParamSources s;
+    s.sysfs_cache_bytes = {{1, 48 << 10}, {2, 2 << 20}};
+    s.sysfs_line_bytes = 64;
+    s.machine_parallelism = 8;
+    s.machine_llc_bytes = 32 << 20;
+    return s;
+}
+
+TEST(ParseByteSize, UnitsAndErrors) {
+    EXPECT_EQ(parse_byte_size("65536"), 65536);
+    EXPECT_EQ(parse_byte_size("48KiB"), 48 << 10);
+    EXPECT_EQ(parse_byte_size("2MiB"), 2 << 20);
+    EXPECT_EQ(parse_byte_size("1G"), int64_t(1) << 30);
+    EXPECT_THROW(parse_byte_size("4X"), std::invalid_argument);
+    EXPECT_THROW(parse_byte_size("KiB"), std::invalid_argument);
+    EXPECT_THROW(parse_byte_size("0"), std::invalid_argument);
+}
+
+TEST(ResolveParams, DefaultsFromSysfsAndMachineParams) {
+    PluginParams p = resolve_plugin_params(host_like());
+    ASSERT_EQ(p.levels.size(), 3u);
+    EXPECT_EQ(p.levels[0].capacity_bytes, 48 << 10);
+    EXPECT_EQ(p.levels[1].capacity_bytes, 2 << 20);
+    EXPECT_EQ(p.levels[2].capacity_bytes, 32 << 20);
+    EXPECT_EQ(p.parallelism, 8);
+}
+
+TEST(ResolveParams, EnvOverridesConfigOverridesSysfs) {
+    ParamSources s = host_like();
+    s.memsched_config_path = "/some/file";
+    s.config_text = "# inner levels\nl1=32KiB\nl2 = 1MiB\n";
+    s.memsched_params = "l2=512KiB,vector=8";
+    PluginParams p = resolve_plugin_params(s);
+    EXPECT_EQ(p.levels[0].capacity_bytes, 32 << 10);
+    EXPECT_EQ(p.levels[1].capacity_bytes, 512 << 10);
+    EXPECT_EQ(p.vector_width_override, 8);
+}
+
+TEST(ResolveParams, UnknownKeyIsAClearError) {
+    ParamSources s = host_like();
+    s.memsched_params = "l1=32KiB,l4=1GiB";
+    try {
+        resolve_plugin_params(s);
+        FAIL() << "accepted l4";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("unknown key 'l4'"), std::string::npos) << e.what();
+    }
+}
+
+TEST(ResolveParams, RejectsMalformedAndInconsistent) {
+    ParamSources s = host_like();
+    s.memsched_params = "l1";
+    EXPECT_THROW(resolve_plugin_params(s), std::invalid_argument);
+    s.memsched_params = "l1=4MiB"; // larger than L2
+    EXPECT_THROW(resolve_plugin_params(s), std::invalid_argument);
+    s.memsched_params = "gflops=-3";
+    EXPECT_THROW(resolve_plugin_params(s), std::invalid_argument);
+}
+
+} // namespace
+} // namespace memsched::autoschedule
