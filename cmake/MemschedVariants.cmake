@@ -14,7 +14,8 @@
 #       One AOT library per variant: <set>_<config>_<variant>, function of the
 #       same name. VARIANT_PARAMS go to one variant only; `env.NAME=VALUE`
 #       sets an environment variable for the generator run (see
-#       generators/generator_main.cpp), e.g. adams2019:env.HL_BEAM_SIZE=1. TARGET (default host) must be the same for a whole set; a
+#       generators/generator_main.cpp), e.g. adams2019:env.HL_BEAM_SIZE=1.
+#       TARGET (default host) must be the same for a whole set; a
 #       set built for x86-64-linux-avx2 (for cachegrind) is just another SET.
 #   memsched_finish_variant_set(set)
 #       A static library <set> linking all of them, with the header

@@ -51,7 +51,7 @@ double max_rel_diff(const Halide::Runtime::Buffer<float>& a, const Halide::Runti
 
 int main(int argc, char** argv) {
     CLI::App app{"memsched demo: ResNet-18 layers through two schedules"};
-    std::string first = "manual", second = "adams2019";
+    std::string first = "adams2019", second = "manual";
     int runs = 5;
     app.add_option("--baseline", first, "variant the speedup is relative to");
     app.add_option("--variant", second, "variant compared with the baseline");
