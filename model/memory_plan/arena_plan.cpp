@@ -32,7 +32,9 @@ int tensor_index(const Network& net, const std::string& name) {
     throw std::invalid_argument("layer input=" + name + " names no layer of " + net.name);
 }
 
-TensorLayout layout_of(const TensorShape& s, int64_t gap_rows) { return {s.n, s.c, s.h, s.w, gap_rows}; }
+// Gap rows only matter for row sweeps; 1x1 tensors (global pool, fc) stay
+// dense so that a 2-D fc output keeps unit stride.
+TensorLayout layout_of(const TensorShape& s, int64_t gap_rows) { return {s.n, s.c, s.h, s.w, s.h > 1 ? gap_rows : 0}; }
 
 std::string cache_key(const ExecutionOrder& o, int input, int64_t gap_rows, const NetworkLayer& l) {
     std::string k = o.schedule + "|" + to_string(l.op) + "|" + std::to_string(input) + "|" + std::to_string(gap_rows);

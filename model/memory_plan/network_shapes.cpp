@@ -32,6 +32,9 @@ Network resize_network(const Network& network, int64_t height, int64_t width) {
         case OpKind::AvgPool:
             l.shape->in_height = in.h + l.pad_end;
             l.shape->in_width = in.w + l.pad_end;
+            if (auto bad = l.shape->validate())
+                throw std::invalid_argument("layer " + l.name + " at input " + std::to_string(height) + "x" +
+                                            std::to_string(width) + ": " + *bad);
             o.c = l.shape->out_channels;
             o.h = l.shape->out_height();
             o.w = l.shape->out_width();
