@@ -64,16 +64,19 @@ struct Driver {
     void schedule_fused_root(const StageInfo& root, const std::vector<FusedReduction>& fused) {
         const FusedReduction& main = dominant(fused);
         std::vector<const StageInfo*> reductions;
+        std::vector<bool> fixed_extent;
         std::string names;
         for (const auto& f : fused) {
             reductions.push_back(info.find(f.name));
-            names += (names.empty() ? "" : ", ") + f.name;
+            fixed_extent.push_back(may_overcompute_spatially(info, *reductions.back()));
+            names += (names.empty() ? "" : ", ") + f.name +
+                     (fixed_extent.back() ? " (full blocks)" : " (guarded blocks)");
         }
         TilePlan tiles = plan_for(main.match, root.name + " computes " + names + " in its tiles");
         if (main.match.shape.kind == LayerKind::FullyConnected)
             schedule_fc_tiles(writer, root, reductions, tiles, params.parallelism);
         else
-            schedule_spatial_tiles(writer, root, reductions, tiles, params.parallelism);
+            schedule_spatial_tiles(writer, root, reductions, fixed_extent, tiles, params.parallelism);
     }
 
     void schedule_stage(const StageInfo& s) {

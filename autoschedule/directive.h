@@ -55,6 +55,7 @@ public:
                   const std::string& var);
     void bound_storage(const Halide::Internal::Function& f, const std::string& var,
                        int extent);
+    void bound_extent(const Halide::Internal::Function& f, const std::string& var, int extent);
     // Inline is Halide's default; this only records the decision in the text.
     void note_inline(const Halide::Internal::Function& f, const std::string& why);
     void comment(const std::string& text);

@@ -260,7 +260,48 @@ void infer_extents(PipelineInfo& info, const std::vector<Function>& outputs) {
     }
 }
 
+// A read that stays in bounds when `s` is evaluated at any spatial point:
+// with s's spatial variables (its first two dimensions) unbounded, every
+// argument still has finite bounds (it is clamped) or does not use them.
+bool is_clamped_read(const CallSite& call, const StageInfo& s) {
+    Scope<Interval> scope;
+    for (size_t d = 0; d < s.pure_vars.size() && d < 2; d++)
+        scope.push(s.pure_vars[d], Interval::everything());
+    for (const auto& a : call.args) {
+        if (!bounds_of_expr_in_scope(a, scope).is_bounded()) return false;
+    }
+    return true;
+}
+
+// Whether `name` may be evaluated anywhere without reading outside a buffer.
+bool defined_everywhere(const PipelineInfo& info, const std::string& name, int depth) {
+    const StageInfo* s = info.find(name);
+    if (!s || s->kind == StageKind::InputWrapper || s->kind == StageKind::Unmodeled || depth > 32)
+        return false;
+    std::vector<CallSite> calls = s->pure_calls;
+    calls.insert(calls.end(), s->update_calls.begin(), s->update_calls.end());
+    for (const auto& call : calls) {
+        if (call.callee == s->name || is_clamped_read(call, *s)) continue;
+        if (!call.callee_is_func || !defined_everywhere(info, call.callee, depth + 1)) return false;
+    }
+    return true;
+}
+
 } // namespace
+
+bool may_overcompute_spatially(const PipelineInfo& info, const StageInfo& r) {
+    if (r.pure_vars.size() < 2) return false;
+    std::set<std::string> spatial{r.pure_vars[0], r.pure_vars[1]};
+    for (const auto& call : r.update_calls) {
+        bool spatial_read = false;
+        for (const auto& a : call.args) {
+            auto f = affine_form(a, spatial);
+            spatial_read |= !f || !f->coeffs.empty();
+        }
+        if (spatial_read && !defined_everywhere(info, call.callee, 0)) return false;
+    }
+    return true;
+}
 
 PipelineInfo analyze_pipeline(const Halide::Pipeline& pipeline) {
     std::vector<Function> outputs;

@@ -68,4 +68,11 @@ struct PipelineInfo {
 
 PipelineInfo analyze_pipeline(const Halide::Pipeline& pipeline);
 
+// True when computing `reduction` at points outside its required region
+// (full register blocks at the right/bottom edges) stays inside every input
+// buffer: each spatially indexed producer reaches the buffers only through
+// clamped reads (pads, boundary conditions). Then the block can have a
+// constant extent (bound_extent), which is what makes strided convs fast.
+bool may_overcompute_spatially(const PipelineInfo& info, const StageInfo& reduction);
+
 } // namespace memsched::autoschedule

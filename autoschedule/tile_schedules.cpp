@@ -71,31 +71,51 @@ std::vector<std::string> tile_order(const TileLoops& t, const std::vector<std::s
 }
 
 // The reduction's register block: init and update at the root's x vector.
+// With `fixed_extent` the block always has its full size (bound_extent:
+// edge blocks compute a few points more, reading padded producers), so its
+// loops are constant and fully unrolled; otherwise every loop guards its
+// tail and only the storage is bounded.
 void schedule_register_block(ScheduleWriter& w, const StageInfo& r, const StageInfo& root,
-                             const std::string& at, const MicroKernel& mk) {
+                             const std::string& at, const MicroKernel& mk, bool fixed_extent) {
     const std::string &x = r.pure_vars[0], &y = r.pure_vars[1], &k = r.pure_vars[2],
                       &n = r.pure_vars[3];
     w.compute_at(r.func, root.func, at);
-    // The realized block is at most this (less at guarded edges): bounding
-    // the storage keeps the accumulators a constant-size register tile.
-    w.bound_storage(r.func, x, mk.vector_lanes);
-    w.bound_storage(r.func, y, mk.rows);
+    if (fixed_extent) {
+        w.bound_extent(r.func, x, mk.vector_lanes);
+        w.bound_extent(r.func, y, mk.rows);
+    } else {
+        w.bound_storage(r.func, x, mk.vector_lanes);
+        w.bound_storage(r.func, y, mk.rows);
+    }
+    // Channels are never over-computed (weights are read unclamped): their
+    // loop is guarded, the storage bounded to keep a constant register tile.
     w.bound_storage(r.func, k, mk.k_block);
 
     StageWriter init = w.stage(r.func, -1);
-    if (mk.vector_lanes > 1)
-        init.split(x, x + "_vo", x + "_v", mk.vector_lanes, kGuard).vectorize(x + "_v");
-
     StageWriter up = w.stage(r.func, 0);
-    up.split(x, x + "_vo", x + "_v", mk.vector_lanes, kGuard);
-    up.split(k, k + "_bo", k + "_b", mk.k_block, kGuard);
-    up.split(y, y + "_bo", y + "_b", mk.rows, kGuard);
-    std::vector<std::string> order{x + "_v", k + "_b", y + "_b"};
-    for (const auto& rv : r.rvars) order.push_back(rv.name);
-    order.insert(order.end(), {x + "_vo", k + "_bo", y + "_bo", n});
-    up.reorder(order);
-    if (mk.vector_lanes > 1) up.vectorize(x + "_v");
-    up.unroll(k + "_b").unroll(y + "_b");
+    std::vector<std::string> rvars;
+    for (const auto& rv : r.rvars) rvars.push_back(rv.name);
+    if (fixed_extent) {
+        if (mk.vector_lanes > 1) init.vectorize(x);
+        std::vector<std::string> order{x, k, y};
+        order.insert(order.end(), rvars.begin(), rvars.end());
+        order.push_back(n);
+        up.reorder(order);
+        if (mk.vector_lanes > 1) up.vectorize(x);
+        up.unroll(k).unroll(y);
+    } else {
+        if (mk.vector_lanes > 1)
+            init.split(x, x + "_vo", x + "_v", mk.vector_lanes, kGuard).vectorize(x + "_v");
+        up.split(x, x + "_vo", x + "_v", mk.vector_lanes, kGuard);
+        up.split(k, k + "_bo", k + "_b", mk.k_block, kGuard);
+        up.split(y, y + "_bo", y + "_b", mk.rows, kGuard);
+        std::vector<std::string> order{x + "_v", k + "_b", y + "_b"};
+        order.insert(order.end(), rvars.begin(), rvars.end());
+        order.insert(order.end(), {x + "_vo", k + "_bo", y + "_bo", n});
+        up.reorder(order);
+        if (mk.vector_lanes > 1) up.vectorize(x + "_v");
+        up.unroll(k + "_b").unroll(y + "_b");
+    }
     unroll_kernel_columns(up, r);
 }
 
@@ -114,7 +134,8 @@ void parallelize(StageWriter& st, const std::vector<std::string>& outer, int par
 } // namespace
 
 void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
-                            const std::vector<const StageInfo*>& reductions, const TilePlan& plan,
+                            const std::vector<const StageInfo*>& reductions,
+                            const std::vector<bool>& fixed_extent, const TilePlan& plan,
                             int parallelism) {
     w.compute_root(root.func);
     StageWriter st = w.stage(root.func, -1);
@@ -122,8 +143,8 @@ void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
     st.reorder(tile_order(t, {}));
     st.vectorize(t.lanes);
     parallelize(st, t.outer, parallelism);
-    for (const StageInfo* r : reductions)
-        schedule_register_block(w, *r, root, t.x_outer, plan.kernel);
+    for (size_t i = 0; i < reductions.size(); i++)
+        schedule_register_block(w, *reductions[i], root, t.x_outer, plan.kernel, fixed_extent[i]);
 }
 
 void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,

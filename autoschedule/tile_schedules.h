@@ -7,10 +7,12 @@
 //   parallel(n, k-tile, y-tile fused, in the model's order)
 //     k-block in tile / row in tile / x-block          <- reductions computed here
 //       k in block / x vectors (vectorized)            <- pointwise consumers inlined
-// Each reduction, at the x-block: init vectorized; update with RVars
-// outside the unrolled register block (k block x x vectors), the vector
-// lanes innermost, storage bounded to the block so it stays in registers.
-// Every split guards its tail, so any output size (1x1, 3x5, ...) works.
+// Each reduction, at the x vector: init vectorized; update with RVars
+// outside the unrolled register block (channels x rows), the vector lanes
+// innermost, storage bounded to the block so it stays in registers. Every
+// split of the root guards its tail, so any output size (1x1, 3x5, ...)
+// works; a block is over-computed at the edges only when its producers are
+// padded (defined everywhere).
 #pragma once
 
 #include "autoschedule/directive.h"
@@ -22,8 +24,11 @@
 
 namespace memsched::autoschedule {
 
+// fixed_extent[i]: reduction i may be over-computed at the edges
+// (may_overcompute_spatially), so its register block gets constant extents.
 void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
-                            const std::vector<const StageInfo*>& reductions, const TilePlan& plan,
+                            const std::vector<const StageInfo*>& reductions,
+                            const std::vector<bool>& fixed_extent, const TilePlan& plan,
                             int parallelism);
 
 // A conv-like reduction that is itself materialised (an output, or read by

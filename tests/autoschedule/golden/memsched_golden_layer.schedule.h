@@ -25,7 +25,6 @@ inline void apply_schedule_memsched_golden_layer(
     Var c_n_par("c_n_par");
     Var k("k");
     Var k_b("k_b");
-    Var k_bo("k_bo");
     Var k_i("k_i");
     Var k_o("k_o");
     Var k_t("k_t");
@@ -33,12 +32,10 @@ inline void apply_schedule_memsched_golden_layer(
     Var x("x");
     Var x_i("x_i");
     Var x_o("x_o");
-    Var x_v("x_v");
     Var x_vi("x_vi");
     Var x_vo("x_vo");
     Var y("y");
     Var y_b("y_b");
-    Var y_bo("y_bo");
     Var y_i("y_i");
     Var y_o("y_o");
     Var y_t("y_t");
@@ -48,7 +45,7 @@ inline void apply_schedule_memsched_golden_layer(
     RVar r_y("r$y");
     RVar r_z("r$z");
     // memsched: hierarchy L1=32768B L2=1048576B LLC=8388608B, parallelism=4, vector lanes=8
-    // output computes conv in its tiles (conv2d n1 c16 k32 56x56 r3x3 s1): kernel 8 lanes x 2 rows x 6 channels, tile y2 k6, k-tiles outer, predicted L1=8028160B L2=3043328B LLC=635136B time=144507ns (memsched model, time objective)
+    // output computes conv (full blocks) in its tiles (conv2d n1 c16 k32 56x56 r3x3 s1): kernel 8 lanes x 2 rows x 6 channels, tile y2 k6, k-tiles outer, predicted L1=8028160B L2=3043328B LLC=635136B time=144507ns (memsched model, time objective)
     output.compute_root();
     output.split(x, x_o, x_i, 8, TailStrategy::GuardWithIf);
     output.split(y, y_o, y_i, 2, TailStrategy::GuardWithIf);
@@ -61,18 +58,14 @@ inline void apply_schedule_memsched_golden_layer(
     output.fuse(y_t_k_t, n, y_t_k_t_n);
     output.parallel(y_t_k_t_n);
     conv.compute_at(output, x_o);
-    conv.bound_storage(x, 8);
-    conv.bound_storage(y, 2);
+    conv.bound_extent(x, 8);
+    conv.bound_extent(y, 2);
     conv.bound_storage(k, 6);
-    conv.split(x, x_vo, x_v, 8, TailStrategy::GuardWithIf);
-    conv.vectorize(x_v);
-    conv.update(0).split(x, x_vo, x_v, 8, TailStrategy::GuardWithIf);
-    conv.update(0).split(k, k_bo, k_b, 6, TailStrategy::GuardWithIf);
-    conv.update(0).split(y, y_bo, y_b, 2, TailStrategy::GuardWithIf);
-    conv.update(0).reorder({x_v, k_b, y_b, r_x, r_y, r_z, x_vo, k_bo, y_bo, n});
-    conv.update(0).vectorize(x_v);
-    conv.update(0).unroll(k_b);
-    conv.update(0).unroll(y_b);
+    conv.vectorize(x);
+    conv.update(0).reorder({x, k, y, r_x, r_y, r_z, n});
+    conv.update(0).vectorize(x);
+    conv.update(0).unroll(k);
+    conv.update(0).unroll(y);
     conv.update(0).unroll(r_x);
     padded.compute_root();
     padded.split(x, x_vo, x_vi, 8, TailStrategy::GuardWithIf);
