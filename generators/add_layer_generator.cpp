@@ -20,7 +20,8 @@ public:
 
     void generate() {
         Halide::Func sum = layers::add(a, b, "sum");
-        if (relu) sum = layers::relu(sum, "sum_relu");
+        if (relu)
+            sum = layers::relu(sum, "sum_relu");
         Halide::Var x("x"), y("y"), ch("c"), n("n");
         output(x, y, ch, n) = sum(x, y, ch, n);
 
@@ -28,7 +29,8 @@ public:
         a.set_estimates(region);
         b.set_estimates(region);
         output.set_estimates(region);
-        if (manual_schedule && !get_auto_schedule()) manual_schedules::schedule_pointwise(output, get_target());
+        if (manual_schedule && !get_auto_schedule())
+            manual_schedules::schedule_pointwise(output, get_target());
     }
 };
 

@@ -24,9 +24,11 @@ public:
 
     void configure() {
         if (inputs < 2 || inputs > 4) {
-            throw std::invalid_argument("concat_layer: inputs=" + std::to_string(int(inputs)) + " must be 2..4");
+            throw std::invalid_argument("concat_layer: inputs=" + std::to_string(int(inputs)) +
+                                        " must be 2..4");
         }
-        for (int i = 0; i < inputs; i++) parts.push_back(add_input<Buffer<float>>("input" + std::to_string(i), 4));
+        for (int i = 0; i < inputs; i++)
+            parts.push_back(add_input<Buffer<float>>("input" + std::to_string(i), 4));
     }
 
     void generate() {
@@ -35,14 +37,16 @@ public:
         int total = 0;
         for (int i = 0; i < inputs; i++) {
             funcs.emplace_back(*parts[i], channels[i]);
-            parts[i]->set_estimates({{0, est_width}, {0, est_height}, {0, channels[i]}, {0, est_batch}});
+            parts[i]->set_estimates(
+                {{0, est_width}, {0, est_height}, {0, channels[i]}, {0, est_batch}});
             total += channels[i];
         }
         Halide::Func cat = layers::concat_channels(funcs, "concat");
         Halide::Var x("x"), y("y"), ch("c"), n("n");
         output(x, y, ch, n) = cat(x, y, ch, n);
         output.set_estimates({{0, est_width}, {0, est_height}, {0, total}, {0, est_batch}});
-        if (manual_schedule && !get_auto_schedule()) manual_schedules::schedule_pointwise(output, get_target());
+        if (manual_schedule && !get_auto_schedule())
+            manual_schedules::schedule_pointwise(output, get_target());
     }
 };
 

@@ -11,19 +11,19 @@ namespace memsched::generators {
 
 class Conv2dLayer : public Halide::Generator<Conv2dLayer> {
 public:
-    GeneratorParam<int> c{"c", 3};  // input channels
-    GeneratorParam<int> k{"k", 8};  // output channels
+    GeneratorParam<int> c{"c", 3}; // input channels
+    GeneratorParam<int> k{"k", 8}; // output channels
     GeneratorParam<int> kernel_w{"kernel_w", 3};
     GeneratorParam<int> kernel_h{"kernel_h", 3};
     GeneratorParam<int> stride{"stride", 1};
-    GeneratorParam<int> pad{"pad", 0};  // left/top; end padding is the output extent's business
+    GeneratorParam<int> pad{"pad", 0}; // left/top; end padding is the output extent's business
     GeneratorParam<int> dilation{"dilation", 1};
     GeneratorParam<int> groups{"groups", 1};
     GeneratorParam<bool> bias{"bias", false};
     GeneratorParam<bool> batchnorm{"batchnorm", false};
     GeneratorParam<float> bn_eps{"bn_eps", 1e-5f};
     GeneratorParam<Activation> activation{"activation", Activation::None, activation_names()};
-    GeneratorParam<float> alpha{"alpha", 0.1f};  // leaky relu slope
+    GeneratorParam<float> alpha{"alpha", 0.1f}; // leaky relu slope
     GeneratorParam<int> est_width{"est_width", 32};
     GeneratorParam<int> est_height{"est_height", 32};
     GeneratorParam<int> est_batch{"est_batch", 1};
@@ -36,8 +36,10 @@ public:
     Output<Buffer<float>> output{"output", 4};
 
     void configure() {
-        if (bias) bias_input = add_input<Buffer<float>>("bias", 1);
-        if (batchnorm) bn_input = add_input<Buffer<float>>("bn", 2);
+        if (bias)
+            bias_input = add_input<Buffer<float>>("bias", 1);
+        if (batchnorm)
+            bn_input = add_input<Buffer<float>>("bn", 2);
     }
 
     void generate() {
@@ -47,9 +49,11 @@ public:
         p.dilation_x = p.dilation_y = dilation;
         p.groups = groups;
 
-        Halide::Func padded = layers::pad_zero(input, input.dim(0).extent(), input.dim(1).extent(), "input_padded");
+        Halide::Func padded =
+            layers::pad_zero(input, input.dim(0).extent(), input.dim(1).extent(), "input_padded");
         Halide::Func w = weights, b;
-        if (bias) b = *bias_input;
+        if (bias)
+            b = *bias_input;
         std::vector<Halide::Func> folded_parts;
         if (batchnorm) {
             BatchNormFuncs bn = unpack_batch_norm(*bn_input, "bn");
@@ -79,8 +83,10 @@ private:
         const int oh = window_out_extent(est_height, kernel_h, stride, pad, pad, dilation);
         input.set_estimates({{0, est_width}, {0, est_height}, {0, c}, {0, est_batch}});
         weights.set_estimates({{0, kernel_w}, {0, kernel_h}, {0, int(c) / int(groups)}, {0, k}});
-        if (bias_input) bias_input->set_estimates({{0, k}});
-        if (bn_input) bn_input->set_estimates({{0, k}, {0, 4}});
+        if (bias_input)
+            bias_input->set_estimates({{0, k}});
+        if (bn_input)
+            bn_input->set_estimates({{0, k}, {0, 4}});
         output.set_estimates({{0, ow}, {0, oh}, {0, k}, {0, est_batch}});
     }
 };

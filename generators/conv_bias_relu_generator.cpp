@@ -28,7 +28,8 @@ public:
         layers::ConvParams p{c, k, kernel, kernel};
         p.stride_x = p.stride_y = stride;
         p.pad_left = p.pad_top = pad;
-        Halide::Func padded = layers::pad_zero(input, input.dim(0).extent(), input.dim(1).extent(), "input_padded");
+        Halide::Func padded =
+            layers::pad_zero(input, input.dim(0).extent(), input.dim(1).extent(), "input_padded");
         Halide::Func conv = layers::conv2d(padded, weights, p, "conv");
         Halide::Func act = layers::relu(layers::bias_add(conv, bias, "conv_bias"), "relu");
         Halide::Var x("x"), y("y"), kk("k"), n("n");

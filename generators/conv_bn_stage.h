@@ -18,6 +18,7 @@ struct ConvBnStage {
 
 // bn_packed is a (k, 4) Func: gamma, beta, mean, var.
 ConvBnStage conv_bn_stage(Halide::Func padded, Halide::Func weights, Halide::Func bn_packed,
-                          const layers::ConvParams& p, Activation act, float eps, const std::string& name);
+                          const layers::ConvParams& p, Activation act, float eps,
+                          const std::string& name);
 
 } // namespace memsched::generators

@@ -26,7 +26,8 @@ public:
     Output<Buffer<float>> output{"output", 2};
 
     void configure() {
-        if (bias) bias_input = add_input<Buffer<float>>("bias", 1);
+        if (bias)
+            bias_input = add_input<Buffer<float>>("bias", 1);
     }
 
     void generate() {
@@ -40,7 +41,8 @@ public:
 
         input.set_estimates({{0, in_width}, {0, in_height}, {0, c}, {0, est_batch}});
         weights.set_estimates({{0, features}, {0, k}});
-        if (bias_input) bias_input->set_estimates({{0, k}});
+        if (bias_input)
+            bias_input->set_estimates({{0, k}});
         output.set_estimates({{0, k}, {0, est_batch}});
         if (manual_schedule && !get_auto_schedule()) {
             manual_schedules::schedule_fully_connected(output, fc, k, get_target());

@@ -17,8 +17,8 @@ public:
     Output<Buffer<float>> output{"output", 4};
 
     void generate() {
-        layers::AvgPoolStages gap =
-            layers::global_avg_pool_stages(input, input.dim(0).extent(), input.dim(1).extent(), "gap");
+        layers::AvgPoolStages gap = layers::global_avg_pool_stages(input, input.dim(0).extent(),
+                                                                   input.dim(1).extent(), "gap");
         Halide::Var x("x"), y("y"), ch("c"), n("n");
         output(x, y, ch, n) = gap.out(x, y, ch, n);
 

@@ -56,25 +56,31 @@ public:
         Halide::Func expanded = input;
         if (expand != 1) {
             Halide::Func padded = layers::pad_zero(input, w, h, "input_padded");
-            ConvBnStage se = conv_bn_stage(padded, *we, *bne, params(c_in, hidden(), 1, 1, 1, 0), Activation::Relu6, bn_eps, "expand");
+            ConvBnStage se = conv_bn_stage(padded, *we, *bne, params(c_in, hidden(), 1, 1, 1, 0),
+                                           Activation::Relu6, bn_eps, "expand");
             expanded = Halide::Func("expanded");
             expanded(x, y, k, n) = se.out(x, y, k, n);
             roots.insert(roots.end(), se.roots.begin(), se.roots.end());
             if (manual) {
                 expanded.compute_root();
-                manual_schedules::schedule_conv_stage({expanded, se.conv, hidden(), {padded}, {}}, target);
+                manual_schedules::schedule_conv_stage({expanded, se.conv, hidden(), {padded}, {}},
+                                                      target);
             }
         }
         Halide::Func expanded_padded = layers::pad_zero(expanded, w, h, "expanded_padded");
-        ConvBnStage sd = conv_bn_stage(expanded_padded, *wd, *bnd, params(hidden(), hidden(), 3, stride, hidden(), 1),
+        ConvBnStage sd = conv_bn_stage(expanded_padded, *wd, *bnd,
+                                       params(hidden(), hidden(), 3, stride, hidden(), 1),
                                        Activation::Relu6, bn_eps, "depthwise");
         Halide::Func depthwise("depthwise_out");
         depthwise(x, y, k, n) = sd.out(x, y, k, n);
         roots.insert(roots.end(), sd.roots.begin(), sd.roots.end());
 
         Halide::Expr wd_out = (w - 1) / stride + 1, hd_out = (h - 1) / stride + 1;
-        Halide::Func depthwise_padded = layers::pad_zero(depthwise, wd_out, hd_out, "depthwise_padded");
-        ConvBnStage sp = conv_bn_stage(depthwise_padded, *wp, *bnp, params(hidden(), c_out, 1, 1, 1, 0), Activation::None, bn_eps, "project");
+        Halide::Func depthwise_padded =
+            layers::pad_zero(depthwise, wd_out, hd_out, "depthwise_padded");
+        ConvBnStage sp =
+            conv_bn_stage(depthwise_padded, *wp, *bnp, params(hidden(), c_out, 1, 1, 1, 0),
+                          Activation::None, bn_eps, "project");
         roots.insert(roots.end(), sp.roots.begin(), sp.roots.end());
         Halide::Func result = has_residual() ? layers::add(sp.out, input, "residual") : sp.out;
         output(x, y, k, n) = result(x, y, k, n);
@@ -83,13 +89,16 @@ public:
         if (manual) {
             manual_schedules::compute_root(roots);
             depthwise.compute_root();
-            manual_schedules::schedule_conv_stage({depthwise, sd.conv, hidden(), {expanded_padded}, {}}, target);
-            manual_schedules::schedule_conv_stage({output, sp.conv, c_out, {depthwise_padded}, {}}, target);
+            manual_schedules::schedule_conv_stage(
+                {depthwise, sd.conv, hidden(), {expanded_padded}, {}}, target);
+            manual_schedules::schedule_conv_stage({output, sp.conv, c_out, {depthwise_padded}, {}},
+                                                  target);
         }
     }
 
 private:
-    layers::ConvParams params(int in_channels, int out_channels, int kernel, int s, int groups, int pad) const {
+    layers::ConvParams params(int in_channels, int out_channels, int kernel, int s, int groups,
+                              int pad) const {
         layers::ConvParams p{in_channels, out_channels, kernel, kernel};
         p.stride_x = p.stride_y = s;
         p.pad_left = p.pad_top = pad;

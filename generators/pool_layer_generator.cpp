@@ -2,8 +2,8 @@
 // without count_include_pad). Channels are compile-time for estimates only;
 // spatial sizes and batch come from the buffers, so the caller's output
 // extent decides end padding / ceil mode. Input (x, y, c, n) -> output (x, y, c, n).
-#include "generators/layers/layers.h"
 #include "generators/generator_common.h"
+#include "generators/layers/layers.h"
 #include "generators/manual_schedules/simple_schedules.h"
 
 #include <limits>
@@ -14,7 +14,8 @@ enum class PoolKind { Max, Avg };
 
 class PoolLayer : public Halide::Generator<PoolLayer> {
 public:
-    GeneratorParam<PoolKind> kind{"kind", PoolKind::Max, {{"max", PoolKind::Max}, {"avg", PoolKind::Avg}}};
+    GeneratorParam<PoolKind> kind{
+        "kind", PoolKind::Max, {{"max", PoolKind::Max}, {"avg", PoolKind::Avg}}};
     GeneratorParam<int> c{"c", 8};
     GeneratorParam<int> kernel_w{"kernel_w", 2};
     GeneratorParam<int> kernel_h{"kernel_h", 2};
@@ -40,11 +41,13 @@ public:
         Halide::Expr w = input.dim(0).extent(), h = input.dim(1).extent();
         Halide::Func padded, pool, reduction;
         if (kind == PoolKind::Max) {
-            padded = layers::pad_value(input, w, h, -std::numeric_limits<float>::infinity(), "input_padded");
+            padded = layers::pad_value(input, w, h, -std::numeric_limits<float>::infinity(),
+                                       "input_padded");
             pool = reduction = layers::max_pool(padded, p, "pool");
         } else {
             padded = layers::pad_zero(input, w, h, "input_padded");
-            layers::AvgPoolStages stages = layers::avg_pool_stages(padded, p, w, h, count_include_pad, "pool");
+            layers::AvgPoolStages stages =
+                layers::avg_pool_stages(padded, p, w, h, count_include_pad, "pool");
             pool = stages.out;
             reduction = stages.sum;
         }
@@ -61,7 +64,6 @@ public:
             manual_schedules::schedule_window_pool(output, reduction, padded, get_target());
         }
     }
-
 };
 
 } // namespace memsched::generators

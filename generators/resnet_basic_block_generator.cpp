@@ -44,20 +44,23 @@ public:
         Halide::Expr w1_out = (w - 1) / stride + 1, h1_out = (h - 1) / stride + 1;
 
         Halide::Func padded = layers::pad_zero(input, w, h, "input_padded");
-        ConvBnStage s1 = conv_bn_stage(padded, w1, bn1, conv_params(c_in, 3, stride, 1), Activation::Relu, bn_eps, "conv1");
+        ConvBnStage s1 = conv_bn_stage(padded, w1, bn1, conv_params(c_in, 3, stride, 1),
+                                       Activation::Relu, bn_eps, "conv1");
         Halide::Func stage1("stage1");
         Halide::Var x("x"), y("y"), k("k"), n("n");
         stage1(x, y, k, n) = s1.out(x, y, k, n);
 
         Halide::Func padded1 = layers::pad_zero(stage1, w1_out, h1_out, "stage1_padded");
-        ConvBnStage s2 = conv_bn_stage(padded1, w2, bn2, conv_params(c_out, 3, 1, 1), Activation::None, bn_eps, "conv2");
+        ConvBnStage s2 = conv_bn_stage(padded1, w2, bn2, conv_params(c_out, 3, 1, 1),
+                                       Activation::None, bn_eps, "conv2");
 
         std::vector<Halide::Func> roots = s1.roots, extra_convs;
         Halide::Func shortcut = input;
         if (has_projection()) {
             // Its own padded view, inlined: conv1 stages `padded` elsewhere.
             Halide::Func padded_p = layers::pad_zero(input, w, h, "input_padded_proj");
-            ConvBnStage sp = conv_bn_stage(padded_p, *wp, *bnp, conv_params(c_in, 1, stride, 0), Activation::None, bn_eps, "proj");
+            ConvBnStage sp = conv_bn_stage(padded_p, *wp, *bnp, conv_params(c_in, 1, stride, 0),
+                                           Activation::None, bn_eps, "proj");
             shortcut = sp.out;
             extra_convs.push_back(sp.conv);
             roots.insert(roots.end(), sp.roots.begin(), sp.roots.end());
@@ -70,8 +73,10 @@ public:
         if (manual_schedule && !get_auto_schedule()) {
             manual_schedules::compute_root(roots);
             stage1.compute_root();
-            manual_schedules::schedule_conv_stage({stage1, s1.conv, c_out, {padded}, {}}, get_target());
-            manual_schedules::schedule_conv_stage({output, s2.conv, c_out, {padded1}, extra_convs}, get_target());
+            manual_schedules::schedule_conv_stage({stage1, s1.conv, c_out, {padded}, {}},
+                                                  get_target());
+            manual_schedules::schedule_conv_stage({output, s2.conv, c_out, {padded1}, extra_convs},
+                                                  get_target());
         }
     }
 

@@ -15,7 +15,7 @@
 namespace memsched::demo {
 
 struct LayerBuffers {
-    std::map<std::string, Halide::Runtime::Buffer<float>> args;  // inputs and "output"
+    std::map<std::string, Halide::Runtime::Buffer<float>> args; // inputs and "output"
     int64_t macs = 0;
 };
 

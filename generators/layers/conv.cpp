@@ -29,8 +29,8 @@ Halide::Func conv2d(Halide::Func padded_input, Halide::Func weights, const ConvP
     validate(p, name);
     require_defined(padded_input, "conv2d", name, "input");
     require_defined(weights, "conv2d", name, "weights");
-    require(padded_input.dimensions() == 4, "conv2d", name, "input dimensions", padded_input.dimensions(),
-            "must be 4 (x, y, c, n)");
+    require(padded_input.dimensions() == 4, "conv2d", name, "input dimensions",
+            padded_input.dimensions(), "must be 4 (x, y, c, n)");
     require(weights.dimensions() == 4, "conv2d", name, "weights dimensions", weights.dimensions(),
             "must be 4 (s, r, c, k)");
 
@@ -52,15 +52,17 @@ Halide::Func bias_add(Halide::Func f, Halide::Func bias, const std::string& name
     require_defined(f, "bias_add", name, "input");
     require_defined(bias, "bias_add", name, "bias");
     const int dims = f.dimensions();
-    require(dims >= 2, "bias_add", name, "input dimensions", dims, "must be >= 2 (channel, batch last)");
+    require(dims >= 2, "bias_add", name, "input dimensions", dims,
+            "must be >= 2 (channel, batch last)");
     std::vector<Halide::Var> v = make_vars(dims);
     Halide::Func out(name);
     out(v) = f(v) + bias(v[dims - 2]);
     return out;
 }
 
-FoldedConv fold_batch_norm(Halide::Func weights, Halide::Func bias, Halide::Func gamma, Halide::Func beta,
-                           Halide::Func mean, Halide::Func var, float eps, const std::string& name) {
+FoldedConv fold_batch_norm(Halide::Func weights, Halide::Func bias, Halide::Func gamma,
+                           Halide::Func beta, Halide::Func mean, Halide::Func var, float eps,
+                           const std::string& name) {
     require_defined(weights, "fold_batch_norm", name, "weights");
     require_defined(gamma, "fold_batch_norm", name, "gamma");
     require_defined(beta, "fold_batch_norm", name, "beta");

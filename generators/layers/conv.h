@@ -11,7 +11,8 @@ namespace memsched::layers {
 
 struct ConvParams {
     int in_channels, out_channels, kernel_w, kernel_h, stride_x = 1, stride_y = 1, pad_left = 0,
-        pad_top = 0, dilation_x = 1, dilation_y = 1, groups = 1;
+                                                       pad_top = 0, dilation_x = 1, dilation_y = 1,
+                                                       groups = 1;
 };
 
 // One-line error (std::invalid_argument) naming the bad field, or nothing.
@@ -36,7 +37,8 @@ struct FoldedConv {
 };
 // bias may be an undefined Func (conv without bias). The per-channel scale is
 // a Func of its own, "<name>_scale"; the results are "<name>_weights", "<name>_bias".
-FoldedConv fold_batch_norm(Halide::Func weights, Halide::Func bias, Halide::Func gamma, Halide::Func beta,
-                           Halide::Func mean, Halide::Func var, float eps, const std::string& name);
+FoldedConv fold_batch_norm(Halide::Func weights, Halide::Func bias, Halide::Func gamma,
+                           Halide::Func beta, Halide::Func mean, Halide::Func var, float eps,
+                           const std::string& name);
 
 } // namespace memsched::layers

@@ -8,15 +8,16 @@ namespace memsched::layers {
 Halide::Func add(Halide::Func a, Halide::Func b, const std::string& name) {
     require_defined(a, "add", name, "first input");
     require_defined(b, "add", name, "second input");
-    require(a.dimensions() == b.dimensions(), "add", name, "second input dimensions", b.dimensions(),
-            "differ from the first input's " + std::to_string(a.dimensions()));
+    require(a.dimensions() == b.dimensions(), "add", name, "second input dimensions",
+            b.dimensions(), "differ from the first input's " + std::to_string(a.dimensions()));
     std::vector<Halide::Var> v = make_vars(a.dimensions());
     Halide::Func out(name);
     out(v) = a(v) + b(v);
     return out;
 }
 
-Halide::Func concat_channels(const std::vector<std::pair<Halide::Func, int>>& parts, const std::string& name) {
+Halide::Func concat_channels(const std::vector<std::pair<Halide::Func, int>>& parts,
+                             const std::string& name) {
     require(!parts.empty(), "concat_channels", name, "parts", 0, "must not be empty");
     for (size_t i = 0; i < parts.size(); i++) {
         const std::string part = "part " + std::to_string(i);
@@ -36,9 +37,11 @@ Halide::Func concat_channels(const std::vector<std::pair<Halide::Func, int>>& pa
         begin += part.second;
     }
     const size_t last = parts.size() - 1;
-    Halide::Expr value = parts[last].first(x, y, Halide::clamp(c - begins[last], 0, parts[last].second - 1), n);
+    Halide::Expr value =
+        parts[last].first(x, y, Halide::clamp(c - begins[last], 0, parts[last].second - 1), n);
     for (size_t i = last; i-- > 0;) {
-        Halide::Expr mine = parts[i].first(x, y, Halide::clamp(c - begins[i], 0, parts[i].second - 1), n);
+        Halide::Expr mine =
+            parts[i].first(x, y, Halide::clamp(c - begins[i], 0, parts[i].second - 1), n);
         value = Halide::select(c < begins[i] + parts[i].second, mine, value);
     }
     Halide::Func out(name);

@@ -19,8 +19,8 @@ std::vector<Halide::Expr> to_exprs(const std::vector<Halide::Var>& vars) {
 void require(bool ok, const std::string& builder, const std::string& name, const std::string& field,
              long long value, const std::string& why) {
     if (!ok) {
-        throw std::invalid_argument(builder + " '" + name + "': " + field + "=" + std::to_string(value) +
-                                    " " + why);
+        throw std::invalid_argument(builder + " '" + name + "': " + field + "=" +
+                                    std::to_string(value) + " " + why);
     }
 }
 

@@ -8,7 +8,8 @@ namespace memsched::layers {
 Halide::Func pad_value(Halide::Func f, Halide::Expr width, Halide::Expr height, Halide::Expr value,
                        const std::string& name) {
     require_defined(f, "pad_value", name, "input");
-    require(f.dimensions() == 4, "pad_value", name, "dimensions", f.dimensions(), "must be 4 (x, y, c, n)");
+    require(f.dimensions() == 4, "pad_value", name, "dimensions", f.dimensions(),
+            "must be 4 (x, y, c, n)");
     Halide::Var x("x"), y("y"), c("c"), n("n");
     Halide::Expr inside = x >= 0 && x < width && y >= 0 && y < height;
     // Clamped reads keep bounds inference of f inside the valid region.
@@ -18,7 +19,8 @@ Halide::Func pad_value(Halide::Func f, Halide::Expr width, Halide::Expr height, 
     return padded;
 }
 
-Halide::Func pad_zero(Halide::Func f, Halide::Expr width, Halide::Expr height, const std::string& name) {
+Halide::Func pad_zero(Halide::Func f, Halide::Expr width, Halide::Expr height,
+                      const std::string& name) {
     return pad_value(f, width, height, 0.0f, name);
 }
 

@@ -9,7 +9,8 @@
 namespace memsched::layers {
 
 // Zero outside the valid region (conv and avg-pool padding).
-Halide::Func pad_zero(Halide::Func f, Halide::Expr width, Halide::Expr height, const std::string& name);
+Halide::Func pad_zero(Halide::Func f, Halide::Expr width, Halide::Expr height,
+                      const std::string& name);
 
 // `value` outside the valid region (e.g. -inf for max-pool padding). Reads of
 // f are clamped into the valid region, so f is never accessed out of bounds.

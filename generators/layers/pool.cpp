@@ -15,8 +15,10 @@ void validate(const PoolParams& p, const std::string& name) {
     require(p.stride_y >= 1, b, name, "stride_y", p.stride_y, "must be >= 1");
     require(p.pad_left >= 0, b, name, "pad_left", p.pad_left, "must be >= 0");
     require(p.pad_top >= 0, b, name, "pad_top", p.pad_top, "must be >= 0");
-    require(p.pad_right >= -1, b, name, "pad_right", p.pad_right, "must be >= 0 (or -1: same as pad_left)");
-    require(p.pad_bottom >= -1, b, name, "pad_bottom", p.pad_bottom, "must be >= 0 (or -1: same as pad_top)");
+    require(p.pad_right >= -1, b, name, "pad_right", p.pad_right,
+            "must be >= 0 (or -1: same as pad_left)");
+    require(p.pad_bottom >= -1, b, name, "pad_bottom", p.pad_bottom,
+            "must be >= 0 (or -1: same as pad_top)");
 }
 
 namespace {
@@ -27,14 +29,16 @@ struct Window {
     Halide::Expr x0, y0;
 };
 
-Window window(const PoolParams& p, const Halide::Var& x, const Halide::Var& y, const std::string& name) {
+Window window(const PoolParams& p, const Halide::Var& x, const Halide::Var& y,
+              const std::string& name) {
     Halide::RDom r(0, p.kernel_w, 0, p.kernel_h, name + "_r");
     return {r, x * p.stride_x - p.pad_left, y * p.stride_y - p.pad_top};
 }
 
 void check_input(const Halide::Func& f, const std::string& builder, const std::string& name) {
     require_defined(f, builder, name, "input");
-    require(f.dimensions() == 4, builder, name, "input dimensions", f.dimensions(), "must be 4 (x, y, c, n)");
+    require(f.dimensions() == 4, builder, name, "input dimensions", f.dimensions(),
+            "must be 4 (x, y, c, n)");
 }
 
 } // namespace
@@ -56,7 +60,8 @@ Halide::Func avg_pool(Halide::Func padded_input, const PoolParams& p, Halide::Ex
 }
 
 AvgPoolStages avg_pool_stages(Halide::Func padded_input, const PoolParams& p, Halide::Expr in_width,
-                              Halide::Expr in_height, bool count_include_pad, const std::string& name) {
+                              Halide::Expr in_height, bool count_include_pad,
+                              const std::string& name) {
     validate(p, name);
     check_input(padded_input, "avg_pool", name);
     Halide::Var x("x"), y("y"), c("c"), n("n");
@@ -70,7 +75,8 @@ AvgPoolStages avg_pool_stages(Halide::Func padded_input, const PoolParams& p, Ha
     if (count_include_pad) {
         const int pad_right = p.pad_right < 0 ? p.pad_left : p.pad_right;
         const int pad_bottom = p.pad_bottom < 0 ? p.pad_top : p.pad_bottom;
-        count = (Halide::min(x_end, in_width + pad_right) - w.x0) * (Halide::min(y_end, in_height + pad_bottom) - w.y0);
+        count = (Halide::min(x_end, in_width + pad_right) - w.x0) *
+                (Halide::min(y_end, in_height + pad_bottom) - w.y0);
     } else {
         count = (Halide::min(x_end, in_width) - Halide::max(w.x0, 0)) *
                 (Halide::min(y_end, in_height) - Halide::max(w.y0, 0));

@@ -35,7 +35,8 @@ struct AvgPoolStages {
     Halide::Func sum, out;
 };
 AvgPoolStages avg_pool_stages(Halide::Func padded_input, const PoolParams& p, Halide::Expr in_width,
-                              Halide::Expr in_height, bool count_include_pad, const std::string& name);
+                              Halide::Expr in_height, bool count_include_pad,
+                              const std::string& name);
 
 // (x, y, c, n) -> (x, y, c, n) with x, y of extent 1: the mean over
 // [0, width) x [0, height). The sum is "<name>_sum" (pure zero + one update).

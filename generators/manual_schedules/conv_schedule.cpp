@@ -11,9 +11,9 @@ namespace {
 
 // Computes `conv` per register block of `out` (at loop `block`): pure vars
 // x (vector), k and y (unrolled) inside, the reduction outside them.
-void schedule_reduction_at_block(Halide::Func conv, const Halide::Func& out, const Halide::Var& block,
-                                 const RegisterBlock& b) {
-    std::vector<Halide::Var> v = conv.args();  // x, y, k, n
+void schedule_reduction_at_block(Halide::Func conv, const Halide::Func& out,
+                                 const Halide::Var& block, const RegisterBlock& b) {
+    std::vector<Halide::Var> v = conv.args(); // x, y, k, n
     const Halide::Var &x = v[0], &y = v[1], &k = v[2], &n = v[3];
     // The block is at most vector_lanes x row_block (less at guarded tails):
     // fixing the realized extents keeps the accumulators a constant-size
@@ -27,7 +27,8 @@ void schedule_reduction_at_block(Halide::Func conv, const Halide::Func& out, con
         .unroll(y);
 
     std::vector<Halide::VarOrRVar> order = {x, k, y};
-    for (const Halide::RVar& r : conv.rvars(0)) order.emplace_back(r);
+    for (const Halide::RVar& r : conv.rvars(0))
+        order.emplace_back(r);
     order.emplace_back(n);
     // k's extent is exactly channel_block (out splits k with ShiftInwards),
     // so it unrolls without a tail.
@@ -55,7 +56,8 @@ void schedule_conv_stage(const ConvStage& stage, const Halide::Target& target) {
         .parallel(rows);
 
     schedule_reduction_at_block(stage.conv, out, xo, b);
-    for (const Halide::Func& extra : stage.extra_convs) schedule_reduction_at_block(extra, out, xo, b);
+    for (const Halide::Func& extra : stage.extra_convs)
+        schedule_reduction_at_block(extra, out, xo, b);
     for (Halide::Func padded : stage.padded) {
         std::vector<Halide::Var> pv = padded.args();
         padded.compute_at(out, rows).vectorize(pv[0], b.vector_lanes);
@@ -63,7 +65,8 @@ void schedule_conv_stage(const ConvStage& stage, const Halide::Target& target) {
 }
 
 void compute_root(const std::vector<Halide::Func>& funcs) {
-    for (Halide::Func f : funcs) f.compute_root();
+    for (Halide::Func f : funcs)
+        f.compute_root();
 }
 
 } // namespace memsched::manual_schedules

@@ -15,8 +15,9 @@
 namespace memsched::manual_schedules {
 
 struct ConvStage {
-    Halide::Func out;   // pure consumer (the generator output, or a stage the caller computes at root)
-    Halide::Func conv;  // the reduction read by `out` (pure init + one update)
+    Halide::Func
+        out; // pure consumer (the generator output, or a stage the caller computes at root)
+    Halide::Func conv; // the reduction read by `out` (pure init + one update)
     int out_channels = 1;
     // Optional padded inputs, staged per row block of `out`.
     std::vector<Halide::Func> padded;

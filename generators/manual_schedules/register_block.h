@@ -8,9 +8,9 @@
 namespace memsched::manual_schedules {
 
 struct RegisterBlock {
-    int vector_lanes;    // floats per vector along x
-    int channel_block;   // output channels per block (never more than exist)
-    int row_block;       // output rows per block
+    int vector_lanes;  // floats per vector along x
+    int channel_block; // output channels per block (never more than exist)
+    int row_block;     // output rows per block
 };
 
 // 32-register ISAs (AVX-512, AArch64) hold 8 x 2 vector accumulators,

@@ -9,10 +9,13 @@ namespace memsched::manual_schedules {
 using Halide::TailStrategy;
 
 namespace {
-int lanes(const Halide::Target& target) { return target.natural_vector_size(Halide::Float(32)); }
+int lanes(const Halide::Target& target) {
+    return target.natural_vector_size(Halide::Float(32));
+}
 } // namespace
 
-void schedule_window_pool(Halide::Func out, Halide::Func pool, Halide::Func padded, const Halide::Target& target) {
+void schedule_window_pool(Halide::Func out, Halide::Func pool, Halide::Func padded,
+                          const Halide::Target& target) {
     const int vec = lanes(target);
     std::vector<Halide::Var> v = out.args();
     Halide::Var xo("xo"), xi("xi"), planes("planes");
@@ -26,7 +29,8 @@ void schedule_window_pool(Halide::Func out, Halide::Func pool, Halide::Func padd
     std::vector<Halide::Var> pv = pool.args();
     pool.compute_at(out, xo).bound_extent(pv[0], vec).vectorize(pv[0]);
     std::vector<Halide::VarOrRVar> order = {pv[0]};
-    for (const Halide::RVar& r : pool.rvars(0)) order.emplace_back(r);
+    for (const Halide::RVar& r : pool.rvars(0))
+        order.emplace_back(r);
     pool.update().reorder(order).vectorize(pv[0]);
 
     if (padded.defined()) {
@@ -45,7 +49,8 @@ void schedule_global_pool(Halide::Func out, Halide::Func sum, const Halide::Targ
     sum.compute_at(out, planes);
 }
 
-void schedule_fully_connected(Halide::Func out, Halide::Func fc, int out_features, const Halide::Target& target) {
+void schedule_fully_connected(Halide::Func out, Halide::Func fc, int out_features,
+                              const Halide::Target& target) {
     // Vectorize along output features: each input feature is broadcast and
     // the weights gathered (column of the (c_in, k) matrix); blocks are full
     // width because k is known and out shifts its tail inwards.
@@ -61,7 +66,9 @@ void schedule_fully_connected(Halide::Func out, Halide::Func fc, int out_feature
 void schedule_pointwise(Halide::Func out, const Halide::Target& target) {
     std::vector<Halide::Var> v = out.args();
     Halide::Var planes("planes");
-    out.vectorize(v[0], lanes(target), TailStrategy::GuardWithIf).fuse(v[2], v[3], planes).parallel(planes);
+    out.vectorize(v[0], lanes(target), TailStrategy::GuardWithIf)
+        .fuse(v[2], v[3], planes)
+        .parallel(planes);
 }
 
 } // namespace memsched::manual_schedules

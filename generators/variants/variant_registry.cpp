@@ -9,14 +9,16 @@ namespace memsched {
 std::vector<std::string> VariantSet::configs() const {
     std::vector<std::string> names;
     for (const VariantEntry& e : *this) {
-        if (names.empty() || names.back() != e.config) names.emplace_back(e.config);
+        if (names.empty() || names.back() != e.config)
+            names.emplace_back(e.config);
     }
     return names;
 }
 
 const VariantEntry* VariantSet::find(const std::string& config, const std::string& variant) const {
     for (const VariantEntry& e : *this) {
-        if (config == e.config && variant == e.variant) return &e;
+        if (config == e.config && variant == e.variant)
+            return &e;
     }
     return nullptr;
 }
@@ -26,34 +28,42 @@ std::optional<std::string> variant_param(const VariantEntry& entry, const std::s
     std::string item;
     while (in >> item) {
         const size_t eq = item.find('=');
-        if (eq != std::string::npos && item.compare(0, eq, key) == 0 && eq == key.size()) return item.substr(eq + 1);
+        if (eq != std::string::npos && item.compare(0, eq, key) == 0 && eq == key.size())
+            return item.substr(eq + 1);
     }
     return std::nullopt;
 }
 
-int64_t variant_int_param(const VariantEntry& entry, const std::string& key, std::optional<int64_t> fallback) {
+int64_t variant_int_param(const VariantEntry& entry, const std::string& key,
+                          std::optional<int64_t> fallback) {
     std::optional<std::string> text = variant_param(entry, key);
     if (!text) {
-        if (fallback) return *fallback;
-        throw std::invalid_argument(std::string("variant config ") + entry.config + ": param " + key + " is missing");
+        if (fallback)
+            return *fallback;
+        throw std::invalid_argument(std::string("variant config ") + entry.config + ": param " +
+                                    key + " is missing");
     }
     try {
         size_t used = 0;
         const long long value = std::stoll(*text, &used);
-        if (used == text->size()) return value;
+        if (used == text->size())
+            return value;
     } catch (const std::exception&) {
     }
-    throw std::invalid_argument(std::string("variant config ") + entry.config + ": param " + key + "=" + *text +
-                                " is not an integer");
+    throw std::invalid_argument(std::string("variant config ") + entry.config + ": param " + key +
+                                "=" + *text + " is not an integer");
 }
 
 bool variant_bool_param(const VariantEntry& entry, const std::string& key, bool fallback) {
     std::optional<std::string> text = variant_param(entry, key);
-    if (!text) return fallback;
-    if (*text == "true" || *text == "1") return true;
-    if (*text == "false" || *text == "0") return false;
-    throw std::invalid_argument(std::string("variant config ") + entry.config + ": param " + key + "=" + *text +
-                                " is not a boolean");
+    if (!text)
+        return fallback;
+    if (*text == "true" || *text == "1")
+        return true;
+    if (*text == "false" || *text == "0")
+        return false;
+    throw std::invalid_argument(std::string("variant config ") + entry.config + ": param " + key +
+                                "=" + *text + " is not a boolean");
 }
 
 std::vector<std::string> variant_layers(const VariantEntry& entry) {
@@ -61,7 +71,8 @@ std::vector<std::string> variant_layers(const VariantEntry& entry) {
     std::istringstream in(entry.layers);
     std::string item;
     while (std::getline(in, item, ',')) {
-        if (!item.empty()) layers.push_back(item);
+        if (!item.empty())
+            layers.push_back(item);
     }
     return layers;
 }

@@ -15,11 +15,11 @@
 namespace memsched {
 
 struct VariantEntry {
-    const char* config;     // e.g. "conv3x3_s2"
-    const char* variant;    // naive, manual, mullapudi2016, adams2019, li2018, ...
-    const char* generator;  // e.g. "conv2d_layer"
-    const char* params;     // GeneratorParams as "key=value key=value"
-    const char* layers;     // network layers sharing this shape, comma-separated ("" for test sets)
+    const char* config;    // e.g. "conv3x3_s2"
+    const char* variant;   // naive, manual, mullapudi2016, adams2019, li2018, ...
+    const char* generator; // e.g. "conv2d_layer"
+    const char* params;    // GeneratorParams as "key=value key=value"
+    const char* layers;    // network layers sharing this shape, comma-separated ("" for test sets)
     int (*argv)(void** args);
     const halide_filter_metadata_t* (*metadata)();
 };

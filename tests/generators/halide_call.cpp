@@ -34,13 +34,16 @@ std::string call_variant(const VariantEntry& entry, std::map<std::string, HostAr
     for (int i = 0; i < md->num_arguments; i++) {
         const halide_filter_argument_t& a = md->arguments[i];
         if (a.kind == halide_argument_kind_input_scalar) {
-            return std::string("argument ") + a.name + " is a scalar; the test harness binds buffers only";
+            return std::string("argument ") + a.name +
+                   " is a scalar; the test harness binds buffers only";
         }
         auto it = arrays.find(a.name);
-        if (it == arrays.end()) return std::string("argument ") + a.name + " was not provided";
+        if (it == arrays.end())
+            return std::string("argument ") + a.name + " was not provided";
         if (static_cast<int>(it->second.dims.size()) != a.dimensions) {
-            return std::string("argument ") + a.name + " has " + std::to_string(it->second.dims.size()) +
-                   " dims, the filter wants " + std::to_string(a.dimensions);
+            return std::string("argument ") + a.name + " has " +
+                   std::to_string(it->second.dims.size()) + " dims, the filter wants " +
+                   std::to_string(a.dimensions);
         }
         buffers.emplace_back(it->second.data.data(), it->second.dims);
         args.push_back(buffers.back().raw_buffer());
@@ -50,10 +53,12 @@ std::string call_variant(const VariantEntry& entry, std::map<std::string, HostAr
         last_error.clear();
     }
     const int rc = entry.argv(args.data());
-    if (rc == 0) return "";
+    if (rc == 0)
+        return "";
     std::lock_guard<std::mutex> lock(error_mutex);
     std::string message = last_error.empty() ? "no message" : last_error;
-    while (!message.empty() && message.back() == '\n') message.pop_back();
+    while (!message.empty() && message.back() == '\n')
+        message.pop_back();
     return "Halide error " + std::to_string(rc) + ": " + message;
 }
 

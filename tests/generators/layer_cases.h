@@ -19,8 +19,8 @@ struct CaseSize {
 };
 
 struct LayerCase {
-    std::map<std::string, HostArray> arrays;  // inputs and "output" (zeroed)
-    reference::Tensor expected;               // same memory order as "output"
+    std::map<std::string, HostArray> arrays; // inputs and "output" (zeroed)
+    reference::Tensor expected;              // same memory order as "output"
     float atol = 2e-4f, rtol = 2e-4f;
 };
 

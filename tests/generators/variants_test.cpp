@@ -30,21 +30,24 @@ bool any_size(const VariantEntry& e) {
 
 std::vector<const VariantEntry*> all_entries() {
     std::vector<const VariantEntry*> entries;
-    for (const VariantEntry& e : test_layers_registry()) entries.push_back(&e);
+    for (const VariantEntry& e : test_layers_registry())
+        entries.push_back(&e);
     return entries;
 }
 
 std::string describe(const CaseSize& s) {
-    return std::to_string(s.width) + "x" + std::to_string(s.height) + " batch " + std::to_string(s.batch);
+    return std::to_string(s.width) + "x" + std::to_string(s.height) + " batch " +
+           std::to_string(s.batch);
 }
 
 // The sizes one variant is tested at: the estimate, then random ones.
 std::vector<CaseSize> sizes_for(const VariantEntry& e, std::mt19937& rng) {
     const CaseSize est = estimate_size(e);
     std::vector<CaseSize> sizes = {est};
-    if (std::string(e.generator) == "fc_layer") {  // spatial sizes are compiled in
+    if (std::string(e.generator) == "fc_layer") { // spatial sizes are compiled in
         sizes.push_back({est.width, est.height, est.batch + 1});
-        if (any_size(e)) sizes.push_back({est.width, est.height, 1});
+        if (any_size(e))
+            sizes.push_back({est.width, est.height, 1});
         return sizes;
     }
     const int lo = any_size(e) ? min_spatial_size(e) : std::max(est.width, est.height);
@@ -53,13 +56,14 @@ std::vector<CaseSize> sizes_for(const VariantEntry& e, std::mt19937& rng) {
     std::uniform_int_distribution<int> spatial_any(lo, hi);
     std::uniform_int_distribution<int> extra_batch(0, 1);
     if (any_size(e)) {
-        sizes.push_back({lo, lo, 1});  // smaller than a vector or a register block
+        sizes.push_back({lo, lo, 1}); // smaller than a vector or a register block
         sizes.push_back({spatial_any(rng), spatial_any(rng), 1 + extra_batch(rng)});
         sizes.push_back({spatial_any(rng), spatial_any(rng), 2});
     }
     // At or above the estimate in every dimension (odd sizes come up often).
     const int w = spatial_above(rng), h = spatial_above(rng);
-    sizes.push_back({std::max(w, est.width), std::max(h, est.height), est.batch + extra_batch(rng)});
+    sizes.push_back(
+        {std::max(w, est.width), std::max(h, est.height), est.batch + extra_batch(rng)});
     return sizes;
 }
 
@@ -69,17 +73,18 @@ std::vector<CaseSize> sizes_for(const VariantEntry& e, std::mt19937& rng) {
 // SKIPPED with the reason and the observed failure (never silently), and if
 // it passes (another machine, another schedule) it counts as a pass.
 const std::map<std::string, std::string>& known_autoscheduler_bugs() {
-    static const std::string folding =
-        "Adams2019 stores a padded/staged producer at an outer reduction loop and computes it at an inner "
-        "one (store_at(conv, r_z) + compute_at(conv, r_x)); Halide 14's storage folding then gives wrong "
-        "values (reproduced by hand with that schedule alone)";
+    static const std::string folding = "Adams2019 stores a padded/staged producer at an outer "
+                                       "reduction loop and computes it at an inner "
+                                       "one (store_at(conv, r_z) + compute_at(conv, r_x)); Halide "
+                                       "14's storage folding then gives wrong "
+                                       "values (reproduced by hand with that schedule alone)";
     static const std::map<std::string, std::string> bugs = {
         {"conv3x3_bias_relu/adams2019", folding},
         {"conv_bias_relu/adams2019", folding},
         {"inverted_residual/adams2019", folding},
-        {"concat3/adams2019",
-         "Adams2019 splits an intermediate by 16 with ShiftInwards inside a 12-wide output, so it reads "
-         "input0 at x = -4 even at the estimate size"},
+        {"concat3/adams2019", "Adams2019 splits an intermediate by 16 with ShiftInwards inside a "
+                              "12-wide output, so it reads "
+                              "input0 at x = -4 even at the estimate size"},
     };
     return bugs;
 }
@@ -90,17 +95,17 @@ TEST_P(VariantTest, MatchesReference) {
     const VariantEntry& e = *GetParam();
     const std::string id = std::string(e.config) + "/" + e.variant;
     const auto known = known_autoscheduler_bugs().find(id);
-    std::mt19937 rng(std::hash<std::string>{}(id) & 0xffffffff);
+    std::mt19937 rng(std::hash<std::string>{}(id)&0xffffffff);
     for (const CaseSize& size : sizes_for(e, rng)) {
         SCOPED_TRACE("input " + describe(size) + ", params: " + e.params);
         LayerCase c = make_case(e, size, rng);
         const std::string error = call_variant(e, c.arrays);
-        ::testing::AssertionResult near = error.empty()
-                                              ? reference::tensors_near(c.expected, output_tensor(c), c.atol, c.rtol)
-                                              : ::testing::AssertionFailure() << error;
+        ::testing::AssertionResult near =
+            error.empty() ? reference::tensors_near(c.expected, output_tensor(c), c.atol, c.rtol)
+                          : ::testing::AssertionFailure() << error;
         if (!near && known != known_autoscheduler_bugs().end()) {
-            GTEST_SKIP() << "known " << e.variant << " failure at " << describe(size) << ": " << known->second
-                         << ". Observed: " << near.message();
+            GTEST_SKIP() << "known " << e.variant << " failure at " << describe(size) << ": "
+                         << known->second << ". Observed: " << near.message();
         }
         ASSERT_EQ(error, "");
         EXPECT_TRUE(near);
@@ -127,7 +132,8 @@ TEST(VariantRegistry, EveryConfigHasEveryVariant) {
                 continue;
             }
             ASSERT_NE(e, nullptr) << config << "/" << variant;
-            EXPECT_EQ(std::string(e->metadata()->name), std::string("test_layers_") + config + "_" + variant);
+            EXPECT_EQ(std::string(e->metadata()->name),
+                      std::string("test_layers_") + config + "_" + variant);
         }
     }
 }
@@ -139,7 +145,8 @@ TEST(VariantRegistry, EveryConfigHasEveryVariant) {
 TEST(BelowEstimateProbe, DISABLED_AutoschedulersBelowEstimates) {
     std::mt19937 rng(7);
     for (const VariantEntry& e : test_layers_registry()) {
-        if (any_size(e) || std::string(e.generator) == "fc_layer") continue;
+        if (any_size(e) || std::string(e.generator) == "fc_layer")
+            continue;
         CaseSize size = estimate_size(e);
         size.width = std::max(min_spatial_size(e), size.width / 2);
         size.height = std::max(min_spatial_size(e), size.height / 2);
@@ -147,10 +154,12 @@ TEST(BelowEstimateProbe, DISABLED_AutoschedulersBelowEstimates) {
         const std::string error = call_variant(e, c.arrays);
         std::string outcome = error;
         if (error.empty()) {
-            outcome = reference::tensors_near(c.expected, output_tensor(c), c.atol, c.rtol) ? "ok" : "WRONG RESULT";
+            outcome = reference::tensors_near(c.expected, output_tensor(c), c.atol, c.rtol)
+                          ? "ok"
+                          : "WRONG RESULT";
         }
-        std::cout << "below-estimate " << e.config << "/" << e.variant << " at " << describe(size) << ": "
-                  << outcome.substr(0, 160) << "\n";
+        std::cout << "below-estimate " << e.config << "/" << e.variant << " at " << describe(size)
+                  << ": " << outcome.substr(0, 160) << "\n";
     }
 }
 
