@@ -40,6 +40,14 @@ MicroKernel choose_micro_kernel(const Halide::Target& target, int vector_overrid
     const bool many = vector_register_count(target) >= 32;
     MicroKernel mk;
     mk.vector_lanes = choose_lanes(natural, width);
+    // A row of 1-3 columns (global pooling, 1x1 maps) fills no vector:
+    // run scalar accumulators over more channels instead.
+    if (width > 0 && width < 4) {
+        mk.vector_lanes = 1;
+        mk.rows = 1;
+        mk.k_block = 8;
+        return mk;
+    }
     // Accumulators: 24 of 32 registers, 12 of 16; the rest hold the input
     // vector and the broadcast weight.
     mk.rows = many ? 4 : 2;
