@@ -86,6 +86,11 @@ memsched_register_variant(mullapudi2016 AUTOSCHEDULER Halide::Mullapudi2016 PARA
 memsched_register_variant(adams2019 AUTOSCHEDULER Halide::Adams2019 PARAMS ${MEMSCHED_MACHINE_PARAMS})
 memsched_register_variant(li2018 AUTOSCHEDULER Halide::Li2018 PARAMS ${MEMSCHED_MACHINE_PARAMS})
 set(MEMSCHED_DEFAULT_VARIANTS naive manual mullapudi2016 adams2019 li2018 CACHE INTERNAL "variants built by default")
+# Our own plugin, when autoschedule/ has defined it (it is configured first).
+if(TARGET memsched::MemSched)
+  memsched_register_variant(memsched AUTOSCHEDULER memsched::MemSched PARAMS ${MEMSCHED_MACHINE_PARAMS})
+  set(MEMSCHED_DEFAULT_VARIANTS naive manual mullapudi2016 adams2019 li2018 memsched CACHE INTERNAL "variants built by default")
+endif()
 
 # ---- sets --------------------------------------------------------------------
 function(memsched_add_layer_variants)
