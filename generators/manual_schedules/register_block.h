@@ -1,6 +1,6 @@
 // The micro-kernel shape of the hand schedules, derived from the target:
 // vectors along x (NCHW), a block of output channels and rows held as
-// accumulators in registers (see /work/shared/notes/fast-conv.md).
+// accumulators in registers (the micro-kernel of Halide's apps/conv_layer CPU schedule).
 #pragma once
 
 #include <Halide.h>
