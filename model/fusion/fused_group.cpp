@@ -1,0 +1,162 @@
+// FusedGroup derived figures and validation (see fused_group.h).
+#include "model/fusion/fused_group.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace memsched {
+
+namespace {
+
+int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+int64_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
+
+std::string node_name(const FusedGroup& g, int i) {
+    return g.nodes[i].name.empty() ? "#" + std::to_string(i) : g.nodes[i].name;
+}
+
+// Whether every output coordinate 0..out-1 reads at least one real input.
+bool every_window_reads_input(int64_t out, int64_t kernel, int64_t stride, int64_t dilation,
+                              int64_t pad, int64_t extent) {
+    for (int64_t o = 0; o < out; ++o)
+        if (window_input_interval({o, o + 1}, kernel, stride, dilation, pad, extent).empty())
+            return false;
+    return true;
+}
+
+} // namespace
+
+Interval window_input_interval(Interval out, int64_t kernel, int64_t stride, int64_t dilation,
+                               int64_t pad, int64_t extent) {
+    Interval r{0, 0};
+    if (out.empty()) return r;
+    bool any = false;
+    int64_t lo = 0, hi = 0;
+    // Per tap, the outputs whose coordinate y*stride + tap lands in [0, extent).
+    for (int64_t k = 0; k < kernel; ++k) {
+        const int64_t tap = k * dilation - pad;
+        const int64_t first = std::max(out.lo, ceil_div(-tap, stride));
+        const int64_t last = std::min(out.hi - 1, floor_div(extent - 1 - tap, stride));
+        if (first > last) continue;
+        const int64_t a = first * stride + tap, b = last * stride + tap + 1;
+        lo = any ? std::min(lo, a) : a;
+        hi = any ? std::max(hi, b) : b;
+        any = true;
+    }
+    if (any) r = {lo, hi};
+    return r;
+}
+
+FusedDims FusedGroup::dims_of(int tensor) const {
+    return tensor < 0 ? input : output_of(tensor);
+}
+
+FusedDims FusedGroup::output_of(int i) const {
+    const FusedNode& n = nodes[i];
+    if (n.op == FusedOp::Layer)
+        return {n.shape.batch * n.shape.out_channels, n.shape.out_height(), n.shape.out_width()};
+    FusedDims d = dims_of(n.inputs.at(0));
+    if (n.op == FusedOp::Concat) {
+        d.channels = 0;
+        for (int in : n.inputs) d.channels += dims_of(in).channels;
+    }
+    return d;
+}
+
+int64_t FusedGroup::macs_per_element(int i) const {
+    const LayerShape& s = nodes[i].shape;
+    return nodes[i].op == FusedOp::Layer ? s.in_channels_per_group() * s.kernel_h * s.kernel_w
+                                         : 0;
+}
+
+int64_t FusedGroup::weight_elements(int i) const {
+    return nodes[i].op == FusedOp::Layer ? nodes[i].shape.weight_elements() : 0;
+}
+
+int64_t FusedGroup::filter_elements(int i) const {
+    const LayerShape& s = nodes[i].shape;
+    if (nodes[i].op != FusedOp::Layer || !s.has_weights()) return 0;
+    return s.in_channels_per_group() * s.kernel_h * s.kernel_w;
+}
+
+EvalStatus FusedGroup::validate() const {
+    if (nodes.empty()) return EvalStatus::failure("group has no nodes");
+    if (element_bytes <= 0)
+        return EvalStatus::failure("element_bytes=" + std::to_string(element_bytes));
+    if (input.channels <= 0 || input.height <= 0 || input.width <= 0)
+        return EvalStatus::failure("input dims must be positive");
+    std::vector<int> consumers(nodes.size(), 0);
+    for (int i = 0; i < static_cast<int>(nodes.size()); ++i) {
+        const FusedNode& n = nodes[i];
+        const std::string who = "node " + node_name(*this, i) + ": ";
+        if (n.inputs.empty()) return EvalStatus::failure(who + "inputs is empty");
+        for (int in : n.inputs) {
+            if (in < -1 || in >= i)
+                return EvalStatus::failure(who + "input=" + std::to_string(in) +
+                                           " is not an earlier node");
+            if (in >= 0) ++consumers[in];
+        }
+        const FusedDims first = dims_of(n.inputs[0]);
+        if (n.op == FusedOp::Layer) {
+            const LayerShape& s = n.shape;
+            if (auto bad = s.validate()) return EvalStatus::failure(who + *bad);
+            if (n.inputs.size() != 1)
+                return EvalStatus::failure(who + "a layer has exactly one input");
+            if (s.element_bytes != element_bytes)
+                return EvalStatus::failure(who + "element_bytes=" +
+                                           std::to_string(s.element_bytes));
+            if (s.batch * s.in_channels != first.channels)
+                return EvalStatus::failure(who + "in_channels=" + std::to_string(s.in_channels) +
+                                           " but input has " + std::to_string(first.channels));
+            if (s.in_height < first.height || s.in_width < first.width)
+                return EvalStatus::failure(who + "in_height=" + std::to_string(s.in_height) +
+                                           " is smaller than input " +
+                                           std::to_string(first.height));
+            if (!every_window_reads_input(s.out_height(), s.kernel_h, s.stride, s.dilation, s.pad,
+                                          first.height) ||
+                !every_window_reads_input(s.out_width(), s.kernel_w, s.stride, s.dilation, s.pad,
+                                          first.width))
+                return EvalStatus::failure(who + "pad=" + std::to_string(s.pad) +
+                                           " leaves an output that reads only padding");
+        } else {
+            for (int in : n.inputs) {
+                const FusedDims d = dims_of(in);
+                if (d.height != first.height || d.width != first.width ||
+                    (n.op == FusedOp::Add && d.channels != first.channels))
+                    return EvalStatus::failure(who + "inputs differ in shape");
+            }
+        }
+    }
+    for (int i = 0; i + 1 < static_cast<int>(nodes.size()); ++i)
+        if (consumers[i] == 0)
+            return EvalStatus::failure("node " + node_name(*this, i) +
+                                       ": output leaves the group (not single-exit)");
+    return EvalStatus::success();
+}
+
+FusedGroup make_chain(const std::vector<LayerShape>& layers) {
+    FusedGroup g;
+    if (layers.empty()) return g;
+    const LayerShape& s = layers.front();
+    g.input = {s.batch * s.in_channels, s.in_height, s.in_width};
+    g.element_bytes = s.element_bytes;
+    for (size_t i = 0; i < layers.size(); ++i) {
+        FusedNode n;
+        n.name = "l" + std::to_string(i);
+        n.shape = layers[i];
+        n.inputs = {static_cast<int>(i) - 1};
+        g.nodes.push_back(n);
+    }
+    return g;
+}
+
+const char* to_string(WeightPolicy p) {
+    return p == WeightPolicy::Resident ? "resident" : "streamed";
+}
+
+std::string describe(const FusedMapping& m) {
+    return "tile " + std::to_string(m.tile_h) + "x" + std::to_string(m.tile_w) + " " +
+           to_string(m.halo) + " " + to_string(m.weights);
+}
+
+} // namespace memsched

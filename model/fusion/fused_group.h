@@ -1,0 +1,127 @@
+// FusedGroup: layers computed together, tile by tile over the output tiles of
+// the group's last ("exit") layer, with every intermediate tensor kept in the
+// on-chip buffer. A group is a small DAG in topological order: a chain of
+// conv/pool layers, or a single-entry single-exit block (residual add,
+// inverted residual, inception concat). Only the group input is read from
+// DRAM and only the exit output is written back.
+//
+// Semantics (shared by the model in fused_traffic.h and the oracle in
+// fused_oracle.h):
+// - Tiles: the exit output is cut into tile_h x tile_w spatial tiles (all
+//   channels, batch folded into channels); tile rows outer, columns inner;
+//   edge tiles are clipped.
+// - Regions: for each tile, every tensor holds the bounding box of the
+//   elements its consumers read for that tile (receptive fields grown
+//   backwards through stride, dilation, kernel and padding; padding is never
+//   held). A node computes its whole box, even elements a strided consumer
+//   skips.
+// - Halo policy Refetch: each tile recomputes every intermediate box and
+//   refetches the whole input box (halos recomputed). A tensor is freed when
+//   its last consumer in the group has run.
+// - Halo policy Keep: along a tile row, the part of each box that the
+//   previous tile (same row, one column left) held is kept; only the rest is
+//   fetched (group input) or computed (intermediates). At the start of a row
+//   nothing is kept. Every box stays held for the whole tile.
+// - Weights Resident: every layer's weights are read once and held
+//   throughout. Streamed: each layer's weights are read once per tile, and
+//   one filter (one output channel's slice) is held while the layer runs.
+// - DRAM bytes are whole lines: each maximal contiguous address range of a
+//   fetch or write is rounded out to lines (line-aligned tensor bases, dense
+//   NCHW layout). Each weight tensor is one contiguous range.
+#pragma once
+
+#include "model/eval_status.h"
+#include "model/layer_shape.h"
+#include "model/schedule.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace memsched {
+
+// A dense activation tensor: channels (batch folded in), rows, columns.
+struct FusedDims {
+    int64_t channels = 1;
+    int64_t height = 1;
+    int64_t width = 1;
+    int64_t elements() const { return channels * height * width; }
+    bool operator==(const FusedDims& o) const {
+        return channels == o.channels && height == o.height && width == o.width;
+    }
+};
+
+enum class FusedOp { Layer, Add, Concat };
+
+struct FusedNode {
+    std::string name;
+    FusedOp op = FusedOp::Layer;
+    LayerShape shape;        // Layer only: conv, pools, fc (1x1 image)
+    std::vector<int> inputs; // -1 = the group input, else an earlier node's index
+};
+
+struct FusedGroup {
+    FusedDims input;              // the group input tensor in DRAM
+    std::vector<FusedNode> nodes; // topological order; the last one is the exit
+    int64_t element_bytes = 4;
+
+    // Output dims of node i (a Layer reads rows/columns beyond its input
+    // tensor's extent as padding, so a shape with ceil-mode pad_end fits).
+    FusedDims output_of(int node) const;
+    FusedDims dims_of(int tensor) const; // tensor -1 = input, else node output
+    // Multiply-accumulates per output element of node i (0 for add/concat).
+    int64_t macs_per_element(int node) const;
+    int64_t weight_elements(int node) const;
+    int64_t filter_elements(int node) const; // one output channel's weights
+
+    // Channels, extents, inputs in order, every non-exit node consumed, and
+    // no output row/column whose window reads only padding. The reason names
+    // the node and field, e.g. "node conv2: in_channels=3 but input has 8".
+    EvalStatus validate() const;
+};
+
+// A chain: node i reads node i-1 (node 0 the group input, shaped as the
+// first layer's unpadded input).
+FusedGroup make_chain(const std::vector<LayerShape>& layers);
+
+enum class WeightPolicy { Resident, Streamed };
+const char* to_string(WeightPolicy policy); // "resident", "streamed"
+
+struct FusedMapping {
+    int64_t tile_h = 1; // exit output rows per tile
+    int64_t tile_w = 1; // exit output columns per tile
+    HaloPolicy halo = HaloPolicy::Refetch;
+    WeightPolicy weights = WeightPolicy::Resident;
+};
+
+// "tile 8x14 keep resident".
+std::string describe(const FusedMapping& m);
+
+struct FusedReport {
+    EvalStatus status;               // illegal mapping, or footprint over capacity
+    int64_t input_read_bytes = 0;    // group input from DRAM, line-rounded
+    int64_t weight_read_bytes = 0;   // all layers' weights from DRAM
+    int64_t output_write_bytes = 0;  // exit output to DRAM
+    int64_t footprint_bytes = 0;     // peak buffer occupancy (elements x size)
+    int64_t macs = 0;                // executed, recomputed halos included
+    int64_t tiles = 0;
+
+    int64_t traffic_bytes() const {
+        return input_read_bytes + weight_read_bytes + output_write_bytes;
+    }
+};
+
+// Half-open interval [lo, hi) of rows or columns; empty when hi <= lo.
+struct Interval {
+    int64_t lo = 0;
+    int64_t hi = 0;
+    int64_t size() const { return hi > lo ? hi - lo : 0; }
+    bool empty() const { return hi <= lo; }
+};
+
+// The bounding interval of input coordinates in [0, extent) read by outputs
+// `out` of a window (kernel taps, stride, dilation, pad); empty if none.
+Interval window_input_interval(Interval out, int64_t kernel, int64_t stride, int64_t dilation,
+                               int64_t pad, int64_t extent);
+
+} // namespace memsched

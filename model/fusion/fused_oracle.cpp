@@ -1,0 +1,158 @@
+// The fused-group oracle: literal enumeration of the fused nest (see
+// fused_oracle.h and the semantics in fused_group.h).
+#include "model/fusion/fused_oracle.h"
+
+#include "model/footprint.h"
+
+#include <algorithm>
+
+namespace memsched {
+
+namespace {
+
+// A rectangle of (row, column) points and a per-element map over a tensor plane.
+struct Box {
+    int64_t y0 = 0, y1 = -1, x0 = 0, x1 = -1; // inclusive bounds; empty when y1 < y0
+    bool empty() const { return y1 < y0 || x1 < x0; }
+    void include(int64_t y, int64_t x) {
+        if (empty()) { y0 = y1 = y; x0 = x1 = x; return; }
+        y0 = std::min(y0, y); y1 = std::max(y1, y);
+        x0 = std::min(x0, x); x1 = std::max(x1, x);
+    }
+    int64_t points() const { return empty() ? 0 : (y1 - y0 + 1) * (x1 - x0 + 1); }
+};
+
+struct Plane {
+    FusedDims d;
+    std::vector<char> held; // one flag per (row, column)
+    char& at(int64_t y, int64_t x) { return held[y * d.width + x]; }
+};
+
+// Lines of the points of `pts` (a row-major flag map over the plane) in every
+// channel: each maximal run of consecutive columns is one contiguous range.
+int64_t run_lines(const FusedDims& d, const std::vector<char>& pts, int64_t eb, int64_t line) {
+    int64_t lines = 0;
+    for (int64_t c = 0; c < d.channels; ++c)
+        for (int64_t y = 0; y < d.height; ++y)
+            for (int64_t x = 0; x < d.width;) {
+                if (!pts[y * d.width + x]) { ++x; continue; }
+                int64_t e = x;
+                while (e < d.width && pts[y * d.width + e]) ++e;
+                lines += lines_touched(((c * d.height + y) * d.width + x) * eb, (e - x) * eb, line);
+                x = e;
+            }
+    return lines * line;
+}
+
+// Boxes of every tensor (0 = input, i+1 = node i) for one exit tile, by
+// enumerating the consumers' points and taps in reverse topological order.
+std::vector<Box> tile_boxes(const FusedGroup& g, Box exit) {
+    const int n = static_cast<int>(g.nodes.size());
+    std::vector<Box> box(n + 1);
+    box[n] = exit;
+    for (int i = n - 1; i >= 0; --i) {
+        const FusedNode& node = g.nodes[i];
+        const Box o = box[i + 1];
+        if (o.empty()) continue;
+        for (int in : node.inputs) {
+            const FusedDims d = g.dims_of(in);
+            for (int64_t y = o.y0; y <= o.y1; ++y)
+                for (int64_t x = o.x0; x <= o.x1; ++x) {
+                    if (node.op != FusedOp::Layer) { box[in + 1].include(y, x); continue; }
+                    const LayerShape& s = node.shape;
+                    for (int64_t r = 0; r < s.kernel_h; ++r)
+                        for (int64_t q = 0; q < s.kernel_w; ++q) {
+                            const int64_t yy = y * s.stride + r * s.dilation - s.pad;
+                            const int64_t xx = x * s.stride + q * s.dilation - s.pad;
+                            if (yy >= 0 && yy < d.height && xx >= 0 && xx < d.width)
+                                box[in + 1].include(yy, xx);
+                        }
+                }
+        }
+    }
+    return box;
+}
+
+} // namespace
+
+FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t capacity_bytes,
+                           int64_t line_bytes) {
+    FusedReport r;
+    r.status = g.validate();
+    if (!r.status) return r;
+    const int n = static_cast<int>(g.nodes.size());
+    const FusedDims exit = g.output_of(n - 1);
+    if (m.tile_h < 1 || m.tile_h > exit.height || m.tile_w < 1 || m.tile_w > exit.width)
+        return {EvalStatus::failure("tile out of range")};
+    const int64_t eb = g.element_bytes;
+    std::vector<Plane> planes(n + 1);
+    for (int t = 0; t <= n; ++t) {
+        planes[t].d = g.dims_of(t - 1);
+        planes[t].held.assign(planes[t].d.height * planes[t].d.width, 0);
+    }
+    int64_t resident = 0;
+    for (int i = 0; i < n; ++i) resident += g.weight_elements(i);
+    auto read_weights = [&] {
+        for (int i = 0; i < n; ++i)
+            r.weight_read_bytes +=
+                lines_touched(0, g.weight_elements(i) * eb, line_bytes) * line_bytes;
+    };
+    if (m.weights == WeightPolicy::Resident) read_weights();
+
+    int64_t peak = 0;
+    for (int64_t ty = 0; ty < exit.height; ty += m.tile_h)
+        for (int64_t tx = 0; tx < exit.width; tx += m.tile_w) {
+            ++r.tiles;
+            if (m.weights == WeightPolicy::Streamed) read_weights();
+            const bool keep = m.halo == HaloPolicy::Keep && tx > 0;
+            Box e;
+            e.include(ty, tx);
+            e.include(std::min(ty + m.tile_h, exit.height) - 1, std::min(tx + m.tile_w, exit.width) - 1);
+            const std::vector<Box> box = tile_boxes(g, e);
+            // New points per tensor (not held from the previous tile), then hold the box.
+            std::vector<int64_t> fresh(n + 1, 0);
+            std::vector<char> fetched;
+            for (int t = 0; t <= n; ++t) {
+                Plane& p = planes[t];
+                std::vector<char> now(p.held.size(), 0);
+                for (int64_t y = box[t].y0; y <= box[t].y1; ++y)
+                    for (int64_t x = box[t].x0; x <= box[t].x1; ++x) now[y * p.d.width + x] = 1;
+                std::vector<char> add(p.held.size(), 0);
+                for (size_t k = 0; k < now.size(); ++k)
+                    if (now[k] && !(keep && p.held[k])) { add[k] = 1; ++fresh[t]; }
+                if (t == 0) r.input_read_bytes += run_lines(p.d, add, eb, line_bytes);
+                if (t == n) r.output_write_bytes += run_lines(p.d, now, eb, line_bytes);
+                p.held = now;
+            }
+            for (int i = 0; i < n; ++i)
+                r.macs += fresh[i + 1] * g.output_of(i).channels * g.macs_per_element(i);
+            // Buffer allocation as the nodes run.
+            std::vector<int64_t> bytes(n + 1);
+            for (int t = 0; t <= n; ++t) bytes[t] = box[t].points() * planes[t].d.channels * eb;
+            std::vector<int> pending(n + 1, 0);
+            for (int i = 0; i < n; ++i)
+                for (int in : g.nodes[i].inputs) ++pending[in + 1];
+            std::vector<char> alive(n + 1, m.halo == HaloPolicy::Keep ? 1 : 0);
+            alive[0] = 1;
+            for (int i = 0; i < n; ++i) {
+                alive[i + 1] = 1;
+                int64_t used = m.weights == WeightPolicy::Resident
+                                   ? resident
+                                   : g.filter_elements(i);
+                used *= eb;
+                for (int t = 0; t <= n; ++t)
+                    if (alive[t]) used += bytes[t];
+                peak = std::max(peak, used);
+                if (m.halo == HaloPolicy::Keep) continue;
+                for (int in : g.nodes[i].inputs)
+                    if (--pending[in + 1] == 0) alive[in + 1] = 0;
+            }
+        }
+    r.footprint_bytes = peak;
+    if (capacity_bytes > 0 && peak > capacity_bytes)
+        r.status = EvalStatus::failure("footprint " + std::to_string(peak) +
+                                       " bytes exceeds buffer " + std::to_string(capacity_bytes));
+    return r;
+}
+
+} // namespace memsched

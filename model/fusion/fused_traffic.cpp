@@ -1,0 +1,214 @@
+// The closed-form fused-group model (see fused_traffic.h and the semantics in
+// fused_group.h).
+#include "model/fusion/fused_traffic.h"
+
+#include "model/footprint.h"
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+namespace memsched {
+
+namespace {
+
+int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+Interval hull(Interval a, Interval b) {
+    if (a.empty()) return b;
+    if (b.empty()) return a;
+    return {std::min(a.lo, b.lo), std::max(a.hi, b.hi)};
+}
+
+// a \ b as at most two intervals (empty ones dropped).
+std::vector<Interval> minus(Interval a, Interval b) {
+    if (a.empty()) return {};
+    if (b.empty() || b.hi <= a.lo || b.lo >= a.hi) return {a};
+    std::vector<Interval> out;
+    if (a.lo < b.lo) out.push_back({a.lo, b.lo});
+    if (b.hi < a.hi) out.push_back({b.hi, a.hi});
+    return out;
+}
+
+// Line arithmetic of one dense DRAM tensor (channels x height x width): a row
+// (channel c, row y) starts at ((c*H + y)*W) elements, so its start modulo the
+// line depends only on g = c*H + y modulo `period`.
+struct LineCounter {
+    int64_t period = 1, row_bytes = 0, eb = 4, line = 64, height = 1;
+    std::vector<int64_t> channels_at; // channels c with (c*H) % period == q
+
+    LineCounter(const FusedDims& d, int64_t element_bytes, int64_t line_bytes)
+        : row_bytes(d.width * element_bytes), eb(element_bytes), line(line_bytes),
+          height(d.height) {
+        period = line / std::gcd(line, row_bytes);
+        channels_at.assign(period, 0);
+        for (int64_t c = 0; c < std::min(d.channels, period); ++c) {
+            // channels c, c+period, ... share the residue
+            const int64_t count = (d.channels - 1 - c) / period + 1;
+            channels_at[(c % period) * (height % period) % period] += count;
+        }
+    }
+    // Rows (c, y), y in `ys`, per residue of g modulo the period (added to acc).
+    void add_rows(Interval ys, std::vector<int64_t>* acc) const {
+        if (ys.empty()) return;
+        for (int64_t q = 0; q < period; ++q) {
+            if (channels_at[q] == 0) continue;
+            for (int64_t rho = 0; rho < period; ++rho) {
+                const int64_t r = ((rho - q) % period + period) % period;
+                const int64_t n = floor_div(ys.hi - 1 - r, period) - floor_div(ys.lo - 1 - r, period);
+                (*acc)[rho] += channels_at[q] * n;
+            }
+        }
+    }
+    // Lines of the column range `xs` of a row of residue rho (added to acc).
+    void add_lines(Interval xs, std::vector<int64_t>* acc) const {
+        if (xs.empty()) return;
+        for (int64_t rho = 0; rho < period; ++rho)
+            (*acc)[rho] += lines_touched(rho * row_bytes % line + xs.lo * eb, xs.size() * eb, line);
+    }
+    int64_t bytes(const std::vector<int64_t>& rows, const std::vector<int64_t>& lines) const {
+        int64_t total = 0;
+        for (int64_t rho = 0; rho < period; ++rho) total += rows[rho] * lines[rho];
+        return total * line;
+    }
+};
+
+// Per axis: the intervals of one tensor along tile columns, as kept-halo
+// pieces (column 0 whole, then each column minus the previous one).
+std::vector<Interval> computed_pieces(const std::vector<std::vector<Interval>>& cols, int tensor,
+                                      HaloPolicy halo) {
+    std::vector<Interval> out;
+    for (size_t j = 0; j < cols.size(); ++j) {
+        if (halo == HaloPolicy::Refetch || j == 0) {
+            out.push_back(cols[j][tensor]);
+        } else {
+            for (Interval p : minus(cols[j][tensor], cols[j - 1][tensor])) out.push_back(p);
+        }
+    }
+    return out;
+}
+
+int64_t total_size(const std::vector<Interval>& v) {
+    int64_t s = 0;
+    for (Interval i : v) s += i.size();
+    return s;
+}
+
+// Largest allocation over the distinct (row sizes, column sizes) tiles.
+int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
+                       const std::vector<std::vector<Interval>>& rows,
+                       const std::vector<std::vector<Interval>>& cols) {
+    const int n = static_cast<int>(g.nodes.size());
+    auto sizes = [](const std::vector<std::vector<Interval>>& v) {
+        std::set<std::vector<int64_t>> s;
+        for (const auto& tile : v) {
+            std::vector<int64_t> z;
+            for (Interval i : tile) z.push_back(i.size());
+            s.insert(z);
+        }
+        return s;
+    };
+    std::vector<int> last_use(n + 1, -1); // tensor index (0 = input) -> last consumer
+    for (int i = 0; i < n; ++i)
+        for (int in : g.nodes[i].inputs) last_use[in + 1] = std::max(last_use[in + 1], i);
+    int64_t resident = 0, max_filter = 0;
+    for (int i = 0; i < n; ++i) {
+        resident += g.weight_elements(i);
+        max_filter = std::max(max_filter, g.filter_elements(i));
+    }
+    int64_t peak = 0;
+    for (const auto& ys : sizes(rows))
+        for (const auto& xs : sizes(cols)) {
+            std::vector<int64_t> box(n + 1);
+            for (int t = 0; t <= n; ++t) box[t] = g.dims_of(t - 1).channels * ys[t] * xs[t];
+            if (m.halo == HaloPolicy::Keep) {
+                int64_t all = std::accumulate(box.begin(), box.end(), int64_t{0});
+                all += m.weights == WeightPolicy::Resident ? resident : max_filter;
+                peak = std::max(peak, all);
+                continue;
+            }
+            for (int step = 0; step < n; ++step) {
+                int64_t live = m.weights == WeightPolicy::Resident ? resident
+                                                                   : g.filter_elements(step);
+                for (int t = 0; t <= step + 1; ++t)
+                    if (t == step + 1 || last_use[t] >= step) live += box[t];
+                peak = std::max(peak, live);
+            }
+        }
+    return peak * g.element_bytes;
+}
+
+} // namespace
+
+std::vector<std::vector<Interval>> fused_axis_intervals(const FusedGroup& g, bool rows,
+                                                        int64_t tile) {
+    const int n = static_cast<int>(g.nodes.size());
+    const FusedDims exit = g.output_of(n - 1);
+    const int64_t extent = rows ? exit.height : exit.width;
+    std::vector<std::vector<Interval>> out;
+    for (int64_t a = 0; a < extent; a += tile) {
+        std::vector<Interval> iv(n + 1);
+        iv[n] = {a, std::min(a + tile, extent)};
+        for (int i = n - 1; i >= 0; --i) {
+            const FusedNode& node = g.nodes[i];
+            const Interval o = iv[i + 1];
+            if (o.empty()) continue;
+            for (int in : node.inputs) {
+                Interval need = o;
+                if (node.op == FusedOp::Layer) {
+                    const LayerShape& s = node.shape;
+                    const FusedDims d = g.dims_of(in);
+                    need = window_input_interval(o, rows ? s.kernel_h : s.kernel_w, s.stride,
+                                                 s.dilation, s.pad, rows ? d.height : d.width);
+                }
+                iv[in + 1] = hull(iv[in + 1], need);
+            }
+        }
+        out.push_back(iv);
+    }
+    return out;
+}
+
+FusedReport evaluate_fused(const FusedGroup& g, const FusedMapping& m, int64_t capacity_bytes,
+                           int64_t line_bytes) {
+    FusedReport r;
+    r.status = g.validate();
+    if (!r.status) return r;
+    const int n = static_cast<int>(g.nodes.size());
+    const FusedDims exit = g.output_of(n - 1);
+    if (m.tile_h < 1 || m.tile_h > exit.height)
+        return {EvalStatus::failure("tile_h=" + std::to_string(m.tile_h))};
+    if (m.tile_w < 1 || m.tile_w > exit.width)
+        return {EvalStatus::failure("tile_w=" + std::to_string(m.tile_w))};
+    const auto rows = fused_axis_intervals(g, true, m.tile_h);
+    const auto cols = fused_axis_intervals(g, false, m.tile_w);
+    r.tiles = static_cast<int64_t>(rows.size() * cols.size());
+
+    // Group input: rows of every tile row x the fetched column pieces.
+    auto dram_bytes = [&](int tensor, HaloPolicy halo) {
+        const LineCounter lc(g.dims_of(tensor - 1), g.element_bytes, line_bytes);
+        std::vector<int64_t> ys(lc.period, 0), xs(lc.period, 0);
+        for (const auto& t : rows) lc.add_rows(t[tensor], &ys);
+        for (Interval p : computed_pieces(cols, tensor, halo)) lc.add_lines(p, &xs);
+        return lc.bytes(ys, xs);
+    };
+    r.input_read_bytes = dram_bytes(0, m.halo);
+    r.output_write_bytes = dram_bytes(n, HaloPolicy::Refetch);
+
+    for (int i = 0; i < n; ++i) {
+        const int64_t w = g.weight_elements(i) * g.element_bytes;
+        r.weight_read_bytes += lines_touched(0, w, line_bytes) * line_bytes *
+                               (m.weights == WeightPolicy::Resident ? 1 : r.tiles);
+        int64_t row_total = 0;
+        for (const auto& t : rows) row_total += t[i + 1].size();
+        r.macs += g.macs_per_element(i) * g.output_of(i).channels * row_total *
+                  total_size(computed_pieces(cols, i + 1, m.halo));
+    }
+    r.footprint_bytes = peak_footprint(g, m, rows, cols);
+    if (capacity_bytes > 0 && r.footprint_bytes > capacity_bytes)
+        r.status = EvalStatus::failure("footprint " + std::to_string(r.footprint_bytes) +
+                                       " bytes exceeds buffer " + std::to_string(capacity_bytes));
+    return r;
+}
+
+} // namespace memsched

@@ -1,0 +1,196 @@
+// The fused-group model must equal the fused oracle exactly: random chains of
+// 2-4 small conv/pool layers (odd sizes, stride 2, dilation, padding,
+// depthwise), random residual and concat blocks, random tiles, both halo
+// policies and both weight policies, several line and element sizes.
+#include "model/fusion/fused_oracle.h"
+#include "model/fusion/fused_traffic.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace memsched {
+namespace {
+
+int64_t pick(std::mt19937& rng, int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+}
+
+// A random conv or pool reading `c` x `h` x `w`.
+LayerShape random_layer(std::mt19937& rng, int64_t c, int64_t h, int64_t w, int64_t eb) {
+    LayerShape s;
+    s.in_channels = c;
+    s.in_height = h;
+    s.in_width = w;
+    s.element_bytes = eb;
+    const int kind = static_cast<int>(pick(rng, 0, 5));
+    s.kernel_h = pick(rng, 1, 3);
+    s.kernel_w = pick(rng, 1, 3);
+    s.stride = pick(rng, 1, 2);
+    s.pad = pick(rng, 0, 1);
+    if (kind <= 2) {
+        s.out_channels = pick(rng, 1, 3);
+        s.dilation = pick(rng, 0, 3) == 0 ? 2 : 1;
+    } else if (kind == 3) { // depthwise
+        s.groups = s.out_channels = c;
+    } else {
+        s.kind = kind == 4 ? LayerKind::MaxPool : LayerKind::AvgPool;
+        s.out_channels = c;
+        s.groups = c;
+    }
+    return s;
+}
+
+FusedGroup random_chain(std::mt19937& rng) {
+    while (true) {
+        const int64_t eb = pick(rng, 0, 2) == 0 ? 2 : 4;
+        int64_t c = pick(rng, 1, 3), h = 2 * pick(rng, 2, 7) + 1, w = 2 * pick(rng, 2, 7) + 1;
+        std::vector<LayerShape> layers;
+        const int count = static_cast<int>(pick(rng, 2, 4));
+        bool ok = true;
+        for (int i = 0; i < count && ok; ++i) {
+            LayerShape s = random_layer(rng, c, h, w, eb);
+            ok = !s.validate() && s.out_height() >= 1 && s.out_width() >= 1;
+            c = s.out_channels;
+            h = s.out_height();
+            w = s.out_width();
+            layers.push_back(s);
+        }
+        if (!ok) continue;
+        FusedGroup g = make_chain(layers);
+        if (g.validate()) return g;
+    }
+}
+
+// Residual block (two convs plus identity or strided 1x1 projection) or an
+// inception-like concat of a 1x1 branch and a 3x3 branch.
+FusedGroup random_block(std::mt19937& rng) {
+    while (true) {
+        FusedGroup g;
+        const int64_t c = pick(rng, 1, 3), h = 2 * pick(rng, 2, 6) + 1, w = 2 * pick(rng, 2, 6) + 1;
+        g.input = {c, h, w};
+        g.element_bytes = 4;
+        const int64_t stride = pick(rng, 1, 2), k = pick(rng, 1, 3);
+        auto conv = [&](int64_t cin, int64_t hh, int64_t ww, int64_t kout, int64_t r, int64_t st) {
+            LayerShape s;
+            s.in_channels = cin; s.in_height = hh; s.in_width = ww;
+            s.out_channels = kout; s.kernel_h = s.kernel_w = r; s.stride = st; s.pad = r / 2;
+            return s;
+        };
+        const LayerShape a = conv(c, h, w, k, 3, stride);
+        const LayerShape b = conv(k, a.out_height(), a.out_width(), k, 3, 1);
+        g.nodes.push_back({"a", FusedOp::Layer, a, {-1}});
+        g.nodes.push_back({"b", FusedOp::Layer, b, {0}});
+        if (pick(rng, 0, 1) == 0) { // residual
+            int skip = -1;
+            if (stride != 1 || k != c) {
+                g.nodes.push_back({"proj", FusedOp::Layer, conv(c, h, w, k, 1, stride), {-1}});
+                skip = 2;
+            }
+            g.nodes.push_back({"add", FusedOp::Add, {}, {1, skip}});
+        } else { // concat of the 3x3 path and a 1x1 path
+            g.nodes.push_back({"p", FusedOp::Layer, conv(c, h, w, pick(rng, 1, 2), 1, stride), {-1}});
+            g.nodes.push_back({"cat", FusedOp::Concat, {}, {1, 2}});
+        }
+        if (g.validate()) return g;
+    }
+}
+
+FusedMapping random_mapping(std::mt19937& rng, const FusedGroup& g) {
+    const FusedDims e = g.output_of(static_cast<int>(g.nodes.size()) - 1);
+    FusedMapping m;
+    m.tile_h = pick(rng, 1, e.height);
+    m.tile_w = pick(rng, 1, e.width);
+    m.halo = pick(rng, 0, 1) ? HaloPolicy::Keep : HaloPolicy::Refetch;
+    m.weights = pick(rng, 0, 1) ? WeightPolicy::Streamed : WeightPolicy::Resident;
+    return m;
+}
+
+void expect_equal(const FusedReport& a, const FusedReport& b, const std::string& what) {
+    EXPECT_EQ(a.input_read_bytes, b.input_read_bytes) << what;
+    EXPECT_EQ(a.weight_read_bytes, b.weight_read_bytes) << what;
+    EXPECT_EQ(a.output_write_bytes, b.output_write_bytes) << what;
+    EXPECT_EQ(a.footprint_bytes, b.footprint_bytes) << what;
+    EXPECT_EQ(a.macs, b.macs) << what;
+    EXPECT_EQ(a.tiles, b.tiles) << what;
+    EXPECT_EQ(a.status.ok, b.status.ok) << what;
+}
+
+std::string describe_group(const FusedGroup& g, const FusedMapping& m, int64_t line) {
+    std::string d = "in " + std::to_string(g.input.channels) + "x" + std::to_string(g.input.height) +
+                    "x" + std::to_string(g.input.width) + " eb" + std::to_string(g.element_bytes) +
+                    " line" + std::to_string(line) + " " + describe(m);
+    for (const FusedNode& n : g.nodes) {
+        const LayerShape& s = n.shape;
+        d += " | " + n.name + " " + (n.op == FusedOp::Layer ? to_string(s.kind) : "eltwise") +
+             " k" + std::to_string(s.out_channels) + " r" + std::to_string(s.kernel_h) + "x" +
+             std::to_string(s.kernel_w) + " st" + std::to_string(s.stride) + " p" +
+             std::to_string(s.pad) + " d" + std::to_string(s.dilation) + " g" +
+             std::to_string(s.groups);
+    }
+    return d;
+}
+
+TEST(FusedOracle, RandomChainsMatchExactly) {
+    std::mt19937 rng(20240611);
+    for (int trial = 0; trial < 600; ++trial) {
+        const FusedGroup g = random_chain(rng);
+        const FusedMapping m = random_mapping(rng, g);
+        const int64_t line = pick(rng, 0, 1) ? 64 : 16;
+        const int64_t cap = pick(rng, 0, 1) ? 0 : pick(rng, 64, 4096);
+        expect_equal(evaluate_fused(g, m, cap, line), simulate_fused(g, m, cap, line),
+                     describe_group(g, m, line));
+        if (HasFailure()) return;
+    }
+}
+
+TEST(FusedOracle, RandomBlocksMatchExactly) {
+    std::mt19937 rng(7);
+    for (int trial = 0; trial < 300; ++trial) {
+        const FusedGroup g = random_block(rng);
+        const FusedMapping m = random_mapping(rng, g);
+        const int64_t line = pick(rng, 0, 1) ? 64 : 32;
+        expect_equal(evaluate_fused(g, m, 0, line), simulate_fused(g, m, 0, line),
+                     describe_group(g, m, line));
+        if (HasFailure()) return;
+    }
+}
+
+// Hand case: two 3x3 pad-1 convs on 1x8x8, 4x8 tiles (two tile rows), one
+// element per line (line 4 bytes, so bytes = elements x 4).
+TEST(FusedOracle, HandChainHaloRows) {
+    LayerShape a;
+    a.in_channels = 1; a.in_height = 8; a.in_width = 8; a.out_channels = 1;
+    a.kernel_h = a.kernel_w = 3; a.pad = 1;
+    const FusedGroup g = make_chain({a, a});
+    FusedMapping m;
+    m.tile_h = 4; m.tile_w = 8;
+    const FusedReport r = evaluate_fused(g, m, 0, 4);
+    // Exit rows 0-3 need rows 0-4 of conv a, which need input rows 0-5; the
+    // second tile needs a rows 3-7, input rows 2-7: 6 + 6 input rows of 8.
+    EXPECT_EQ(r.input_read_bytes, 12 * 8 * 4);
+    EXPECT_EQ(r.output_write_bytes, 64 * 4);
+    // conv a computes 5 + 5 rows (one halo row recomputed per tile) of 8, 9 MACs each.
+    EXPECT_EQ(r.macs, (10 * 8 + 64) * 9);
+    // Peak: input 6x8 + a 5x8 while a runs, resident 2 x 9 weights.
+    EXPECT_EQ(r.footprint_bytes, (48 + 40 + 18) * 4);
+    EXPECT_EQ(r.weight_read_bytes, 2 * 9 * 4);
+}
+
+TEST(FusedOracle, KeepNeverComputesMoreThanRefetch) {
+    std::mt19937 rng(3);
+    for (int trial = 0; trial < 200; ++trial) {
+        const FusedGroup g = random_chain(rng);
+        FusedMapping m = random_mapping(rng, g);
+        m.halo = HaloPolicy::Refetch;
+        const FusedReport re = evaluate_fused(g, m, 0, 64);
+        m.halo = HaloPolicy::Keep;
+        const FusedReport ke = evaluate_fused(g, m, 0, 64);
+        EXPECT_LE(ke.macs, re.macs);
+        EXPECT_LE(ke.input_read_bytes, re.input_read_bytes);
+        EXPECT_GE(ke.footprint_bytes, re.footprint_bytes);
+    }
+}
+
+} // namespace
+} // namespace memsched
