@@ -17,5 +17,6 @@ void register_networks_command(CLI::App& app);
 void register_explore_command(CLI::App& app);
 void register_simulate_command(CLI::App& app);
 void register_plan_command(CLI::App& app);
+void register_report_command(CLI::App& app);
 
 } // namespace memsched::cli
