@@ -6,6 +6,7 @@
 #include "generators/generator_common.h"
 #include "generators/layers/layers.h"
 #include "generators/manual_schedules/conv_schedule.h"
+#include "generators/manual_schedules/reverse_rows.h"
 
 namespace memsched::generators {
 
@@ -28,6 +29,9 @@ public:
     GeneratorParam<int> est_height{"est_height", 32};
     GeneratorParam<int> est_batch{"est_batch", 1};
     GeneratorParam<bool> manual_schedule{"manual_schedule", false};
+    // reverse: rows computed bottom-up (generators/manual_schedules/reverse_rows.h).
+    GeneratorParam<manual_schedules::RowOrder> row_order{"row_order", manual_schedules::RowOrder::Forward,
+                                                         manual_schedules::row_order_names()};
 
     Input<Buffer<float>> input{"input", 4};
     Input<Buffer<float>> weights{"weights", 4};
@@ -66,12 +70,19 @@ public:
         Halide::Func conv = layers::conv2d(padded, w, p, "conv");
         Halide::Func last = b.defined() ? layers::bias_add(conv, b, "conv_bias") : conv;
         last = apply_activation(last, activation, alpha, "activation");
-        output(x, y, kk, n) = last(x, y, kk, n);
+        const bool reverse = row_order == manual_schedules::RowOrder::Reverse;
+        if (reverse)
+            manual_schedules::define_rows_reversed(output, last, k, get_target());
+        else
+            output(x, y, kk, n) = last(x, y, kk, n);
 
         set_estimates();
         if (manual_schedule && !get_auto_schedule()) {
             manual_schedules::compute_root(folded_parts);
-            manual_schedules::schedule_conv_stage({output, conv, k, {padded}, {}}, get_target());
+            if (reverse)
+                manual_schedules::schedule_conv_stage_reversed({output, conv, k, {padded}, {}}, get_target());
+            else
+                manual_schedules::schedule_conv_stage({output, conv, k, {padded}, {}}, get_target());
         }
     }
 
