@@ -1,0 +1,119 @@
+// The --fusion path of `memsched explore` (see explore_fusion.h).
+#include "cli/explore_fusion.h"
+
+#include "cli/commands.h"
+#include "generators/networks/network.h"
+#include "model/fusion/network_fusion.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+namespace memsched::cli {
+
+namespace {
+
+// Layer-name lists as groups: a super-node run layer by layer is one group per layer.
+std::vector<std::vector<std::string>> group_names(const NetworkFusionResult& r) {
+    std::vector<std::vector<std::string>> out;
+    for (const GroupPlan& g : r.groups) {
+        if (g.fused) out.push_back(g.layers);
+        else
+            for (const std::string& l : g.layers) out.push_back({l});
+    }
+    return out;
+}
+
+nlohmann::json group_json(const GroupPlan& g) {
+    nlohmann::json j = {{"layers", g.layers},
+                        {"fused", g.fused},
+                        {"traffic_bytes", g.traffic_bytes},
+                        {"time_s", g.time_s},
+                        {"macs", g.macs},
+                        {"footprint_bytes", g.footprint_bytes}};
+    if (g.fused) {
+        const FusedMapping& m = g.choice.mapping;
+        const FusedReport& r = g.choice.report;
+        j["tile_h"] = m.tile_h;
+        j["tile_w"] = m.tile_w;
+        j["halo"] = to_string(m.halo);
+        j["weights"] = to_string(m.weights);
+        j["tiles"] = r.tiles;
+        j["input_read_bytes"] = r.input_read_bytes;
+        j["weight_read_bytes"] = r.weight_read_bytes;
+        j["output_write_bytes"] = r.output_write_bytes;
+    }
+    return j;
+}
+
+double reduction(const NetworkFusionResult& r) {
+    return 1.0 - double(r.fused_bytes) / double(r.layer_by_layer_bytes);
+}
+
+void print_table(const Network& net, const NetworkFusionResult& r, const ExploreFusionArgs& a) {
+    std::printf("network %s, buffer %lld bytes, %lld-byte lines, objective %s\n", net.name.c_str(),
+                static_cast<long long>(a.buffer_bytes), static_cast<long long>(a.line_bytes),
+                to_string(a.objective));
+    std::printf("%-44s %-26s %14s %12s\n", "group (first..last, layers)", "tile", "traffic_bytes",
+                "footprint");
+    for (const GroupPlan& g : r.groups) {
+        std::string name = g.layers.front();
+        if (g.layers.size() > 1) name += ".." + g.layers.back();
+        name += " (" + std::to_string(g.layers.size()) + ")";
+        if (name.size() > 44) name = name.substr(0, 41) + "...";
+        const std::string how = g.fused ? describe(g.choice.mapping) : "layer by layer";
+        std::printf("%-44s %-26s %14lld %12lld\n", name.c_str(), how.c_str(),
+                    static_cast<long long>(g.traffic_bytes),
+                    static_cast<long long>(g.footprint_bytes));
+    }
+    std::printf("layer by layer %lld bytes (%lld conv/pool/fc as `explore --network`, %lld adds)\n",
+                static_cast<long long>(r.layer_by_layer_bytes),
+                static_cast<long long>(r.layer_by_layer_compute_bytes),
+                static_cast<long long>(r.eltwise_bytes));
+    std::printf("fused          %lld bytes: %.1f%% less; MACs %+.2f%%; roofline %.3g ms -> %.3g ms\n",
+                static_cast<long long>(r.fused_bytes), 100.0 * reduction(r),
+                100.0 * (double(r.fused_macs) / r.layer_by_layer_macs - 1.0),
+                r.layer_by_layer_time_s * 1e3, r.fused_time_s * 1e3);
+}
+
+} // namespace
+
+void run_explore_fusion(const ExploreFusionArgs& a) {
+    Network net;
+    try {
+        net = load_builtin_network(a.network);
+    } catch (const NetworkError& e) {
+        throw UsageError(std::string("--network: ") + e.what());
+    }
+    NetworkFusionOptions o;
+    o.search.objective = a.objective;
+    o.search.line_bytes = a.line_bytes;
+    const NetworkFusionResult r = plan_network_fusion(net, a.buffer_bytes, o);
+    if (!r.status)
+        throw UsageError("--buffer=" + std::to_string(a.buffer_bytes) + ": " + r.status.reason);
+    if (!a.json) {
+        print_table(net, r, a);
+        return;
+    }
+    nlohmann::json groups = nlohmann::json::array();
+    for (const GroupPlan& g : r.groups) groups.push_back(group_json(g));
+    const nlohmann::json out = {{"network", net.name},
+                                {"buffer_bytes", a.buffer_bytes},
+                                {"objective", to_string(a.objective)},
+                                {"layer_by_layer_bytes", r.layer_by_layer_bytes},
+                                {"layer_by_layer_compute_bytes", r.layer_by_layer_compute_bytes},
+                                {"eltwise_bytes", r.eltwise_bytes},
+                                {"fused_bytes", r.fused_bytes},
+                                {"reduction", reduction(r)},
+                                {"layer_by_layer_macs", r.layer_by_layer_macs},
+                                {"fused_macs", r.fused_macs},
+                                {"layer_by_layer_time_s", r.layer_by_layer_time_s},
+                                {"fused_time_s", r.fused_time_s},
+                                {"groups", group_names(r)},
+                                {"group_details", groups},
+                                {"fused_groups_searched", r.fused_groups_searched}};
+    std::cout << out.dump(2) << "\n";
+}
+
+} // namespace memsched::cli
