@@ -17,6 +17,8 @@ void register_networks_command(CLI::App& app);
 void register_explore_command(CLI::App& app);
 void register_simulate_command(CLI::App& app);
 void register_plan_command(CLI::App& app);
+void register_measure_command(CLI::App& app);
+void register_validate_command(CLI::App& app);
 void register_report_command(CLI::App& app);
 
 } // namespace memsched::cli

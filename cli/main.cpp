@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
     memsched::cli::register_explore_command(app);
     memsched::cli::register_simulate_command(app);
     memsched::cli::register_plan_command(app);
+    memsched::cli::register_measure_command(app);
+    memsched::cli::register_validate_command(app);
     memsched::cli::register_report_command(app);
     try {
         app.parse(argc, argv);

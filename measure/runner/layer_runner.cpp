@@ -1,0 +1,76 @@
+// The measured program: NOT built by CMake. measure/cachegrind_run.cpp
+// compiles it with the system c++ at run time and links it with one layer's
+// static library (layer_compile.h), then runs it under cachegrind.
+//
+//   layer_runner CALLS SETS FLUSH_BYTES W H C N S R CPG K OW OH
+//
+// Allocates SETS independent sets of input (W,H,C,N), weights (S,R,CPG,K)
+// and output (OW,OH,K,N), fills the inputs with pseudo-random values (fixed
+// seed, so runs take the same path), then reads a FLUSH_BYTES buffer once
+// (0: no flush) so that no set is cached, and calls the pipeline CALLS times,
+// call i on set i % SETS. With SETS >= CALLS every call finds its own
+// tensors cold (the model's assumption) while the Halide runtime, the stack
+// and the allocator's state stay warm, as in a network of layers. Two runs
+// with the same SETS and FLUSH_BYTES differ only by the extra calls.
+// Prints a checksum so the work cannot be optimised away; exit 1 on a
+// Halide error.
+#include "HalideBuffer.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+extern "C" int layer(halide_buffer_t* input, halide_buffer_t* weights, halide_buffer_t* output);
+
+namespace {
+
+using Buffer = Halide::Runtime::Buffer<float>;
+
+void fill(Buffer& b, unsigned seed) {
+    unsigned state = seed;
+    b.for_each_value([&](float& v) {
+        state = state * 1664525u + 1013904223u;
+        v = float(state >> 8) / float(1u << 24) - 0.5f;
+    });
+}
+
+struct TensorSet {
+    Buffer input, weights, output;
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 14) {
+        std::fprintf(stderr, "usage: layer_runner CALLS SETS FLUSH_BYTES W H C N S R CPG K OW OH\n");
+        return 2;
+    }
+    const int calls = std::atoi(argv[1]), sets = std::atoi(argv[2]);
+    const long flush_bytes = std::atol(argv[3]);
+    int a[10];
+    for (int i = 0; i < 10; i++) a[i] = std::atoi(argv[i + 4]);
+    if (calls < 0 || sets < 1) return 2;
+    std::vector<TensorSet> t;
+    for (int i = 0; i < sets; i++) {
+        t.push_back({Buffer(a[0], a[1], a[2], a[3]), Buffer(a[4], a[5], a[6], a[7]), Buffer(a[8], a[9], a[7], a[3])});
+        fill(t.back().input, 1 + i);
+        fill(t.back().weights, 1001 + i);
+        t.back().output.fill(0.0f);
+    }
+    std::vector<char> flush(size_t(flush_bytes > 0 ? flush_bytes : 0), 1);
+    volatile long sink = 0;
+    long acc = 0;
+    for (size_t off = 0; off < flush.size(); off += 16) acc += flush[off];
+    sink = acc;
+    for (int i = 0; i < calls; i++) {
+        TensorSet& s = t[size_t(i % sets)];
+        if (layer(s.input, s.weights, s.output) != 0) {
+            std::fprintf(stderr, "layer_runner: pipeline failed on call %d\n", i);
+            return 1;
+        }
+    }
+    double sum = 0;
+    t[0].output.for_each_value([&](float v) { sum += v; });
+    std::printf("checksum %.6g %ld\n", sum, long(sink));
+    return 0;
+}
