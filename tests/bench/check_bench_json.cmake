@@ -1,0 +1,48 @@
+# Runs memsched_bench_layers on one layer with two variants and checks its
+# Google Benchmark JSON: every EXPECTED name is present, without error, with
+# a positive gflops counter. Usage:
+#   cmake -DBENCH=exe -DOUT=file.json -DEXPECTED=name,name -P check_bench_json.cmake
+# (comma-separated: a semicolon would split the add_test argument)
+string(REPLACE "," ";" EXPECTED "${EXPECTED}")
+string(REPLACE "/" ";" first_parts "${EXPECTED}")
+list(GET first_parts 1 layer)
+set(variants)
+foreach(name IN LISTS EXPECTED)
+  string(REPLACE "/" ";" parts "${name}")
+  list(GET parts 2 variant)
+  list(APPEND variants ${variant})
+endforeach()
+list(JOIN variants "," variants_arg)
+execute_process(
+  COMMAND ${BENCH} --set resnet18 --layers ${layer} --variants ${variants_arg} --threads 1
+          --benchmark_repetitions=1 --benchmark_min_time=0.01
+          --benchmark_out=${OUT} --benchmark_out_format=json
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "memsched_bench_layers exited with ${rc}\n${out}\n${err}")
+endif()
+file(READ ${OUT} json)
+string(JSON count LENGTH "${json}" benchmarks)
+foreach(name IN LISTS EXPECTED)
+  set(found FALSE)
+  math(EXPR last "${count} - 1")
+  foreach(i RANGE ${last})
+    string(JSON got GET "${json}" benchmarks ${i} name)
+    if(got STREQUAL name)
+      set(found TRUE)
+      string(JSON error ERROR_VARIABLE no_error GET "${json}" benchmarks ${i} error_occurred)
+      if(error)
+        string(JSON message GET "${json}" benchmarks ${i} error_message)
+        message(FATAL_ERROR "${name} reported an error: ${message}")
+      endif()
+      string(JSON gflops ERROR_VARIABLE no_gflops GET "${json}" benchmarks ${i} gflops)
+      if(no_gflops OR NOT gflops GREATER 0)
+        message(FATAL_ERROR "${name}: gflops is '${gflops}', expected a positive rate")
+      endif()
+      message(STATUS "${name}: ${gflops} GFLOP/s")
+    endif()
+  endforeach()
+  if(NOT found)
+    message(FATAL_ERROR "${name} missing from ${OUT}")
+  endif()
+endforeach()
