@@ -77,7 +77,7 @@ std::string render_bar_chart(const GroupedBarChart& chart, double width) {
             const double x = g0 + s * bar_w;
             const auto& v = chart.values[s][k];
             if (!v || (chart.log_y && *v <= 0)) {
-                c.text(x + bar_w / 2, base - 4, "n/a", "middle", 8, -90);
+                c.text(x + bar_w / 2 + 4, base - 4, "n/a", "start", 11, -90);
                 continue;
             }
             const double top = y(*v);

@@ -50,6 +50,7 @@ double seconds_per_unit(const JsonField& unit) {
 struct Sample {
     RunName name;
     double real_time_s = 0.0;
+    int repetitions = 1; // the entry's "repetitions" field, when written
     std::map<std::string, double> counters;
 };
 
@@ -65,6 +66,7 @@ Sample read_sample(const JsonField& e) {
     if (!s.name.threads)
         s.name.threads = static_cast<int>(e.at("threads").integer());
     s.real_time_s = e.at("real_time").number() * seconds_per_unit(e.at("time_unit"));
+    if (auto reps = e.find("repetitions")) s.repetitions = static_cast<int>(reps->integer());
     for (const auto& [key, value] : e.value().items())
         if (is_counter(key))
             s.counters[key] = e.at(key).number();
@@ -157,8 +159,9 @@ BenchResults read_bench_results(const std::string& path) {
     }
     for (const std::string& key : order) {
         if (medians.count(key)) {
+            // A median aggregate stands for the repetitions it was taken over.
             BenchRow row = combine(medians[key]);
-            row.repetitions = std::max<int>(1, static_cast<int>(iterations[key].size()));
+            row.repetitions = std::max(1, medians[key].front().repetitions);
             out.rows.push_back(row);
         } else {
             out.rows.push_back(combine(iterations[key]));

@@ -20,6 +20,7 @@ table { border-collapse: collapse; margin: 10px 0 18px 0; font-size: 13px; }
 th, td { border: 1px solid #ccc; padding: 3px 8px; }
 th { background: #f2f2f2; text-align: left; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.scroll { max-height: 340px; overflow-y: auto; display: inline-block; border-bottom: 1px solid #ccc; }
 .missing { background: #fff4e5; border-left: 4px solid #e6a23c; padding: 8px 12px; }
 )";
 
@@ -36,7 +37,9 @@ std::string html_table(const std::vector<std::string>& headers,
             s += (numeric && i > 0 ? "<td class=\"num\">" : "<td>") + escape_xml(row[i]) + "</td>";
         s += "</tr>\n";
     }
-    return s + "</table>\n";
+    s += "</table>\n";
+    // Long tables scroll inside a bounded box so the page stays readable.
+    return rows.size() > 16 ? "<div class=\"scroll\">" + s + "</div>\n" : s;
 }
 
 std::string html_paragraph(const std::string& text) {

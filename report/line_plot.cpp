@@ -44,7 +44,7 @@ std::string render_log_log_chart(const LogLogChart& chart, double width, double 
         for (const auto& [x, y] : s.points)
             if (x > 0 && y > 0)
                 c.circle(sx(x), sy(y), 3.5, s.color,
-                         s.name + ": " + format_bytes(x) + " -> " + format_bytes(y));
+                         s.name + ": " + format_capacity(x) + " -> " + format_bytes(y));
     }
     return c.str();
 }

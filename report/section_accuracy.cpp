@@ -34,7 +34,7 @@ HtmlSection accuracy_section(const ReportInputs& in) {
         const std::string name = r.layer + " / " + r.scheduler;
         chart.points.push_back({r.measured_ll_bytes, *r.predicted_ll_bytes, r.scheduler,
                                 name + ": " + format_fixed(100 * err, 1) + "%"});
-        table.push_back({name, format_bytes(double(r.cache_bytes)),
+        table.push_back({name, format_capacity(double(r.cache_bytes)),
                          format_bytes(r.measured_ll_bytes), format_bytes(*r.predicted_ll_bytes),
                          format_fixed(100 * err, 1) + "%"});
     }

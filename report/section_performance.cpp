@@ -80,9 +80,14 @@ std::string threads_block(const ReportInputs& in, int threads,
         }
         table.push_back(row);
     }
+    int reps = rows.front()->repetitions;
+    for (const BenchRow* r : rows) reps = std::min(reps, r->repetitions);
     return html_figure(render_bar_chart(chart)) +
-           html_paragraph("Median wall-clock time per run / GFLOP/s, " + std::to_string(threads) +
-                          " thread(s):") +
+           html_paragraph("Wall-clock time per run / GFLOP/s, " + std::to_string(threads) +
+                          " thread(s); " +
+                          (reps > 1 ? "medians of at least " + std::to_string(reps) + " repetitions"
+                                    : "single runs (no repetitions)") +
+                          ":") +
            html_table(headers, table);
 }
 

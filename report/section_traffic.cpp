@@ -32,7 +32,7 @@ std::string cache_block(int64_t cache, const std::vector<const ValidationRow*>& 
     for (const ValidationRow* r : rows) at[{r->scheduler, r->layer}] = r;
 
     GroupedBarChart chart;
-    chart.title = "Measured traffic / lower bound, " + format_bytes(double(cache)) +
+    chart.title = "Measured traffic / lower bound, " + format_capacity(double(cache)) +
                   " last-level cache (log scale)";
     chart.y_label = "measured / lower bound";
     chart.value_unit = "x lower bound";

@@ -107,6 +107,16 @@ std::string format_bytes(double v) {
     return buf;
 }
 
+std::string format_capacity(double v) {
+    const double a = std::fabs(v);
+    char buf[32];
+    if (a < 1024) std::snprintf(buf, sizeof buf, "%.0f B", v);
+    else if (a < 1024.0 * 1024) std::snprintf(buf, sizeof buf, "%.4g KiB", v / 1024);
+    else if (a < 1024.0 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.4g MiB", v / 1048576);
+    else std::snprintf(buf, sizeof buf, "%.4g GiB", v / 1073741824);
+    return buf;
+}
+
 std::string format_fixed(double v, int decimals) {
     char buf[48];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);

@@ -52,6 +52,8 @@ LogScale nice_log(double min, double max, double r0, double r1);
 std::string format_si(double v);
 // Byte counts: 512 B, 1.5 KB, 20 MB (decimal SI, as bandwidths are quoted).
 std::string format_bytes(double v);
+// Capacities in binary units, as caches and buffers are sized: 64 B, 48 KiB, 2 MiB.
+std::string format_capacity(double v);
 // Fixed decimals, e.g. format_fixed(1.234, 2) == "1.23".
 std::string format_fixed(double v, int decimals);
 

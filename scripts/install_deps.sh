@@ -11,6 +11,8 @@ PACKAGES=(
   coinor-libcbc-dev
   libonnx-dev libonnx-testdata libprotobuf-dev protobuf-compiler
   libpfm4-dev valgrind
+  # tests/report renders the HTML report to a PNG with headless Chromium.
+  chromium
 )
 
 missing=()

@@ -1,8 +1,72 @@
 #!/usr/bin/env bash
-# The main job on the built-in default network (ResNet-18): the network
-# tables, then the demo (ResNet-18's distinct layers through the hand
-# schedule and Adams2019, timed and cross-checked).
+# The main job on the built-in default network (ResNet-18): time every
+# distinct ResNet-18 layer under each scheduler (naive excluded: minutes per
+# layer) with memsched_bench_layers, measure the machine's roofline briefly,
+# run a small cachegrind validation when this build has `memsched validate`,
+# and write everything into one HTML page, build/report/index.html, rendered
+# to a PNG by headless Chromium when it is installed. Budget: about 3 minutes
+# on 2 cores. MEMSCHED_BENCH_REPETITIONS overrides the repetitions (3);
+# MEMSCHED_BIN_DIR the binaries' folder (build/bin, what scripts/build.sh makes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build/bin/memsched networks
-build/bin/memsched_demo
+
+BIN=${MEMSCHED_BIN_DIR:-build/bin}
+OUT=build/report
+mkdir -p "$OUT"
+# Never report a previous run's numbers as this run's.
+rm -f "$OUT"/bench.json "$OUT"/roofline.json "$OUT"/validation.json "$OUT"/index.*
+REPS=${MEMSCHED_BENCH_REPETITIONS:-3}
+report_args=()
+
+echo "== layer benchmark: resnet18, $REPS repetitions (medians) =="
+# Short min_time: the medians of a few repetitions are steadier on a shared
+# machine than one long run, and the whole set stays within the budget.
+bench_status=0
+"$BIN"/memsched_bench_layers --set resnet18 \
+    --benchmark_repetitions="$REPS" --benchmark_report_aggregates_only=true \
+    --benchmark_min_time=0.05 \
+    --benchmark_out="$OUT/bench.json" --benchmark_out_format=json \
+    > "$OUT/bench.log" 2>&1 || bench_status=$?
+if [ "$bench_status" -ne 0 ]; then
+    # A failed correctness check still leaves the timings: report them, then fail.
+    grep -E "ERROR|error" "$OUT/bench.log" | head -20 || true
+    echo "note: memsched_bench_layers exited with $bench_status (log: $OUT/bench.log)"
+fi
+if [ -s "$OUT/bench.json" ]; then
+    report_args+=(--bench "$OUT/bench.json")
+fi
+
+echo "== roofline (short: 3 repetitions, 256 MiB STREAM arrays) =="
+if "$BIN"/memsched_roofline --repetitions 3 --array-mib 256 --fma-seconds 0.2 \
+    --json "$OUT/roofline.json" > "$OUT/roofline.log" 2>&1; then
+    report_args+=(--roofline "$OUT/roofline.json")
+else
+    echo "note: memsched_roofline failed (see $OUT/roofline.log); the report has no peak line"
+fi
+
+echo "== traffic validation (cachegrind, 2 layers at 1/4 size, 1 MiB LL) =="
+if "$BIN"/memsched validate --help > /dev/null 2>&1; then
+    if timeout 120 "$BIN"/memsched validate --set resnet18 --caches 1MiB \
+        --schedulers manual,adams2019,memsched --scale 4 --max-layers 2 \
+        --json "$OUT/validation.json" > "$OUT/validation.log" 2>&1; then
+        report_args+=(--validation "$OUT/validation.json")
+    else
+        echo "note: memsched validate failed or timed out (see $OUT/validation.log);" \
+             "the report says so"
+    fi
+else
+    echo "note: this build has no 'memsched validate'; the traffic sections say not measured"
+fi
+
+echo "== report =="
+"$BIN"/memsched report "${report_args[@]}" --out "$OUT/index.html"
+
+# A picture of the page, to look at without a browser.
+if command -v chromium > /dev/null; then
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+        --window-size=1200,4000 --screenshot="$OUT/index.png" \
+        "file://$PWD/$OUT/index.html" > /dev/null 2>&1 \
+        && echo "screenshot: $OUT/index.png" \
+        || echo "note: chromium could not render $OUT/index.html"
+fi
+exit "$bench_status"

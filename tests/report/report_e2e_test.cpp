@@ -23,13 +23,13 @@ const std::string kBin = MEMSCHED_BIN;
 const std::string kFixtures = MEMSCHED_REPORT_FIXTURES;
 const std::string kOut = MEMSCHED_REPORT_OUT;
 
-struct Run {
+struct CommandResult {
     int code = -1;
     std::string output; // stdout and stderr together
 };
 
-Run run(const std::string& command) {
-    Run r;
+CommandResult run(const std::string& command) {
+    CommandResult r;
     FILE* p = popen((command + " 2>&1").c_str(), "r");
     if (!p) return r;
     std::array<char, 4096> buf{};
@@ -55,7 +55,7 @@ size_t count(const std::string& text, const std::string& what) {
 // The chromium binary on PATH, or "" when Debian's package is not installed.
 std::string find_chromium() {
     for (const char* name : {"chromium", "chromium-browser"}) {
-        const Run r = run(std::string("command -v ") + name);
+        const CommandResult r = run(std::string("command -v ") + name);
         if (r.code == 0 && !r.output.empty()) return r.output.substr(0, r.output.find('\n'));
     }
     return "";
@@ -63,7 +63,7 @@ std::string find_chromium() {
 
 TEST(ReportCli, FullReportHasEverySection) {
     const std::string html = kOut + "/full.html";
-    const Run r = run(kBin + " report --bench " + kFixtures + "/bench.json --validation " +
+    const CommandResult r = run(kBin + " report --bench " + kFixtures + "/bench.json --validation " +
                       kFixtures + "/validation.json --roofline " + kFixtures +
                       "/roofline.json --pareto-buffer 256KiB --out " + html);
     ASSERT_EQ(r.code, 0) << r.output;
@@ -87,7 +87,7 @@ TEST(ReportCli, FullReportHasEverySection) {
 
 TEST(ReportCli, AbsentInputsSayNotMeasured) {
     const std::string html = kOut + "/bench_only.html";
-    const Run r = run(kBin + " report --bench " + kFixtures + "/bench.json --no-pareto --out " + html);
+    const CommandResult r = run(kBin + " report --bench " + kFixtures + "/bench.json --no-pareto --out " + html);
     ASSERT_EQ(r.code, 0) << r.output;
     const std::string page = read_file(html);
     // Traffic, accuracy, Pareto and the roofline peak line.
@@ -96,20 +96,20 @@ TEST(ReportCli, AbsentInputsSayNotMeasured) {
 }
 
 TEST(ReportCli, BadInputIsOneLineAndExitTwo) {
-    const Run missing = run(kBin + " report --bench /nonexistent.json --out " + kOut + "/x.html");
+    const CommandResult missing = run(kBin + " report --bench /nonexistent.json --out " + kOut + "/x.html");
     EXPECT_EQ(missing.code, 2);
     EXPECT_EQ(missing.output, "error: /nonexistent.json: cannot be read (missing file?)\n");
-    const Run trunc = run(kBin + " report --bench " + kFixtures + "/bench_truncated.json --out " +
+    const CommandResult trunc = run(kBin + " report --bench " + kFixtures + "/bench_truncated.json --out " +
                           kOut + "/x.html");
     EXPECT_EQ(trunc.code, 2);
     EXPECT_NE(trunc.output.find("bench_truncated.json: malformed JSON"), std::string::npos);
     EXPECT_EQ(count(trunc.output, "\n"), 1u);
-    const Run swapped = run(kBin + " report --bench " + kFixtures + "/validation.json --no-pareto --out " +
+    const CommandResult swapped = run(kBin + " report --bench " + kFixtures + "/validation.json --no-pareto --out " +
                             kOut + "/x.html");
     EXPECT_EQ(swapped.code, 2);
     EXPECT_NE(swapped.output.find("validation.json: benchmarks: missing"), std::string::npos)
         << swapped.output;
-    const Run layer = run(kBin + " report --pareto-layer conv2d:n=1 --out " + kOut + "/x.html");
+    const CommandResult layer = run(kBin + " report --pareto-layer conv2d:n=1 --out " + kOut + "/x.html");
     EXPECT_EQ(layer.code, 2);
     EXPECT_NE(layer.output.find("--pareto-layer"), std::string::npos) << layer.output;
 }
@@ -120,13 +120,13 @@ TEST(ReportCli, RendersInHeadlessChromium) {
         << "chromium not found: install Debian's `chromium` package (scripts/install_deps.sh "
            "does, ./test.sh runs it)";
     const std::string html = kOut + "/render.html";
-    const Run r = run(kBin + " report --bench " + kFixtures + "/bench.json --validation " +
+    const CommandResult r = run(kBin + " report --bench " + kFixtures + "/bench.json --validation " +
                       kFixtures + "/validation.json --roofline " + kFixtures +
                       "/roofline.json --pareto-buffer 256KiB --out " + html);
     ASSERT_EQ(r.code, 0) << r.output;
     const std::string png = kOut + "/render.png";
     std::filesystem::remove(png);
-    const Run shot = run("timeout 180 " + chromium +
+    const CommandResult shot = run("timeout 180 " + chromium +
                          " --headless --no-sandbox --disable-gpu --hide-scrollbars "
                          "--window-size=1200,2400 --screenshot=" + png + " file://" + html);
     ASSERT_TRUE(std::filesystem::exists(png)) << shot.output;

@@ -58,6 +58,9 @@ TEST(Format, ShortLabels) {
     EXPECT_EQ(format_bytes(512), "512 B");
     EXPECT_EQ(format_bytes(1.75e6), "1.75 MB");
     EXPECT_EQ(format_fixed(1.234, 2), "1.23");
+    EXPECT_EQ(format_capacity(2097152), "2 MiB");
+    EXPECT_EQ(format_capacity(49152), "48 KiB");
+    EXPECT_EQ(format_capacity(76), "76 B");
 }
 
 TEST(SvgCanvas, EscapesTextAndAttributes) {
