@@ -4,6 +4,7 @@
 // lower bound, the naive (untiled) traffic and the capacity/traffic Pareto
 // front. Bad input becomes UsageError (exit code 2).
 #include "cli/commands.h"
+#include "cli/explore_fusion.h"
 #include "generators/networks/network.h"
 #include "model/layer_spec.h"
 #include "model/lower_bound.h"
@@ -25,6 +26,7 @@ struct ExploreOptions {
     std::string layer, network, buffer, objective = "traffic";
     int64_t line_bytes = 64;
     bool json = false;
+    bool fusion = false; // --fusion: partition --network into fusion groups
 };
 
 std::string fmt(const char* f, double v) {
@@ -183,6 +185,11 @@ void run(const ExploreOptions& o) {
         throw UsageError("--objective=" + o.objective + " must be traffic or time");
     if (o.line_bytes <= 0)
         throw UsageError("--line-bytes=" + std::to_string(o.line_bytes) + " must be positive");
+    if (o.fusion) {
+        if (o.network.empty()) throw UsageError("--fusion needs --network NAME");
+        run_explore_fusion({o.network, buffer, o.line_bytes, *objective, o.json});
+        return;
+    }
     if (!o.network.empty()) {
         run_network(o, buffer, *objective);
         return;
@@ -213,6 +220,7 @@ void register_explore_command(CLI::App& app) {
     cmd->add_option("--objective", opt->objective, "traffic (default) or time");
     cmd->add_option("--line-bytes", opt->line_bytes, "DRAM burst / line size (default 64)");
     cmd->add_flag("--json", opt->json, "Print one JSON object");
+    cmd->add_flag("--fusion", opt->fusion, "Partition --network into fusion groups");
     cmd->callback([opt] {
         if (opt->layer.empty() && opt->network.empty())
             throw UsageError("explore needs --layer SPEC or --network NAME");
