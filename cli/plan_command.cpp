@@ -3,7 +3,9 @@
 // the whole network and its comparison with every activation in its own
 // buffer, ping-pong, a lifetime-only planner and the lower bound.
 // --schedule manual analyses the hand schedules' loop order (the only one
-// modelled today); --schedule memsched is rejected with a reason.
+// modelled today); --schedule memsched is rejected with a reason. Each conv
+// layer runs top-down or bottom-up (row_order=reverse) as the plan chooses;
+// --forward-only keeps every layer top-down (the plan before that choice).
 #include "cli/commands.h"
 #include "generators/networks/network.h"
 #include "model/memory_plan/arena_plan.h"
@@ -27,6 +29,7 @@ struct PlanCliOptions {
     int64_t height = 0, width = 0; // 0: the table's size
     int64_t gap_rows = -1;         // -1: try 0, 1, 2
     bool json = false;
+    bool forward_only = false;
 };
 
 std::string mib(int64_t bytes) {
@@ -44,11 +47,12 @@ std::string percent_less(int64_t ours, int64_t base) {
 void print_text(const NetworkPlan& p) {
     std::cout << "network " << p.network << ", execution " << to_string(p.model) << ", layout: " << p.gap_rows
               << " gap row(s) per plane\n\n";
-    std::printf("%-20s %12s %12s %12s %12s %14s\n", "layer", "input", "output", "overlap", "min", "offset(elem)");
+    std::printf("%-20s %8s %12s %12s %12s %12s %14s\n", "layer", "sweep", "input", "output", "overlap", "min",
+                "offset(elem)");
     for (const LayerMemory& m : p.layers)
-        std::printf("%-20s %12lld %12lld %12lld %12lld %14lld\n", m.name.c_str(), (long long)m.input_bytes,
-                    (long long)m.output_bytes, (long long)m.overlap_bytes, (long long)m.min_bytes,
-                    (long long)m.best_offset_elements);
+        std::printf("%-20s %8s %12lld %12lld %12lld %12lld %14lld\n", m.name.c_str(), to_string(m.sweep),
+                    (long long)m.input_bytes, (long long)m.output_bytes, (long long)m.overlap_bytes,
+                    (long long)m.min_bytes, (long long)m.best_offset_elements);
     std::cout << "\narena (offsets in bytes):\n";
     for (const TensorPlacement& t : p.tensors)
         std::printf("  %-20s offset %12lld  bytes %12lld  live layers %d..%d\n", t.name.c_str(),
@@ -79,6 +83,7 @@ void print_json(const NetworkPlan& p, const PlanCliOptions& opt) {
     j["reduction_vs_pingpong"] = p.pingpong_bytes > 0 ? double(p.pingpong_bytes - p.arena_bytes) / double(p.pingpong_bytes) : 0.0;
     for (const LayerMemory& m : p.layers)
         j["layers"].push_back({{"name", m.name},
+                               {"sweep", to_string(m.sweep)},
                                {"order", m.order},
                                {"input_bytes", m.input_bytes},
                                {"output_bytes", m.output_bytes},
@@ -109,6 +114,7 @@ void run(const PlanCliOptions& opt) {
         po.model = ParallelModel::Unordered;
     else
         throw UsageError("--parallel=" + opt.parallel + " must be sequential or unordered");
+    po.reverse_sweeps = !opt.forward_only;
     if (opt.gap_rows >= 0) po.gap_rows = {opt.gap_rows};
     else if (opt.gap_rows != -1) throw UsageError("--gap-rows=" + std::to_string(opt.gap_rows) + " must be >= 0");
     if ((opt.height == 0) != (opt.width == 0))
@@ -141,6 +147,7 @@ void register_plan_command(CLI::App& app) {
     cmd->add_option("--width", opt->width, "Input width (default: the table's)");
     cmd->add_option("--gap-rows", opt->gap_rows, "Only this layout family (unused rows per plane)");
     cmd->add_flag("--json", opt->json, "JSON output");
+    cmd->add_flag("--forward-only", opt->forward_only, "Every layer sweeps rows top-down (no bottom-up convs)");
     cmd->callback([opt]() { run(*opt); });
 }
 

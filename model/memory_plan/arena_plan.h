@@ -7,6 +7,10 @@
 // candidate offset (next to a live tensor, or a safe overlap offset from its
 // dying input) that keeps the arena smallest; the layout family (gap rows per
 // plane, see tensor_layout.h) with the smallest arena wins.
+// Conv layers also have a bottom-up schedule (RowSweep::Reverse), whose
+// output may start above its input where the top-down one must start below:
+// the placement picks each layer's sweep together with its output's offset,
+// so a chain zig-zags instead of drifting down one row per layer.
 //
 // Reported next to the arena (all in bytes, dense tensors unless stated):
 // - sum_bytes: every activation in its own buffer;
@@ -15,8 +19,8 @@
 //   output nor its first input (skip branches, extra operands);
 // - lifetime_bytes: the same placement with no overlap, dense layouts;
 // - lower_bound_bytes: max over layers of (bytes live at the layer minus the
-//   largest overlap each dying input allows), minimised over the layout
-//   families tried; no placement in those layouts can use less.
+//   largest overlap each dying input allows under either sweep), minimised
+//   over the layout families tried; no placement in those layouts can use less.
 #pragma once
 
 #include "generators/networks/network.h"
@@ -33,6 +37,7 @@ struct PlanOptions {
     ParallelModel model = ParallelModel::Sequential;
     std::vector<int64_t> gap_rows{0, 1, 2}; // layout families tried
     int64_t element_bytes = 4;
+    bool reverse_sweeps = true; // conv layers may run bottom-up (false: all forward)
 };
 
 struct TensorPlacement {
@@ -46,10 +51,11 @@ struct TensorPlacement {
 
 struct LayerMemory {
     std::string name;
-    std::string order;             // the execution order analysed
+    RowSweep sweep = RowSweep::Forward; // the row direction the layer must run in
+    std::string order;             // its execution order
     int64_t input_bytes = 0;       // first input, in the plan's layout
     int64_t output_bytes = 0;
-    int64_t overlap_bytes = 0;     // largest safe overlap with the first input (0 if it lives on)
+    int64_t overlap_bytes = 0;     // largest safe overlap with the first input in that sweep (0 if it lives on)
     int64_t min_bytes = 0;         // input + output - overlap
     int64_t best_offset_elements = 0; // output start minus input start at that overlap
     int64_t live_bytes = 0;        // everything live at the layer, before overlap
@@ -72,8 +78,9 @@ struct NetworkPlan {
 
 NetworkPlan plan_network(const Network& network, const PlanOptions& options);
 
-// Checks a plan against the rules above (lifetimes, safe overlaps); the
-// reason names the two tensors, empty when the plan is valid.
+// Checks a plan against the rules above (lifetimes, safe overlaps under each
+// layer's planned sweep); the reason names the tensor or layer, empty when
+// the plan is valid.
 std::string check_plan(const Network& network, const NetworkPlan& plan);
 
 } // namespace memsched

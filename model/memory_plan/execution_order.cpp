@@ -9,6 +9,8 @@ const char* to_string(ParallelModel model) {
     return model == ParallelModel::Sequential ? "sequential" : "unordered";
 }
 
+const char* to_string(RowSweep sweep) { return sweep == RowSweep::Forward ? "forward" : "reverse"; }
+
 namespace {
 
 // Input rows [lo, hi) read by outputs [o0, o1) along an axis, after the
@@ -23,14 +25,19 @@ std::pair<int64_t, int64_t> window_rows(const WindowAxis& a, int64_t o0, int64_t
 } // namespace
 
 ExecutionOrder manual_conv_order(const TensorDims& in, const TensorDims& out, const WindowAxis& rows,
-                                 int64_t row_block) {
+                                 int64_t row_block, RowSweep sweep) {
     ExecutionOrder e;
-    e.schedule = "manual conv: steps are row blocks of " + std::to_string(row_block) +
-                 " output rows x all channels (parallel over fused rows,n), input staged per block";
+    const bool reverse = sweep == RowSweep::Reverse;
+    e.schedule = std::string("manual conv") + (reverse ? " (rows bottom-up)" : "") +
+                 ": steps are row blocks of " + std::to_string(row_block) +
+                 " output rows x all channels (parallel over " + (reverse ? "row blocks inside n" : "fused rows,n") +
+                 "), input staged per block";
     e.inputs = {in};
     e.output = out;
     const int64_t blocks = (out.h + row_block - 1) / row_block;
-    // fuse(yo, n): yo is the inner part of the fused parallel loop.
+    // Forward: fuse(yo, n), yo the inner part of the fused parallel loop.
+    // Reverse: n outside the parallel loop over row blocks; block m holds
+    // rows [h - (m+1)*row_block, h - m*row_block).
     for (int64_t n = 0; n < out.n; ++n) {
         for (int64_t m = 0; m < blocks; ++m) {
             ExecStep s;
@@ -38,9 +45,11 @@ ExecutionOrder manual_conv_order(const TensorDims& in, const TensorDims& out, co
             s.reads_first = true;
             // The conv is computed with bound_extent(y, row_block): a guarded
             // tail block still computes (and reads the input of) full blocks.
-            auto [y0, y1] = window_rows(rows, m * row_block, (m + 1) * row_block, in.h);
+            const int64_t o0 = reverse ? out.h - (m + 1) * row_block : m * row_block;
+            const int64_t o1 = o0 + row_block;
+            auto [y0, y1] = window_rows(rows, o0, o1, in.h);
             s.reads.push_back({0, {n, n + 1, 0, in.c, y0, y1, 0, in.w}});
-            s.write = {n, n + 1, 0, out.c, m * row_block, std::min(out.h, (m + 1) * row_block), 0, out.w};
+            s.write = {n, n + 1, 0, out.c, std::max<int64_t>(0, o0), std::min(out.h, o1), 0, out.w};
             e.steps.push_back(std::move(s));
         }
     }

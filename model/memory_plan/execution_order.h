@@ -22,6 +22,12 @@ namespace memsched {
 enum class ParallelModel { Sequential, Unordered };
 const char* to_string(ParallelModel model); // "sequential", "unordered"
 
+// The row direction of a row-block sweep: Forward (top row block first, the
+// default hand schedule) or Reverse (bottom row block first, the
+// row_order=reverse variant of generators/manual_schedules/reverse_rows.h).
+enum class RowSweep { Forward, Reverse };
+const char* to_string(RowSweep sweep); // "forward", "reverse"
+
 // Half-open box [lo, hi) over (n, c, y, x) of one tensor.
 struct Box4 {
     int64_t n0 = 0, n1 = 0, c0 = 0, c1 = 0, y0 = 0, y1 = 0, x0 = 0, x1 = 0;
@@ -66,8 +72,11 @@ struct WindowAxis {
 // the padded input of a row block staged (compute_at rows) before its
 // outputs are computed: one step per row block of `row_block` output rows,
 // reading the clamped input rows of all channels, writing all channels.
+// Reverse (reverse_rows.cpp): the same per-block steps, blocks counted from
+// the bottom row up (batch outer, row blocks parallel inside it); the block
+// boundaries are aligned to the last row, so a tail block is the top one.
 ExecutionOrder manual_conv_order(const TensorDims& in, const TensorDims& out, const WindowAxis& rows,
-                                 int64_t row_block);
+                                 int64_t row_block, RowSweep sweep = RowSweep::Forward);
 
 // Hand pool schedules (window pool, global pool): parallel over planes (c, n),
 // the padded plane staged (compute_at planes) before the plane is written:

@@ -67,15 +67,22 @@ Network resize_network(const Network& network, int64_t height, int64_t width) {
     return out;
 }
 
-ExecutionOrder manual_layer_order(const Network& network, size_t index) {
+bool has_reverse_sweep(const Network& network, size_t index) {
+    return network.layers.at(index).op == OpKind::Conv;
+}
+
+ExecutionOrder manual_layer_order(const Network& network, size_t index, RowSweep sweep) {
     const NetworkLayer& l = network.layers.at(index);
+    if (sweep == RowSweep::Reverse && !has_reverse_sweep(network, index))
+        throw std::invalid_argument("layer " + l.name + ": sweep=reverse exists only for conv layers");
     std::vector<TensorDims> ins;
     for (const std::string& name : l.inputs) ins.push_back(producer_dims(network, name));
     const TensorDims out = dims_of(l.output);
     switch (l.op) {
     case OpKind::Conv: {
         const LayerShape& s = *l.shape;
-        return manual_conv_order(ins[0], out, {s.kernel_h, s.stride, s.pad, s.dilation}, kManualConvRowBlock);
+        return manual_conv_order(ins[0], out, {s.kernel_h, s.stride, s.pad, s.dilation}, kManualConvRowBlock,
+                                 sweep);
     }
     case OpKind::MaxPool:
     case OpKind::AvgPool:

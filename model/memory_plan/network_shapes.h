@@ -26,6 +26,10 @@ inline constexpr int64_t kManualConvRowBlock = 2;
 
 // The order in which the hand schedule of layer `index` touches its tensors
 // (conv, pools, global pool, add modelled in detail; fc and concat opaque).
-ExecutionOrder manual_layer_order(const Network& network, size_t index);
+// Reverse is only defined where has_reverse_sweep (the conv layers).
+ExecutionOrder manual_layer_order(const Network& network, size_t index, RowSweep sweep = RowSweep::Forward);
+
+// Whether layer `index` has a row_order=reverse hand schedule (conv2d_layer).
+bool has_reverse_sweep(const Network& network, size_t index);
 
 } // namespace memsched

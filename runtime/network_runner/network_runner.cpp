@@ -40,10 +40,12 @@ extern "C" int sequential_par_for(void* user_context, halide_task_t f, int min, 
     return 0;
 }
 
-// The registry entry for a layer: compute layers by name, adds by channels.
-const VariantEntry* find_entry(const VariantSet& set, const NetworkLayer& l) {
+// The registry entry for a layer: compute layers by name, adds by channels;
+// the reverse sweep is the `manualrev` variant (row_order=reverse).
+const VariantEntry* find_entry(const VariantSet& set, const NetworkLayer& l, RowSweep sweep) {
+    const std::string variant = sweep == RowSweep::Reverse ? "manualrev" : "manual";
     for (const VariantEntry& e : set) {
-        if (std::string(e.variant) != "manual") continue;
+        if (variant != e.variant) continue;
         if (l.op == OpKind::Add) {
             if (std::string(e.generator) == "add_layer" && variant_int_param(e, "c", 0) == l.output.c) return &e;
             continue;
@@ -110,7 +112,7 @@ RunResult run_network(const Network& net, const VariantSet& variants, const Netw
     std::vector<std::vector<float>> separate(count);
     auto dense = [](const TensorShape& s) { return TensorLayout{s.n, s.c, s.h, s.w, 0}; };
     if (plan) {
-        if (plan->tensors.size() != count) throw std::invalid_argument("plan does not match network " + net.name);
+        if (plan->tensors.size() != count || plan->layers.size() != net.layers.size()) throw std::invalid_argument("plan does not match network " + net.name);
         arena.assign(size_t(plan->arena_bytes / 4), std::nanf(""));
         for (size_t t = 0; t < count; ++t) {
             layouts[t] = plan->tensors[t].layout;
@@ -136,9 +138,10 @@ RunResult run_network(const Network& net, const VariantSet& variants, const Netw
 
     for (size_t i = 0; i < net.layers.size(); ++i) {
         const NetworkLayer& l = net.layers[i];
-        const VariantEntry* e = find_entry(variants, l);
+        const RowSweep sweep = plan ? plan->layers.at(i).sweep : RowSweep::Forward;
+        const VariantEntry* e = find_entry(variants, l, sweep);
         if (!e) {
-            res.error = "no manual variant for layer " + l.name;
+            res.error = std::string("no ") + to_string(sweep) + " manual variant for layer " + l.name;
             return res;
         }
         const halide_filter_metadata_t* md = e->metadata();

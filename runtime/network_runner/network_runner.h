@@ -3,7 +3,8 @@
 // dense buffer or placed in one arena at a NetworkPlan's offsets (Halide
 // buffers wrapping arena memory with the plan's strides). Weights are
 // deterministic pseudo-random values, the same for every run of a network, so
-// two runs can be compared bit for bit.
+// two runs can be compared bit for bit. With a plan, each conv layer runs in
+// the plan's row sweep: `manual` (top-down) or `manualrev` (bottom-up).
 #pragma once
 
 #include "generators/networks/network.h"
@@ -23,7 +24,7 @@ struct RunResult {
 
 // `variants` holds one manual variant per distinct layer (see
 // runtime/network_runner/CMakeLists.txt); threads: halide_set_num_threads.
-// plan == nullptr: separate dense buffers. threads == 1 runs every parallel
+// plan == nullptr: separate dense buffers, every layer top-down. threads == 1 runs every parallel
 // loop's iterations in order on the calling thread (the Sequential model).
 RunResult run_network(const Network& network, const VariantSet& variants, const NetworkPlan* plan, int threads);
 

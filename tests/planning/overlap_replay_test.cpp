@@ -2,6 +2,7 @@
 // layouts and both parallel models, every offset the analysis calls safe
 // replays without overwriting a live input element and every offset it calls
 // unsafe is caught by the replay; the best overlap plus one element fails.
+// Conv cases sweep rows top-down or bottom-up.
 #include "model/memory_plan/execution_order.h"
 #include "model/memory_plan/layer_access.h"
 #include "model/memory_plan/overlap.h"
@@ -31,7 +32,8 @@ Case random_case(std::mt19937& rng) {
         const int64_t kernel = pick(1, 3), stride = pick(1, 2), pad = pick(0, kernel - 1);
         const int64_t oh = (in.h + 2 * pad - kernel) / stride + 1, ow = (in.w + 2 * pad - kernel) / stride + 1;
         TensorDims out{in.n, pick(1, 4), oh, std::max<int64_t>(ow, 1)};
-        c.order = manual_conv_order(in, out, {kernel, stride, pad, 1}, pick(1, 3));
+        const RowSweep sweep = pick(0, 1) ? RowSweep::Reverse : RowSweep::Forward;
+        c.order = manual_conv_order(in, out, {kernel, stride, pad, 1}, pick(1, 3), sweep);
     } else if (kind == 1) { // pool
         const int64_t kernel = pick(1, 3), stride = pick(1, 2);
         TensorDims out{in.n, in.c, (in.h - kernel) / stride + 1, std::max<int64_t>((in.w - kernel) / stride + 1, 1)};
@@ -122,6 +124,32 @@ TEST(OverlapReplay, ConvRowSweepClosedForm) {
     // Parallel row blocks share halo rows: no overlap survives any interleaving.
     const OverlapAnalysis u = analyze_overlap(gap1, 0, ParallelModel::Unordered);
     EXPECT_EQ(u.overlap_elements(), 0);
+}
+
+// The mirror image: swept bottom-up, output row y' is written after the
+// staged input rows down to y'-1 of its block are read, so the output may
+// cover input rows >= y'+1: it sits one row above the input, and the
+// top-down placement (one row below) is unsafe, and vice versa.
+TEST(OverlapReplay, ConvReverseSweepClosedForm) {
+    const TensorDims in{1, 8, 16, 10}, out{1, 8, 16, 10};
+    const ExecutionOrder up = manual_conv_order(in, out, {3, 1, 1, 1}, 2, RowSweep::Reverse);
+    const ExecutionOrder down = manual_conv_order(in, out, {3, 1, 1, 1}, 2, RowSweep::Forward);
+    const OverlapAnalysis r =
+        analyze_overlap(build_layer_access(up, {layout(in, 1)}, layout(out, 1)), 0, ParallelModel::Sequential);
+    const OverlapAnalysis f =
+        analyze_overlap(build_layer_access(down, {layout(in, 1)}, layout(out, 1)), 0, ParallelModel::Sequential);
+    EXPECT_EQ(r.best_offset_above, 10);
+    EXPECT_EQ(r.min_span, r.input_span + 10);
+    EXPECT_EQ(r.overlap_elements(), f.overlap_elements());
+    EXPECT_FALSE(r.is_safe(-10));
+    EXPECT_FALSE(f.is_safe(10));
+    // Odd height: the tail block is the top one (rows [-1, 1) computed, row 0 written).
+    const ExecutionOrder odd = manual_conv_order({1, 1, 5, 3}, {1, 1, 5, 3}, {3, 1, 1, 1}, 2, RowSweep::Reverse);
+    ASSERT_EQ(odd.steps.size(), 3u);
+    EXPECT_EQ(odd.steps[0].write.y0, 3);
+    EXPECT_EQ(odd.steps[2].write.y0, 0);
+    EXPECT_EQ(odd.steps[2].write.y1, 1);
+    EXPECT_EQ(odd.steps[2].reads[0].box.y1, 2);
 }
 
 TEST(OverlapReplay, PointwiseAddRunsInPlace) {
