@@ -2,6 +2,7 @@
 #include "report/bench_results.h"
 
 #include "report/json_input.h"
+#include "report/svg_scale.h"
 
 #include <algorithm>
 #include <sstream>
@@ -117,7 +118,7 @@ std::string describe_context(const JsonField& ctx) {
         for (size_t i = 0; i < caches->array_size(); ++i) {
             const JsonField cache = caches->at(i);
             out << ", L" << cache.at("level").integer() << " " << cache.at("type").string() << " "
-                << cache.at("size").integer() / 1024 << " KiB";
+                << format_capacity(double(cache.at("size").integer()));
         }
     }
     if (c.contains("library_build_type"))

@@ -16,10 +16,10 @@ h3 { font-size: 15px; margin-top: 22px; }
 .subtitle { color: #555; margin-top: 0; }
 nav a { margin-right: 14px; }
 figure { margin: 12px 0; }
-table { border-collapse: collapse; margin: 10px 0 18px 0; font-size: 13px; }
+table { border-collapse: collapse; margin: 10px 0 18px 0; font-size: 12px; }
 th, td { border: 1px solid #ccc; padding: 3px 8px; }
 th { background: #f2f2f2; text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .scroll { max-height: 340px; overflow-y: auto; display: inline-block; border-bottom: 1px solid #ccc; }
 .missing { background: #fff4e5; border-left: 4px solid #e6a23c; padding: 8px 12px; }
 )";

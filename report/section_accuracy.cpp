@@ -24,10 +24,11 @@ HtmlSection accuracy_section(const ReportInputs& in) {
     int within10 = 0, within20 = 0;
     for (const ValidationRow& r : in.validation->rows) {
         if (!r.predicted_ll_bytes) continue;
-        // validate's relative_error when given, else (predicted - measured) / measured.
+        // validate's relative_error when given, else the same quantity,
+        // (measured - predicted) / measured: negative when the model overestimates.
         const double err = r.relative_error ? *r.relative_error
                            : r.measured_ll_bytes > 0
-                               ? (*r.predicted_ll_bytes - r.measured_ll_bytes) / r.measured_ll_bytes
+                               ? (r.measured_ll_bytes - *r.predicted_ll_bytes) / r.measured_ll_bytes
                                : 0.0;
         within10 += std::fabs(err) <= 0.10;
         within20 += std::fabs(err) <= 0.20;
@@ -49,7 +50,9 @@ HtmlSection accuracy_section(const ReportInputs& in) {
              html_paragraph(std::to_string(within10) + " of " + std::to_string(n) +
                             " predictions within 10%, " + std::to_string(within20) + " of " +
                             std::to_string(n) + " within 20%.") +
-             html_table({"layer / scheduler", "cache", "measured", "predicted", "error"}, table);
+             html_table({"layer / scheduler", "cache", "measured", "predicted",
+                         "error = (measured - predicted) / measured"},
+                        table);
     return s;
 }
 

@@ -52,12 +52,12 @@ std::string cache_block(int64_t cache, const std::vector<const ValidationRow*>& 
 
     std::vector<std::vector<std::string>> table;
     for (const ValidationRow* r : rows)
-        table.push_back({r->layer + " / " + r->scheduler, format_bytes(r->measured_ll_bytes),
+        table.push_back({r->layer + " / " + r->scheduler, r->spec, format_bytes(r->measured_ll_bytes),
                          format_bytes(r->lower_bound_bytes), format_bytes(r->compulsory_bytes),
                          format_fixed(r->measured_ll_bytes / r->lower_bound_bytes, 2) + "x"});
     return html_figure(render_bar_chart(chart)) +
-           html_table({"layer / scheduler", "measured", "lower bound", "compulsory",
-                       "measured / bound"},
+           html_table({"layer / scheduler", "spec (as validated)", "measured", "lower bound",
+                       "compulsory", "measured / bound"},
                       table);
 }
 
