@@ -152,7 +152,9 @@ std::string summarise(const std::vector<LayerResult>& all, const PeakGflops& pea
                        << fmt("%.2fx", ms / best_other) << " slower)\n";
         }
         auto rate = [](double flop, double ms) { return ms > 0 ? fmt("%.1f", flop / ms / 1e6) : "-"; };
-        const double p = threads == 1 ? peak.one_thread
+        // CPU-time rates are per core-second whatever the thread count: compare
+        // them with one core's peak. Wall-clock rates use the peak at that count.
+        const double p = threads == 1 || basis == TimeBasis::Cpu ? peak.one_thread
                          : threads == peak.all_threads_count ? peak.all_threads : 0;
         summary << "| " << set << " | " << threads << " | " << layers.size() << " | " << vs_peer.text()
                 << " | " << vs_opencv.text() << " | " << vs_manual.text() << " | " << rate(flop_ms, ms_ms)

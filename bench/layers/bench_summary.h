@@ -35,7 +35,8 @@ struct PeakGflops {
 enum class TimeBasis { Wall, Cpu };
 
 // Per layer tables and the summary table, as Markdown, on wall-clock times
-// or on process CPU time (work per CPU second, as bench/roofline's *_cpu_time).
+// or on process CPU time (work per CPU second, as bench/roofline's *_cpu_time;
+// its "% of peak" is against the one-thread peak, as the rate is per core-second).
 std::string summarise(const std::vector<LayerResult>& results, const PeakGflops& peak, TimeBasis basis);
 
 } // namespace memsched::bench
