@@ -30,8 +30,8 @@ public:
     GeneratorParam<int> est_batch{"est_batch", 1};
     GeneratorParam<bool> manual_schedule{"manual_schedule", false};
     // reverse: rows computed bottom-up (generators/manual_schedules/reverse_rows.h).
-    GeneratorParam<manual_schedules::RowOrder> row_order{"row_order", manual_schedules::RowOrder::Forward,
-                                                         manual_schedules::row_order_names()};
+    GeneratorParam<manual_schedules::RowOrder> row_order{
+        "row_order", manual_schedules::RowOrder::Forward, manual_schedules::row_order_names()};
 
     Input<Buffer<float>> input{"input", 4};
     Input<Buffer<float>> weights{"weights", 4};
@@ -80,9 +80,11 @@ public:
         if (manual_schedule && !get_auto_schedule()) {
             manual_schedules::compute_root(folded_parts);
             if (reverse)
-                manual_schedules::schedule_conv_stage_reversed({output, conv, k, {padded}, {}}, get_target());
+                manual_schedules::schedule_conv_stage_reversed({output, conv, k, {padded}, {}},
+                                                               get_target());
             else
-                manual_schedules::schedule_conv_stage({output, conv, k, {padded}, {}}, get_target());
+                manual_schedules::schedule_conv_stage({output, conv, k, {padded}, {}},
+                                                      get_target());
         }
     }
 

@@ -13,13 +13,15 @@ const std::map<std::string, RowOrder>& row_order_names() {
     return names;
 }
 
-void define_rows_reversed(Halide::Func out, Halide::Func value, int out_channels, const Halide::Target& target) {
+void define_rows_reversed(Halide::Func out, Halide::Func value, int out_channels,
+                          const Halide::Target& target) {
     Halide::Var x("x"), yv("y"), k("k"), n("n");
     // Nothing is computed for the pure stage: every row is written by the
     // update, bottom row first.
     out(x, yv, k, n) = Halide::undef<float>();
     // The output buffer exists once the Func is defined.
-    const Halide::Expr y_min = out.output_buffer().dim(1).min(), y_extent = out.output_buffer().dim(1).extent();
+    const Halide::Expr y_min = out.output_buffer().dim(1).min(),
+                       y_extent = out.output_buffer().dim(1).extent();
     // Channels are reduction variables too: the forward schedule's ShiftInwards
     // split of k (full register blocks, the last one shifted down) is illegal
     // on an update's pure var, so the blocks are written out here: block kb
@@ -38,7 +40,8 @@ namespace {
 // The per-block reduction of conv_schedule.cpp (schedule_reduction_at_block),
 // computed at a loop of out's update stage: accumulators of one register
 // block stay in registers while the whole reduction runs.
-void schedule_reduction_at(Halide::Func conv, const Halide::LoopLevel& level, const RegisterBlock& b) {
+void schedule_reduction_at(Halide::Func conv, const Halide::LoopLevel& level,
+                           const RegisterBlock& b) {
     std::vector<Halide::Var> v = conv.args(); // x, y, k, n
     const Halide::Var &x = v[0], &y = v[1], &k = v[2], &n = v[3];
     conv.compute_at(level)

@@ -27,7 +27,8 @@ const std::map<std::string, RowOrder>& row_order_names();
 // out(x, y, k, n) = value(x, y, k, n) over the rows of out's output buffer,
 // written bottom-up (see above) in the register blocks of `target`. out: a
 // pipeline output (x, y, k, n) with no definition yet, k in [0, out_channels).
-void define_rows_reversed(Halide::Func out, Halide::Func value, int out_channels, const Halide::Target& target);
+void define_rows_reversed(Halide::Func out, Halide::Func value, int out_channels,
+                          const Halide::Target& target);
 
 // schedule_conv_stage for an `out` defined by define_rows_reversed: parallel
 // over row blocks (counted bottom-up; the batch loop outside it).
