@@ -16,7 +16,8 @@ constexpr double kCharWidth = 7.0;
 // Longest category label, to decide whether labels must be slanted.
 size_t longest_label(const std::vector<std::string>& labels) {
     size_t n = 0;
-    for (const auto& l : labels) n = std::max(n, l.size());
+    for (const auto& l : labels)
+        n = std::max(n, l.size());
     return n;
 }
 
@@ -88,8 +89,10 @@ std::string render_bar_chart(const GroupedBarChart& chart, double width) {
         }
         const double cx = a.left + (k + 0.5) * group_w;
         c.line(cx, a.bottom(), cx, a.bottom() + 4, "#333");
-        if (slant) c.text(cx + 4, a.bottom() + 14, chart.categories[k], "end", 12, -35);
-        else c.text(cx, a.bottom() + 18, chart.categories[k], "middle", 12);
+        if (slant)
+            c.text(cx + 4, a.bottom() + 14, chart.categories[k], "end", 12, -35);
+        else
+            c.text(cx, a.bottom() + 18, chart.categories[k], "middle", 12);
     }
     c.line(a.left, a.bottom(), a.right(), a.bottom(), "#333");
     for (const ReferenceLine& r : chart.references)

@@ -40,10 +40,14 @@ RunName parse_run_name(const JsonField& f) {
 
 double seconds_per_unit(const JsonField& unit) {
     const std::string u = unit.string();
-    if (u == "ns") return 1e-9;
-    if (u == "us") return 1e-6;
-    if (u == "ms") return 1e-3;
-    if (u == "s") return 1.0;
+    if (u == "ns")
+        return 1e-9;
+    if (u == "us")
+        return 1e-6;
+    if (u == "ms")
+        return 1e-3;
+    if (u == "s")
+        return 1.0;
     unit.fail("unknown time unit \"" + u + "\"");
 }
 
@@ -67,7 +71,8 @@ Sample read_sample(const JsonField& e) {
     if (!s.name.threads)
         s.name.threads = static_cast<int>(e.at("threads").integer());
     s.real_time_s = e.at("real_time").number() * seconds_per_unit(e.at("time_unit"));
-    if (auto reps = e.find("repetitions")) s.repetitions = static_cast<int>(reps->integer());
+    if (auto reps = e.find("repetitions"))
+        s.repetitions = static_cast<int>(reps->integer());
     for (const auto& [key, value] : e.value().items())
         if (is_counter(key))
             s.counters[key] = e.at(key).number();
@@ -98,10 +103,14 @@ BenchRow combine(const std::vector<Sample>& samples) {
     row.real_time_s = median(times);
     for (const auto& [k, v] : counters) {
         const double m = median(v);
-        if (k == "gflops") row.gflops = m;
-        else if (k == "macs") row.macs = m;
-        else if (k == "layer_count") row.layer_count = std::max(1, static_cast<int>(m));
-        else row.predicted_bytes[k.substr(10, k.size() - 16)] = m;
+        if (k == "gflops")
+            row.gflops = m;
+        else if (k == "macs")
+            row.macs = m;
+        else if (k == "layer_count")
+            row.layer_count = std::max(1, static_cast<int>(m));
+        else
+            row.predicted_bytes[k.substr(10, k.size() - 16)] = m;
     }
     if (!row.gflops && row.macs && row.real_time_s > 0)
         row.gflops = 2.0 * *row.macs / row.real_time_s * 1e-9;
@@ -110,10 +119,12 @@ BenchRow combine(const std::vector<Sample>& samples) {
 
 std::string describe_context(const JsonField& ctx) {
     std::ostringstream out;
-    const nlohmann::json& c = ctx.value();
-    if (auto h = ctx.find("host_name")) out << h->string();
-    if (auto n = ctx.find("num_cpus")) out << ", " << n->integer() << " CPUs";
-    if (auto m = ctx.find("mhz_per_cpu")) out << " at " << m->number() << " MHz";
+    if (auto h = ctx.find("host_name"))
+        out << h->string();
+    if (auto n = ctx.find("num_cpus"))
+        out << ", " << n->integer() << " CPUs";
+    if (auto m = ctx.find("mhz_per_cpu"))
+        out << " at " << m->number() << " MHz";
     if (auto caches = ctx.find("caches")) {
         for (size_t i = 0; i < caches->array_size(); ++i) {
             const JsonField cache = caches->at(i);
@@ -121,8 +132,11 @@ std::string describe_context(const JsonField& ctx) {
                 << format_capacity(double(cache.at("size").integer()));
         }
     }
-    if (c.contains("library_build_type"))
-        out << "; Google Benchmark library built as " << ctx.at("library_build_type").string();
+    // A busy machine explains slow or noisy times: show its load at the start.
+    if (auto load = ctx.find("load_avg"); load && load->array_size() > 0)
+        out << "; load average " << load->at(0).number() << " at start";
+    if (auto b = ctx.find("library_build_type"))
+        out << "; Google Benchmark library built as " << b->string();
     return out.str();
 }
 
@@ -135,7 +149,8 @@ BenchResults read_bench_results(const std::string& path) {
     out.file = path;
     if (auto ctx = root.find("context")) {
         out.machine = describe_context(*ctx);
-        if (auto d = ctx->find("date")) out.date = d->string();
+        if (auto d = ctx->find("date"))
+            out.date = d->string();
     }
     const JsonField list = root.at("benchmarks");
     // Key: set/layer/variant/threads; aggregates (median) win over iterations.
@@ -149,13 +164,15 @@ BenchResults read_bench_results(const std::string& path) {
             continue;
         }
         std::string run_type = "iteration";
-        if (auto t = e.find("run_type")) run_type = t->string();
+        if (auto t = e.find("run_type"))
+            run_type = t->string();
         if (run_type == "aggregate" && e.at("aggregate_name").string() != "median")
             continue; // mean, stddev, cv: the report uses the median
         const Sample s = read_sample(e);
         const std::string key = s.name.set + "/" + s.name.layer + "/" + s.name.variant + "/" +
                                 std::to_string(*s.name.threads);
-        if (!iterations.count(key) && !medians.count(key)) order.push_back(key);
+        if (!iterations.count(key) && !medians.count(key))
+            order.push_back(key);
         (run_type == "aggregate" ? medians : iterations)[key].push_back(s);
     }
     for (const std::string& key : order) {

@@ -16,12 +16,12 @@ namespace memsched::report {
 struct BenchRow {
     std::string set, layer, variant;
     int threads = 1;
-    double real_time_s = 0.0;        // wall-clock time per iteration, seconds
-    std::optional<double> gflops;    // counter, or 2 * macs / real_time
-    std::optional<double> macs;      // multiply-accumulates per iteration
+    double real_time_s = 0.0;     // wall-clock time per iteration, seconds
+    std::optional<double> gflops; // counter, or 2 * macs / real_time
+    std::optional<double> macs;   // multiply-accumulates per iteration
     // Counters named predicted_<level>_bytes, by level (memsched only).
     std::map<std::string, double> predicted_bytes;
-    int repetitions = 1;             // runs the value summarises
+    int repetitions = 1; // runs the value summarises
     // Network layers sharing this shape (counter layer_count, default 1):
     // totals weight each row by it so they read as whole-network figures.
     int layer_count = 1;
@@ -35,9 +35,9 @@ struct BenchError {
 
 struct BenchResults {
     std::string file;
-    std::string machine;               // host, CPUs, MHz, caches, from "context"
+    std::string machine; // host, CPUs, MHz, caches, from "context"
     std::string date;
-    std::vector<BenchRow> rows;        // in file order of first appearance
+    std::vector<BenchRow> rows; // in file order of first appearance
     std::vector<BenchError> errors;
 };
 

@@ -17,8 +17,8 @@ namespace memsched::report {
 struct SchedulerTotal {
     std::string variant;
     int threads = 1;
-    int layers = 0;          // distinct layer shapes measured
-    int network_layers = 0;  // layers of the network they stand for (layer_count)
+    int layers = 0;            // distinct layer shapes measured
+    int network_layers = 0;    // layers of the network they stand for (layer_count)
     double total_time_s = 0.0; // sum of layer_count x time
     // Sum of 2 x MACs over sum of time; absent when a layer lacks its MAC count.
     std::optional<double> gflops;
@@ -32,7 +32,7 @@ struct LayerSpeedup {
 
 struct SpeedupSummary {
     int threads = 1;
-    std::string baseline;   // "best autoscheduler" or "opencv"
+    std::string baseline; // "best autoscheduler" or "opencv"
     double geomean = 0.0;
     std::vector<LayerSpeedup> layers;
 };

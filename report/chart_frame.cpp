@@ -19,12 +19,11 @@ double entry_width(const LegendEntry& e) {
 std::string series_color(const std::string& name, size_t index) {
     // memsched stands out (strong orange); the others are muted and distinct.
     static const std::map<std::string, std::string> known = {
-        {"memsched", "#e6550d"},      {"manual", "#3182bd"},  {"adams2019", "#31a354"},
-        {"mullapudi2016", "#756bb1"}, {"li2018", "#c49c94"},  {"opencv", "#636363"},
+        {"memsched", "#e6550d"},      {"manual", "#3182bd"}, {"adams2019", "#31a354"},
+        {"mullapudi2016", "#756bb1"}, {"li2018", "#c49c94"}, {"opencv", "#636363"},
         {"naive", "#bdbdbd"}};
-    static const std::vector<std::string> palette = {"#1f77b4", "#2ca02c", "#9467bd",
-                                                     "#8c564b", "#e377c2", "#17becf",
-                                                     "#bcbd22", "#7f7f7f"};
+    static const std::vector<std::string> palette = {"#1f77b4", "#2ca02c", "#9467bd", "#8c564b",
+                                                     "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"};
     auto it = known.find(name);
     return it != known.end() ? it->second : palette[index % palette.size()];
 }
@@ -56,7 +55,8 @@ void draw_x_axis(SvgCanvas& c, const PlotArea& a, const std::vector<Tick>& ticks
 }
 
 double legend_height(double width, const std::vector<LegendEntry>& entries) {
-    if (entries.empty()) return 0.0;
+    if (entries.empty())
+        return 0.0;
     double x = 0, rows = 1;
     for (const LegendEntry& e : entries) {
         const double w = entry_width(e);
@@ -78,8 +78,10 @@ double draw_legend(SvgCanvas& c, double x0, double y0, double width,
             x = x0;
             y += kLegendRow;
         }
-        if (e.line) c.line(x, y + 7, x + 24, y + 7, e.color, 2.5, e.dash);
-        else c.rect(x + 6, y + 1, 12, 12, e.color);
+        if (e.line)
+            c.line(x, y + 7, x + 24, y + 7, e.color, 2.5, e.dash);
+        else
+            c.rect(x + 6, y + 1, 12, 12, e.color);
         c.text(x + 30, y + 12, e.name, "start", 12);
         x += w;
     }

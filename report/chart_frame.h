@@ -20,8 +20,8 @@ struct PlotArea {
 struct LegendEntry {
     std::string name;
     std::string color;
-    std::string dash;     // for line entries; "" = solid
-    bool line = false;    // a line sample instead of a filled box
+    std::string dash;  // for line entries; "" = solid
+    bool line = false; // a line sample instead of a filled box
 };
 
 // Scheduler (variant) colours; unknown names get the palette in order.

@@ -29,7 +29,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 std::string html_table(const std::vector<std::string>& headers,
                        const std::vector<std::vector<std::string>>& rows, bool numeric) {
     std::string s = "<table>\n<tr>";
-    for (const auto& h : headers) s += "<th>" + escape_xml(h) + "</th>";
+    for (const auto& h : headers)
+        s += "<th>" + escape_xml(h) + "</th>";
     s += "</tr>\n";
     for (const auto& row : rows) {
         s += "<tr>";
@@ -58,7 +59,8 @@ std::string html_figure(const std::string& svg) {
 std::string render_page(const std::string& title, const std::string& subtitle,
                         const std::vector<HtmlSection>& sections) {
     std::string s = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<title>" + escape_xml(title) + "</title>\n<style>" + kStyle +
+                    "<title>" +
+                    escape_xml(title) + "</title>\n<style>" + kStyle +
                     "</style>\n</head>\n<body>\n<h1>" + escape_xml(title) + "</h1>\n" +
                     "<p class=\"subtitle\">" + escape_xml(subtitle) + "</p>\n<nav>";
     for (const HtmlSection& sec : sections)

@@ -9,9 +9,9 @@
 namespace memsched::report {
 
 struct HtmlSection {
-    std::string id;     // anchor for the table of contents
+    std::string id; // anchor for the table of contents
     std::string title;
-    std::string body;   // HTML fragment
+    std::string body; // HTML fragment
 };
 
 // A table; cells are text (escaped here). `numeric` right-aligns columns

@@ -13,7 +13,8 @@ std::string render_log_log_chart(const LogLogChart& chart, double width, double 
     for (const LineSeries& s : chart.series) {
         legend.push_back({s.name, s.color, s.dash, true});
         for (const auto& [x, y] : s.points) {
-            if (x <= 0 || y <= 0) continue;
+            if (x <= 0 || y <= 0)
+                continue;
             xlo = xlo == 0 ? x : std::min(xlo, x);
             ylo = ylo == 0 ? y : std::min(ylo, y);
             xhi = std::max(xhi, x);
@@ -34,13 +35,16 @@ std::string render_log_log_chart(const LogLogChart& chart, double width, double 
         std::vector<std::pair<double, double>> px;
         for (size_t i = 0; i < s.points.size(); ++i) {
             const auto [x, y] = s.points[i];
-            if (x <= 0 || y <= 0) continue;
+            if (x <= 0 || y <= 0)
+                continue;
             // A step holds the previous traffic until the next capacity.
-            if (s.steps && !px.empty()) px.push_back({sx(x), px.back().second});
+            if (s.steps && !px.empty())
+                px.push_back({sx(x), px.back().second});
             px.push_back({sx(x), sy(y)});
         }
         c.polyline(px, s.color, 2.0, s.dash);
-        if (!s.markers) continue;
+        if (!s.markers)
+            continue;
         for (const auto& [x, y] : s.points)
             if (x > 0 && y > 0)
                 c.circle(sx(x), sy(y), 3.5, s.color,

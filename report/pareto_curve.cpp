@@ -36,8 +36,8 @@ ParetoCurve compute_pareto_curve(const std::string& layer_spec, const std::strin
     curve.exhaustive = r.exhaustive;
     curve.note = r.note;
     for (const ParetoPoint& pt : r.pareto)
-        curve.points.push_back({pt.buffer_bytes, pt.traffic_bytes,
-                                traffic_lower_bound(p, pt.buffer_bytes).bytes()});
+        curve.points.push_back(
+            {pt.buffer_bytes, pt.traffic_bytes, traffic_lower_bound(p, pt.buffer_bytes).bytes()});
     return curve;
 }
 

@@ -17,12 +17,12 @@ struct ParetoCurvePoint {
 };
 
 struct ParetoCurve {
-    std::string layer_spec;        // canonical spelling (format_layer_spec)
-    int64_t max_buffer_bytes = 0;  // the search's capacity
+    std::string layer_spec;       // canonical spelling (format_layer_spec)
+    int64_t max_buffer_bytes = 0; // the search's capacity
     int64_t compulsory_bytes = 0;
-    int64_t evaluated = 0;         // schedules scored
+    int64_t evaluated = 0; // schedules scored
     bool exhaustive = true;
-    std::string note;              // what the search thinned, when not exhaustive
+    std::string note;                     // what the search thinned, when not exhaustive
     std::vector<ParetoCurvePoint> points; // increasing buffer, decreasing traffic
 };
 

@@ -9,7 +9,8 @@ namespace {
 
 double positive(const JsonField& f) {
     const double v = f.number();
-    if (v <= 0) f.fail("must be positive");
+    if (v <= 0)
+        f.fail("must be positive");
     return v;
 }
 
@@ -24,9 +25,11 @@ RooflineResults read_roofline_results(const std::string& path) {
     r.peak_gflops_all = positive(root.at("peak_gflops_all"));
     r.bandwidth_gbs_1t = positive(root.at("bandwidth_gbs_1t"));
     r.bandwidth_gbs_all = positive(root.at("bandwidth_gbs_all"));
-    if (auto t = root.find("threads")) r.threads = static_cast<int>(t->integer());
+    if (auto t = root.find("threads"))
+        r.threads = static_cast<int>(t->integer());
     if (auto m = root.find("machine"))
-        if (auto cpu = m->find("cpu_model")) r.cpu_model = cpu->string();
+        if (auto cpu = m->find("cpu_model"))
+            r.cpu_model = cpu->string();
     return r;
 }
 

@@ -12,8 +12,10 @@ namespace {
 // The band y in [x (1 - f), x (1 + f)] over the axis range, as a polygon.
 std::vector<std::pair<double, double>> band(const LogScale& sx, const LogScale& sy, double f) {
     const double lo = sx.domain_min(), hi = sx.domain_max();
-    return {{sx(lo), sy(lo * (1 + f))}, {sx(hi), sy(hi * (1 + f))},
-            {sx(hi), sy(hi * (1 - f))}, {sx(lo), sy(lo * (1 - f))}};
+    return {{sx(lo), sy(lo * (1 + f))},
+            {sx(hi), sy(hi * (1 + f))},
+            {sx(hi), sy(hi * (1 - f))},
+            {sx(lo), sy(lo * (1 - f))}};
 }
 
 } // namespace
@@ -22,7 +24,8 @@ std::string render_accuracy_scatter(const AccuracyScatter& chart, double size) {
     std::vector<std::string> series;
     double lo = 0, hi = 0;
     for (const ScatterPoint& p : chart.points) {
-        if (p.x <= 0 || p.y <= 0) continue;
+        if (p.x <= 0 || p.y <= 0)
+            continue;
         if (std::find(series.begin(), series.end(), p.series) == series.end())
             series.push_back(p.series);
         const double a = std::min(p.x, p.y), b = std::max(p.x, p.y);
@@ -51,7 +54,8 @@ std::string render_accuracy_scatter(const AccuracyScatter& chart, double size) {
     draw_y_axis(c, a, sy.ticks(), chart.y_label);
     c.line(a.left, a.bottom(), a.right(), a.top, "#333", 1.5);
     for (const ScatterPoint& p : chart.points) {
-        if (p.x <= 0 || p.y <= 0) continue;
+        if (p.x <= 0 || p.y <= 0)
+            continue;
         const size_t s = std::find(series.begin(), series.end(), p.series) - series.begin();
         c.circle(sx(p.x), sy(p.y), 5, series_color(p.series, s), p.label);
     }

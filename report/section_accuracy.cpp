@@ -23,7 +23,8 @@ HtmlSection accuracy_section(const ReportInputs& in) {
     std::vector<std::vector<std::string>> table;
     int within10 = 0, within20 = 0;
     for (const ValidationRow& r : in.validation->rows) {
-        if (!r.predicted_ll_bytes) continue;
+        if (!r.predicted_ll_bytes)
+            continue;
         // validate's relative_error when given, else the same quantity,
         // (measured - predicted) / measured: negative when the model overestimates.
         const double err = r.relative_error ? *r.relative_error

@@ -21,14 +21,17 @@ HtmlSection pareto_section(const ReportInputs& in) {
     for (const ParetoCurvePoint& p : c.points) {
         front.points.push_back({double(p.buffer_bytes), double(p.traffic_bytes)});
         bound.points.push_back({double(p.buffer_bytes), double(p.lower_bound_bytes)});
-        table.push_back({format_capacity(double(p.buffer_bytes)), format_bytes(double(p.traffic_bytes)),
+        table.push_back({format_capacity(double(p.buffer_bytes)),
+                         format_bytes(double(p.traffic_bytes)),
                          format_bytes(double(p.lower_bound_bytes)),
                          format_fixed(double(p.traffic_bytes) / p.lower_bound_bytes, 2) + "x"});
     }
     compulsory.points = {{double(c.points.front().buffer_bytes), double(c.compulsory_bytes)},
                          {double(c.points.back().buffer_bytes), double(c.compulsory_bytes)}};
-    LogLogChart chart{"Pareto front: " + c.layer_spec, "buffer capacity (bytes, log)",
-                      "DRAM traffic (bytes, log)", {front, bound, compulsory}};
+    LogLogChart chart{"Pareto front: " + c.layer_spec,
+                      "buffer capacity (bytes, log)",
+                      "DRAM traffic (bytes, log)",
+                      {front, bound, compulsory}};
     s.body = html_paragraph("Model search of " + c.layer_spec + " with a single buffer of up to " +
                             format_capacity(double(c.max_buffer_bytes)) + " in front of DRAM, " +
                             std::to_string(c.evaluated) + " schedules scored" +

@@ -18,7 +18,8 @@ namespace {
 std::vector<std::string> ordered_variants(const std::vector<const BenchRow*>& rows) {
     std::vector<std::string> v;
     for (const BenchRow* r : rows)
-        if (std::find(v.begin(), v.end(), r->variant) == v.end()) v.push_back(r->variant);
+        if (std::find(v.begin(), v.end(), r->variant) == v.end())
+            v.push_back(r->variant);
     std::stable_sort(v.begin(), v.end(), [](const std::string& a, const std::string& b) {
         return variant_rank(a) < variant_rank(b);
     });
@@ -28,7 +29,8 @@ std::vector<std::string> ordered_variants(const std::vector<const BenchRow*>& ro
 std::vector<std::string> ordered_layers(const std::vector<const BenchRow*>& rows) {
     std::vector<std::string> v;
     for (const BenchRow* r : rows)
-        if (std::find(v.begin(), v.end(), r->layer) == v.end()) v.push_back(r->layer);
+        if (std::find(v.begin(), v.end(), r->layer) == v.end())
+            v.push_back(r->layer);
     return v;
 }
 
@@ -39,7 +41,8 @@ std::string threads_block(const ReportInputs& in, int threads,
     const bool all_gflops = std::all_of(rows.begin(), rows.end(),
                                         [](const BenchRow* r) { return r->gflops.has_value(); });
     std::map<std::pair<std::string, std::string>, const BenchRow*> at;
-    for (const BenchRow* r : rows) at[{r->variant, r->layer}] = r;
+    for (const BenchRow* r : rows)
+        at[{r->variant, r->layer}] = r;
 
     GroupedBarChart chart;
     chart.title = std::string(all_gflops ? "Throughput" : "Run time") + " per layer, " +
@@ -52,19 +55,23 @@ std::string threads_block(const ReportInputs& in, int threads,
         std::vector<std::optional<double>> vals;
         for (const std::string& l : layers) {
             auto it = at.find({v, l});
-            if (it == at.end()) vals.push_back(std::nullopt);
-            else vals.push_back(all_gflops ? *it->second->gflops : it->second->real_time_s * 1e3);
+            if (it == at.end())
+                vals.push_back(std::nullopt);
+            else
+                vals.push_back(all_gflops ? *it->second->gflops : it->second->real_time_s * 1e3);
         }
         chart.values.push_back(vals);
     }
     if (all_gflops && in.roofline) {
-        const double peak = threads == 1 ? in.roofline->peak_gflops_1t
-                                         : in.roofline->peak_gflops_all;
-        chart.references.push_back({peak, "FMA peak (" + format_fixed(peak, 0) + " GFLOP/s, roofline)"});
+        const double peak =
+            threads == 1 ? in.roofline->peak_gflops_1t : in.roofline->peak_gflops_all;
+        chart.references.push_back(
+            {peak, "FMA peak (" + format_fixed(peak, 0) + " GFLOP/s, roofline)"});
     }
 
     std::vector<std::string> headers = {"layer"};
-    for (const std::string& v : variants) headers.push_back(v);
+    for (const std::string& v : variants)
+        headers.push_back(v);
     std::vector<std::vector<std::string>> table;
     for (const std::string& l : layers) {
         std::vector<std::string> row = {l};
@@ -81,7 +88,8 @@ std::string threads_block(const ReportInputs& in, int threads,
         table.push_back(row);
     }
     int reps = rows.front()->repetitions;
-    for (const BenchRow* r : rows) reps = std::min(reps, r->repetitions);
+    for (const BenchRow* r : rows)
+        reps = std::min(reps, r->repetitions);
     return html_figure(render_bar_chart(chart)) +
            html_paragraph("Wall-clock time per run / GFLOP/s, " + std::to_string(threads) +
                           " thread(s); " +
@@ -95,8 +103,7 @@ std::string totals_table(const BenchResults& bench) {
     std::vector<std::vector<std::string>> rows;
     for (const SchedulerTotal& t : scheduler_totals(bench))
         rows.push_back({t.variant, std::to_string(t.threads), std::to_string(t.layers),
-                        std::to_string(t.network_layers),
-                        format_fixed(t.total_time_s * 1e3, 3),
+                        std::to_string(t.network_layers), format_fixed(t.total_time_s * 1e3, 3),
                         t.gflops ? format_fixed(*t.gflops, 1) : "-"});
     return "<h3>Totals per scheduler</h3>\n" +
            html_paragraph("Sum over the layer shapes each scheduler ran, each counted as often "
@@ -107,9 +114,11 @@ std::string totals_table(const BenchResults& bench) {
 }
 
 std::string errors_table(const BenchResults& bench) {
-    if (bench.errors.empty()) return "";
+    if (bench.errors.empty())
+        return "";
     std::vector<std::vector<std::string>> rows;
-    for (const BenchError& e : bench.errors) rows.push_back({e.name, e.message});
+    for (const BenchError& e : bench.errors)
+        rows.push_back({e.name, e.message});
     return "<h3>Benchmarks that reported an error</h3>\n" +
            html_table({"benchmark", "message"}, rows, false);
 }
@@ -123,8 +132,10 @@ HtmlSection performance_section(const ReportInputs& in) {
         return s;
     }
     std::map<int, std::vector<const BenchRow*>> by_threads;
-    for (const BenchRow& r : in.bench->rows) by_threads[r.threads].push_back(&r);
-    for (const auto& [threads, rows] : by_threads) s.body += threads_block(in, threads, rows);
+    for (const BenchRow& r : in.bench->rows)
+        by_threads[r.threads].push_back(&r);
+    for (const auto& [threads, rows] : by_threads)
+        s.body += threads_block(in, threads, rows);
     if (!in.roofline)
         s.body += not_measured("No machine peak line: no roofline", "--roofline FILE.json");
     s.body += totals_table(*in.bench) + errors_table(*in.bench);

@@ -32,12 +32,23 @@ std::string escape_xml(const std::string& text) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -47,17 +58,16 @@ SvgCanvas::SvgCanvas(double width, double height) : width_(width), height_(heigh
 
 void SvgCanvas::rect(double x, double y, double w, double h, const std::string& fill,
                      const std::string& title) {
-    body_ << "<rect x=\"" << px(x) << "\" y=\"" << px(y) << "\" width=\"" << px(w)
-          << "\" height=\"" << px(h) << "\" fill=\"" << escape_xml(fill) << "\">"
-          << title_element(title) << "</rect>\n";
+    body_ << "<rect x=\"" << px(x) << "\" y=\"" << px(y) << "\" width=\"" << px(w) << "\" height=\""
+          << px(h) << "\" fill=\"" << escape_xml(fill) << "\">" << title_element(title)
+          << "</rect>\n";
 }
 
 void SvgCanvas::line(double x1, double y1, double x2, double y2, const std::string& stroke,
                      double width, const std::string& dash) {
-    body_ << "<line x1=\"" << px(x1) << "\" y1=\"" << px(y1) << "\" x2=\"" << px(x2)
-          << "\" y2=\"" << px(y2) << "\" stroke=\"" << escape_xml(stroke) << "\" stroke-width=\""
-          << px(width) << "\"" << (dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"")
-          << "/>\n";
+    body_ << "<line x1=\"" << px(x1) << "\" y1=\"" << px(y1) << "\" x2=\"" << px(x2) << "\" y2=\""
+          << px(y2) << "\" stroke=\"" << escape_xml(stroke) << "\" stroke-width=\"" << px(width)
+          << "\"" << (dash.empty() ? "" : " stroke-dasharray=\"" + dash + "\"") << "/>\n";
 }
 
 void SvgCanvas::polyline(const std::vector<std::pair<double, double>>& points,
@@ -75,9 +85,9 @@ void SvgCanvas::polygon(const std::vector<std::pair<double, double>>& points,
 
 void SvgCanvas::circle(double cx, double cy, double r, const std::string& fill,
                        const std::string& title) {
-    body_ << "<circle cx=\"" << px(cx) << "\" cy=\"" << px(cy) << "\" r=\"" << px(r)
-          << "\" fill=\"" << escape_xml(fill) << "\" stroke=\"#222\" stroke-width=\"0.6\">"
-          << title_element(title) << "</circle>\n";
+    body_ << "<circle cx=\"" << px(cx) << "\" cy=\"" << px(cy) << "\" r=\"" << px(r) << "\" fill=\""
+          << escape_xml(fill) << "\" stroke=\"#222\" stroke-width=\"0.6\">" << title_element(title)
+          << "</circle>\n";
 }
 
 void SvgCanvas::text(double x, double y, const std::string& text, const std::string& anchor,

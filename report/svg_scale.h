@@ -9,8 +9,8 @@
 namespace memsched::report {
 
 struct Tick {
-    double value = 0.0;  // data value
-    double pixel = 0.0;  // where it lands
+    double value = 0.0; // data value
+    double pixel = 0.0; // where it lands
     std::string label;
 };
 

@@ -14,8 +14,8 @@ namespace memsched::report {
 
 struct ValidationRow {
     std::string layer, spec, scheduler;
-    int64_t cache_bytes = 0;                 // simulated last-level cache
-    double measured_ll_bytes = 0.0;          // bytes past the last-level cache
+    int64_t cache_bytes = 0;                  // simulated last-level cache
+    double measured_ll_bytes = 0.0;           // bytes past the last-level cache
     std::optional<double> predicted_ll_bytes; // the model's prediction, if any
     std::optional<double> relative_error;     // (measured - predicted) / measured
     double lower_bound_bytes = 0.0;

@@ -71,7 +71,7 @@ echo "== report (bench ${t_bench}s, roofline ${t_roof}s, validation ${t_val}s) =
 # page renders: a blank or failed render leaves a tiny PNG or none.
 if command -v chromium > /dev/null; then
     timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
-        --window-size=1200,8000 --screenshot="$OUT/index.png" \
+        --window-size=1200,7000 --screenshot="$OUT/index.png" \
         "file://$PWD/$OUT/index.html" > "$OUT/chromium.log" 2>&1 || true
     png_bytes=$(stat -c %s "$OUT/index.png" 2>/dev/null || echo 0)
     if [ "$png_bytes" -gt 100000 ]; then

@@ -22,7 +22,7 @@ BenchRow row(const std::string& layer, const std::string& variant, double t, int
 
 TEST(BenchSummary, GeomeanAgainstBestAutoschedulerAndOpenCv) {
     BenchResults b;
-    b.rows = {row("a", "adams2019", 4), row("a", "li2018", 2), row("a", "memsched", 1),
+    b.rows = {row("a", "adams2019", 4),     row("a", "li2018", 2),   row("a", "memsched", 1),
               row("b", "mullapudi2016", 8), row("b", "memsched", 1), row("a", "opencv", 3),
               row("c", "manual", 1)};
     const std::vector<SpeedupSummary> s = memsched_speedups(b);

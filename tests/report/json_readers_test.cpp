@@ -25,8 +25,7 @@ std::string temp_file(const std::string& name, const std::string& text) {
 }
 
 // The message of the InputError `f` throws ("" when it throws none).
-template <typename F>
-std::string error_of(F f) {
+template <typename F> std::string error_of(F f) {
     try {
         f();
     } catch (const InputError& e) {
@@ -54,7 +53,8 @@ TEST(BenchResults, ReadsFixtureMediansAndErrors) {
     EXPECT_GT(r.real_time_s, 1e-3);
     EXPECT_LT(r.real_time_s, 1e-2);
     for (const BenchRow& row : b.rows)
-        if (row.variant == "memsched") EXPECT_EQ(row.predicted_bytes.count("ll"), 1u);
+        if (row.variant == "memsched")
+            EXPECT_EQ(row.predicted_bytes.count("ll"), 1u);
 }
 
 TEST(BenchResults, MedianOfRepetitionsWithoutAggregates) {
@@ -89,8 +89,9 @@ TEST(BenchResults, MalformedInputsNameFileAndField) {
               bad_counter + ": benchmarks[0].gflops: must be a number");
     const std::string bad_name = temp_file("badname.json", R"({"benchmarks": [
         {"name": "BM_Foo", "real_time": 1, "time_unit": "ms"}]})");
-    EXPECT_NE(error_of([&] { read_bench_results(bad_name); }).find(bad_name + ": benchmarks[0].name"),
-              std::string::npos);
+    EXPECT_NE(
+        error_of([&] { read_bench_results(bad_name); }).find(bad_name + ": benchmarks[0].name"),
+        std::string::npos);
     const std::string bad_unit = temp_file("badunit.json", R"({"benchmarks": [
         {"name": "s/l/v/threads:1", "real_time": 1, "time_unit": "fortnights"}]})");
     EXPECT_NE(error_of([&] { read_bench_results(bad_unit); }).find(": benchmarks[0].time_unit"),
@@ -114,19 +115,19 @@ TEST(ValidationResults, MalformedInputsNameFileAndField) {
     const std::string row = R"("layer": "l", "spec": "conv2d:n=1", "scheduler": "memsched",
         "cache_bytes": 1024, "predicted_ll_bytes": null, "relative_error": null,
         "lower_bound_bytes": 10, "compulsory_bytes": 10)";
-    const std::string missing =
-        temp_file("vmissing.json", "{\"rows\": [{" + row + "}]}");
+    const std::string missing = temp_file("vmissing.json", "{\"rows\": [{" + row + "}]}");
     EXPECT_EQ(error_of([&] { read_validation_results(missing); }),
               missing + ": rows[0].measured_ll_bytes: missing");
-    const std::string wrong = temp_file(
-        "vwrong.json", "{\"rows\": [{" + row + ", \"measured_ll_bytes\": \"many\"}]}");
+    const std::string wrong =
+        temp_file("vwrong.json", "{\"rows\": [{" + row + ", \"measured_ll_bytes\": \"many\"}]}");
     EXPECT_EQ(error_of([&] { read_validation_results(wrong); }),
               wrong + ": rows[0].measured_ll_bytes: must be a number");
     const std::string not_array = temp_file("vnotarray.json", R"({"rows": {}})");
     EXPECT_EQ(error_of([&] { read_validation_results(not_array); }),
               not_array + ": rows: must be an array");
-    const std::string cache = temp_file(
-        "vcache.json", "{\"rows\": [{" + row + ", \"measured_ll_bytes\": 5, \"cache_bytes\": 1.5}]}");
+    const std::string cache =
+        temp_file("vcache.json",
+                  "{\"rows\": [{" + row + ", \"measured_ll_bytes\": 5, \"cache_bytes\": 1.5}]}");
     // A duplicate key: nlohmann keeps the last, 1.5, which is not an integer.
     EXPECT_EQ(error_of([&] { read_validation_results(cache); }),
               cache + ": rows[0].cache_bytes: must be an integer");

@@ -31,9 +31,11 @@ struct CommandResult {
 CommandResult run(const std::string& command) {
     CommandResult r;
     FILE* p = popen((command + " 2>&1").c_str(), "r");
-    if (!p) return r;
+    if (!p)
+        return r;
     std::array<char, 4096> buf{};
-    while (size_t n = fread(buf.data(), 1, buf.size(), p)) r.output.append(buf.data(), n);
+    while (size_t n = fread(buf.data(), 1, buf.size(), p))
+        r.output.append(buf.data(), n);
     const int status = pclose(p);
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
@@ -48,7 +50,8 @@ std::string read_file(const std::string& path) {
 
 size_t count(const std::string& text, const std::string& what) {
     size_t n = 0;
-    for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+    for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1))
+        ++n;
     return n;
 }
 
@@ -56,16 +59,18 @@ size_t count(const std::string& text, const std::string& what) {
 std::string find_chromium() {
     for (const char* name : {"chromium", "chromium-browser"}) {
         const CommandResult r = run(std::string("command -v ") + name);
-        if (r.code == 0 && !r.output.empty()) return r.output.substr(0, r.output.find('\n'));
+        if (r.code == 0 && !r.output.empty())
+            return r.output.substr(0, r.output.find('\n'));
     }
     return "";
 }
 
 TEST(ReportCli, FullReportHasEverySection) {
     const std::string html = kOut + "/full.html";
-    const CommandResult r = run(kBin + " report --bench " + kFixtures + "/bench.json --validation " +
-                      kFixtures + "/validation.json --roofline " + kFixtures +
-                      "/roofline.json --pareto-buffer 256KiB --out " + html);
+    const CommandResult r =
+        run(kBin + " report --bench " + kFixtures + "/bench.json --validation " + kFixtures +
+            "/validation.json --roofline " + kFixtures +
+            "/roofline.json --pareto-buffer 256KiB --out " + html);
     ASSERT_EQ(r.code, 0) << r.output;
     EXPECT_NE(r.output.find("report: " + html), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("memsched vs best autoscheduler"), std::string::npos) << r.output;
@@ -87,7 +92,8 @@ TEST(ReportCli, FullReportHasEverySection) {
 
 TEST(ReportCli, AbsentInputsSayNotMeasured) {
     const std::string html = kOut + "/bench_only.html";
-    const CommandResult r = run(kBin + " report --bench " + kFixtures + "/bench.json --no-pareto --out " + html);
+    const CommandResult r =
+        run(kBin + " report --bench " + kFixtures + "/bench.json --no-pareto --out " + html);
     ASSERT_EQ(r.code, 0) << r.output;
     const std::string page = read_file(html);
     // Traffic, accuracy, Pareto and the roofline peak line.
@@ -96,20 +102,22 @@ TEST(ReportCli, AbsentInputsSayNotMeasured) {
 }
 
 TEST(ReportCli, BadInputIsOneLineAndExitTwo) {
-    const CommandResult missing = run(kBin + " report --bench /nonexistent.json --out " + kOut + "/x.html");
+    const CommandResult missing =
+        run(kBin + " report --bench /nonexistent.json --out " + kOut + "/x.html");
     EXPECT_EQ(missing.code, 2);
     EXPECT_EQ(missing.output, "error: /nonexistent.json: cannot be read (missing file?)\n");
-    const CommandResult trunc = run(kBin + " report --bench " + kFixtures + "/bench_truncated.json --out " +
-                          kOut + "/x.html");
+    const CommandResult trunc = run(kBin + " report --bench " + kFixtures +
+                                    "/bench_truncated.json --out " + kOut + "/x.html");
     EXPECT_EQ(trunc.code, 2);
     EXPECT_NE(trunc.output.find("bench_truncated.json: malformed JSON"), std::string::npos);
     EXPECT_EQ(count(trunc.output, "\n"), 1u);
-    const CommandResult swapped = run(kBin + " report --bench " + kFixtures + "/validation.json --no-pareto --out " +
-                            kOut + "/x.html");
+    const CommandResult swapped = run(kBin + " report --bench " + kFixtures +
+                                      "/validation.json --no-pareto --out " + kOut + "/x.html");
     EXPECT_EQ(swapped.code, 2);
     EXPECT_NE(swapped.output.find("validation.json: benchmarks: missing"), std::string::npos)
         << swapped.output;
-    const CommandResult layer = run(kBin + " report --pareto-layer conv2d:n=1 --out " + kOut + "/x.html");
+    const CommandResult layer =
+        run(kBin + " report --pareto-layer conv2d:n=1 --out " + kOut + "/x.html");
     EXPECT_EQ(layer.code, 2);
     EXPECT_NE(layer.output.find("--pareto-layer"), std::string::npos) << layer.output;
 }
@@ -120,15 +128,17 @@ TEST(ReportCli, RendersInHeadlessChromium) {
         << "chromium not found: install Debian's `chromium` package (scripts/install_deps.sh "
            "does, ./test.sh runs it)";
     const std::string html = kOut + "/render.html";
-    const CommandResult r = run(kBin + " report --bench " + kFixtures + "/bench.json --validation " +
-                      kFixtures + "/validation.json --roofline " + kFixtures +
-                      "/roofline.json --pareto-buffer 256KiB --out " + html);
+    const CommandResult r =
+        run(kBin + " report --bench " + kFixtures + "/bench.json --validation " + kFixtures +
+            "/validation.json --roofline " + kFixtures +
+            "/roofline.json --pareto-buffer 256KiB --out " + html);
     ASSERT_EQ(r.code, 0) << r.output;
     const std::string png = kOut + "/render.png";
     std::filesystem::remove(png);
     const CommandResult shot = run("timeout 180 " + chromium +
-                         " --headless --no-sandbox --disable-gpu --hide-scrollbars "
-                         "--window-size=1200,2400 --screenshot=" + png + " file://" + html);
+                                   " --headless --no-sandbox --disable-gpu --hide-scrollbars "
+                                   "--window-size=1200,2400 --screenshot=" +
+                                   png + " file://" + html);
     ASSERT_TRUE(std::filesystem::exists(png)) << shot.output;
     EXPECT_GT(std::filesystem::file_size(png), 50'000u) << "a near-empty screenshot";
     const cv::Mat img = cv::imread(png, cv::IMREAD_COLOR);

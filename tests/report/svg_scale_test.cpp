@@ -47,7 +47,8 @@ TEST(LogScale, DecadeTicksAndClamping) {
 TEST(LogScale, FewDecadesGetIntermediateTicks) {
     const LogScale s = nice_log(1.2, 8, 0, 100);
     std::vector<std::string> labels;
-    for (const Tick& t : s.ticks()) labels.push_back(t.label);
+    for (const Tick& t : s.ticks())
+        labels.push_back(t.label);
     EXPECT_EQ(labels, (std::vector<std::string>{"1", "2", "5", "10"}));
 }
 
