@@ -1,5 +1,5 @@
 // `memsched measure --layer SPEC --scheduler NAME --cache LL=SIZE[,ASSOC,LINE]
-// [--cache D1=...] [--calls N] [--warm] [--json]`: compiles the layer with the
+// [--cache D1=...] [--calls N] [--warm] [--plan-ll SIZE] [--json]`: compiles the layer with the
 // scheduler for AVX2, counts its cache misses per call under cachegrind on
 // the simulated geometry, and prints them next to the model's prediction for
 // the same schedule and geometry (measure/measure_layer.h).
@@ -24,6 +24,7 @@ struct MeasureCliOptions {
     int calls = 2;
     bool json = false;
     bool warm = false;
+    std::string plan_ll;
 };
 
 std::string bytes_or_null(const std::optional<int64_t>& v) {
@@ -42,7 +43,9 @@ void print_text(const measure::MeasureResult& r) {
     std::cout << "layer      " << format_layer_spec(r.request.shape) << "\n"
               << "scheduler  " << measure::to_string(r.request.scheduler) << " (x86-64-linux-avx2, "
               << r.compile_seconds << " s to compile)\n"
-              << "caches     " << r.request.d1.describe() << "  " << r.request.ll.describe() << "\n"
+              << "caches     " << r.request.d1.describe() << "  " << r.request.ll.describe()
+              << (r.request.plan_ll_bytes > 0 ? "  (planned for LL=" + std::to_string(r.request.plan_ll_bytes) + " B)" : "")
+              << "\n"
               << "per call   Dr " << c.get("Dr") << "  Dw " << c.get("Dw") << "  D1mr " << c.get("D1mr")
               << "  D1mw " << c.get("D1mw") << "  DLmr " << c.get("DLmr") << "  DLmw " << c.get("DLmw")
               << "  (cachegrind, (" << 1 + r.counts.calls << " calls - 1 call) / " << r.counts.calls << ")\n\n";
@@ -69,6 +72,7 @@ measure::MeasureRequest request_of(const MeasureCliOptions& opt) {
             else req.d1 = g;
         }
         if (!have_ll) throw std::invalid_argument("--cache LL=SIZE[,ASSOC,LINE] is required");
+        if (!opt.plan_ll.empty()) req.plan_ll_bytes = parse_size_bytes(opt.plan_ll, "--plan-ll");
     } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
     }
@@ -103,6 +107,8 @@ void register_measure_command(CLI::App& app) {
     cmd->add_option("--cache", opt->caches, "LL=SIZE[,ASSOC,LINE] (required) and optionally D1=SIZE[,ASSOC,LINE]")
         ->required();
     cmd->add_option("--calls", opt->calls, "N: per-call figures are (run(1+N) - run(1)) / N (default 2)");
+    cmd->add_option("--plan-ll", opt->plan_ll,
+                    "LL size the schedulers and the model plan for (default: the simulated LL; headroom experiments)");
     cmd->add_flag("--warm", opt->warm, "Do not flush the caches between calls (default: every call starts cold)");
     cmd->add_flag("--json", opt->json, "JSON output");
     cmd->callback([opt]() { run(*opt); });

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -76,6 +77,8 @@ CompiledLayer compile_layer(const LayerShape& shape, Scheduler scheduler, const 
         set_plugin_environment(scheduler, d1, ll);
         Halide::MachineParams machine(1, int(ll.size_bytes), 40);
         out.schedule_source = pipeline.auto_schedule(plugin_name(scheduler), target, machine).schedule_source;
+        // Kept beside the library (MEMSCHED_MEASURE_KEEP=1 keeps the directory) to see what was measured.
+        std::ofstream(dir + "/schedule.txt") << out.schedule_source;
     }
     pipeline.compile_to_static_library(dir + "/layer", {input, weights}, "layer", target);
     out.library_path = dir + "/layer.a";

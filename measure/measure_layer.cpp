@@ -60,7 +60,9 @@ MeasureResult measure_layer(const MeasureRequest& req) {
     const std::string dir = fresh_dir();
     MeasureResult r;
     r.request = req;
-    const CompiledLayer lib = compile_layer(req.shape, req.scheduler, req.d1, req.ll, dir);
+    CacheGeometry planned = req.ll;
+    if (req.plan_ll_bytes > 0) planned.size_bytes = req.plan_ll_bytes;
+    const CompiledLayer lib = compile_layer(req.shape, req.scheduler, req.d1, planned, dir);
     r.compile_seconds = lib.compile_seconds;
     const std::string runner = link_runner(lib.library_path, dir);
     r.counts = run_cachegrind(runner, req.shape, req.d1, req.ll, req.calls, req.cold, dir);
@@ -69,7 +71,7 @@ MeasureResult measure_layer(const MeasureRequest& req) {
     if (r.measured_ll_bytes <= 0)
         throw std::runtime_error("cachegrind saw no LL misses per call for " + format_layer_spec(req.shape) +
                                  ": the layer fits and stays in the simulated LL; use a smaller LL");
-    r.prediction = predict_traffic(req.shape, req.scheduler, req.d1, req.ll, lib.schedule_source);
+    r.prediction = predict_traffic(req.shape, req.scheduler, req.d1, planned, lib.schedule_source);
     const Problem p = Problem::from_shape(req.shape);
     r.lower_bound_bytes = traffic_lower_bound(p, req.ll.size_bytes + req.d1.size_bytes).bytes();
     r.compulsory_bytes = req.shape.compulsory_bytes();
@@ -86,6 +88,7 @@ nlohmann::json to_json(const MeasureResult& r) {
     j["d1"] = {{"size_bytes", r.request.d1.size_bytes}, {"associativity", r.request.d1.associativity},
                {"line_bytes", r.request.d1.line_bytes}};
     j["cache_bytes"] = r.request.ll.size_bytes;
+    j["plan_ll_bytes"] = r.request.plan_ll_bytes > 0 ? r.request.plan_ll_bytes : r.request.ll.size_bytes;
     j["calls"] = r.counts.calls;
     j["cold_calls"] = r.request.cold;
     j["tensor_sets"] = r.counts.tensor_sets;

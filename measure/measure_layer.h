@@ -24,7 +24,11 @@ struct MeasureRequest {
     CacheGeometry ll{"LL", 256 << 10, 16, 64};
     CacheGeometry d1 = default_d1();
     int calls = 2; // N: per-call figures are (run(1+N) - run(1)) / N
-    bool cold = true; // flush the caches before every call (the model's assumption)
+    bool cold = true; // every call finds its tensors cold (the model's assumption)
+    // LL capacity the schedulers and the model plan for; 0: the simulated LL.
+    // Differs only in headroom experiments (how much larger than the plan an
+    // LRU cache must be to show the planned traffic).
+    int64_t plan_ll_bytes = 0;
 };
 
 struct MeasureResult {
