@@ -179,7 +179,9 @@ void run(const ValidateCliOptions& opt) {
                 req.scheduler = s;
                 req.ll = ll;
                 req.calls = opt.calls;
-                if (req.d1.size_bytes > ll.size_bytes) req.d1.size_bytes = ll.size_bytes;
+                // Cachegrind's LL sees only D1 misses, so an LL no larger than D1
+                // holds nothing D1 does not: keep D1 at most a quarter of the LL.
+                req.d1.size_bytes = std::min<int64_t>(req.d1.size_bytes, ll.size_bytes / 4);
                 const std::string what = c.name + " " + format_layer_spec(c.shape) + " " + measure::to_string(s) +
                                          " " + ll.describe();
                 try {

@@ -14,16 +14,19 @@
 namespace memsched::measure {
 namespace {
 
-MemoryHierarchy simulated_hierarchy(const CacheGeometry& d1, const CacheGeometry& ll) {
+// One cache in front of DRAM: each simulated level is predicted on its own,
+// so the nest's reuse at that level is limited by that level's capacity only
+// (a two-level model would bound D1's boxes by the LL's tiles, which an
+// untiled nest does not have).
+MemoryHierarchy single_level(const CacheGeometry& g) {
     MemoryHierarchy h;
-    h.levels.push_back(MemoryLevel{"D1", d1.size_bytes, d1.line_bytes, 200e9, int(d1.associativity)});
-    h.levels.push_back(MemoryLevel{"LL", ll.size_bytes, ll.line_bytes, 50e9, int(ll.associativity)});
-    h.levels.push_back(MemoryLevel{"DRAM", 0, ll.line_bytes, 10e9, 0});
+    h.levels.push_back(MemoryLevel{g.level, g.size_bytes, g.line_bytes, 50e9, int(g.associativity)});
+    h.levels.push_back(MemoryLevel{"DRAM", 0, g.line_bytes, 10e9, 0});
     return h;
 }
 
-// For each level, innermost first: the kept positions and halo policy with
-// the least traffic at that level among those whose boxes fit its capacity.
+// The kept positions and halo policy with the least traffic among those
+// whose boxes fit the level's capacity.
 void fit_kept_positions(const Problem& p, const MemoryHierarchy& h, Schedule& s) {
     for (size_t level = 0; level < s.levels.size(); level++) {
         LevelMapping best = s.levels[level];
@@ -43,34 +46,44 @@ void fit_kept_positions(const Problem& p, const MemoryHierarchy& h, Schedule& s)
     }
 }
 
+// The hand schedule's nest: register blocks (lanes x rows x channels, the
+// whole reduction inside) stepped along x, then channel blocks, then row
+// blocks (the padded input is staged per row block, which the kept-position
+// fit reproduces when it fits).
 Schedule manual_schedule(const Problem& p, const LayerShape& shape) {
     const manual_schedules::RegisterBlock b =
         manual_schedules::register_block(Halide::Target("x86-64-linux-avx2"), int(shape.out_channels));
     const auto& e = p.extent;
     auto full = [&](Loop l) { return e[int(l)]; };
-    const int64_t kb = std::min<int64_t>(b.channel_block, full(Loop::K));
-    const int64_t rb = std::min<int64_t>(b.row_block, full(Loop::Y));
-    // D1 level: one register block, the whole reduction; it steps along x.
     LevelMapping reg;
-    reg.tile = {1, kb, full(Loop::C), rb, std::min<int64_t>(b.vector_lanes, full(Loop::X)), full(Loop::R),
-                full(Loop::S)};
+    reg.tile = {1, std::min<int64_t>(b.channel_block, full(Loop::K)), full(Loop::C),
+                std::min<int64_t>(b.row_block, full(Loop::Y)), std::min<int64_t>(b.vector_lanes, full(Loop::X)),
+                full(Loop::R), full(Loop::S)};
     reg.order = {Loop::N, Loop::Y, Loop::K, Loop::X, Loop::C, Loop::R, Loop::S};
-    // LL level: a row block (the staged padded input) stepped per channel block.
-    LevelMapping rows;
-    rows.tile = {1, kb, full(Loop::C), rb, full(Loop::X), full(Loop::R), full(Loop::S)};
-    rows.order = {Loop::N, Loop::Y, Loop::K, Loop::X, Loop::C, Loop::R, Loop::S};
     Schedule s;
-    s.levels = {reg, rows};
+    s.levels = {reg};
     return s;
 }
 
 // Bytes the naive Halide code moves besides the conv nest: the root
 // reduction is zero-filled in a pass of its own and copied into the output
-// buffer in another. Each pass allocates the lines it writes; the update and
-// the copy re-read the reduction's buffer from DRAM when it does not fit.
+// buffer in another. The nest's output traffic stands for the reduction
+// buffer; its scratch allocation is reused call after call, so when it fits
+// it stays cached. When it does not: the init pass allocates it (out), the
+// copy re-reads it (out) and allocates the output buffer (out).
 int64_t naive_extra_passes(const LayerShape& shape, int64_t capacity) {
     const int64_t out = shape.output_elements() * shape.element_bytes;
-    return out + (out > capacity ? 2 * out : 0);
+    return out > capacity ? 3 * out : 0;
+}
+
+// Bytes into one simulated level for the naive or manual nest.
+int64_t nest_bytes(const Problem& p, const LayerShape& shape, Scheduler scheduler, const CacheGeometry& g) {
+    const MemoryHierarchy h = single_level(g);
+    Schedule s = scheduler == Scheduler::Manual ? manual_schedule(p, shape) : naive_schedule(p, h);
+    fit_kept_positions(p, h, s);
+    int64_t bytes = evaluate(p, h, s).levels[0].traffic_bytes();
+    if (scheduler == Scheduler::Naive) bytes += naive_extra_passes(shape, g.size_bytes);
+    return bytes;
 }
 
 std::optional<int64_t> plugin_level(const std::string& source, const std::string& level) {
@@ -98,19 +111,11 @@ Prediction predict_traffic(const LayerShape& shape, Scheduler scheduler, const C
         return out;
     }
     const Problem p = Problem::from_shape(shape);
-    const MemoryHierarchy h = simulated_hierarchy(d1, ll);
-    Schedule s = scheduler == Scheduler::Manual ? manual_schedule(p, shape) : naive_schedule(p, h);
-    fit_kept_positions(p, h, s);
-    const TrafficReport r = evaluate(p, h, s);
-    out.d1_bytes = r.levels[0].traffic_bytes();
-    out.ll_bytes = r.levels[1].traffic_bytes();
-    if (scheduler == Scheduler::Naive) {
-        *out.d1_bytes += naive_extra_passes(shape, d1.size_bytes);
-        *out.ll_bytes += naive_extra_passes(shape, ll.size_bytes);
-        out.source = "model: naive nest n,k,y,x,c,r,s + init and copy passes, kept positions fitted to capacity";
-    } else {
-        out.source = "model: hand-schedule loop nest, kept positions fitted to capacity";
-    }
+    out.d1_bytes = nest_bytes(p, shape, scheduler, d1);
+    out.ll_bytes = nest_bytes(p, shape, scheduler, ll);
+    out.source = scheduler == Scheduler::Manual
+                     ? "model: hand-schedule loop nest per level, kept positions fitted to capacity"
+                     : "model: naive nest n,k,y,x,c,r,s per level + init/copy passes, kept positions fitted to capacity";
     return out;
 }
 

@@ -10,10 +10,11 @@
 //   adds (zero-init of the root reduction, copy into the output buffer);
 // - the bundled autoschedulers: no prediction (null with a reason): their
 //   schedule_source is not translated into a model Schedule yet.
-// For manual and naive, where each tensor stays is decided by capacity: the
-// model is a buffer model, so each level keeps the tensor boxes at the
-// positions (and halo policy) that move the fewest bytes among those whose
-// boxes fit together in that level: what an LRU cache can keep in the best case.
+// For manual and naive, each level (D1, LL) is predicted on its own as one
+// buffer in front of DRAM, and where each tensor stays is decided by
+// capacity: the model is a buffer model, so the level keeps the tensor boxes
+// at the positions (and halo policy) that move the fewest bytes among those
+// whose boxes fit together: what an LRU cache can keep in the best case.
 #pragma once
 
 #include "measure/cache_geometry.h"
