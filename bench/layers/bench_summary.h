@@ -37,6 +37,7 @@ enum class TimeBasis { Wall, Cpu };
 // Per layer tables and the summary table, as Markdown, on wall-clock times
 // or on process CPU time (work per CPU second, as bench/roofline's *_cpu_time;
 // its "% of peak" is against the one-thread peak, as the rate is per core-second).
-std::string summarise(const std::vector<LayerResult>& results, const PeakGflops& peak, TimeBasis basis);
+std::string summarise(const std::vector<LayerResult>& results, const PeakGflops& peak,
+                      TimeBasis basis);
 
 } // namespace memsched::bench

@@ -12,8 +12,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cmath>
+#include <ctime>
 #include <map>
 #include <memory>
 #include <random>
@@ -23,7 +23,9 @@ namespace memsched::bench {
 namespace {
 
 std::string halide_error;
-void record_error(void*, const char* message) { halide_error = message; }
+void record_error(void*, const char* message) {
+    halide_error = message;
+}
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {
     return std::find(list.begin(), list.end(), item) != list.end();
@@ -33,14 +35,15 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
 double max_rel_diff(const float* a, const float* b, size_t count) {
     double worst = 0;
     for (size_t i = 0; i < count; i++)
-        worst = std::max(worst, std::abs(double(a[i]) - b[i]) / std::max(1.0, std::abs(double(a[i]))));
+        worst =
+            std::max(worst, std::abs(double(a[i]) - b[i]) / std::max(1.0, std::abs(double(a[i]))));
     return worst;
 }
 
 // One timed candidate of a layer: a Halide variant or OpenCV DNN.
 struct Candidate {
     std::string variant;
-    const VariantEntry* entry = nullptr;        // Halide variant; null for OpenCV
+    const VariantEntry* entry = nullptr;         // Halide variant; null for OpenCV
     std::shared_ptr<demo::LayerBuffers> buffers; // inputs shared with the other variants
     std::shared_ptr<OpenCvLayer> opencv;
     std::string error; // set: the check failed, the benchmark reports this
@@ -63,7 +66,8 @@ std::string run_once(Candidate& c) {
 }
 
 double wall_seconds() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 double process_cpu_seconds() {
@@ -91,7 +95,8 @@ void time_candidate(benchmark::State& state, Candidate& c, int threads, int64_t 
     std::string err;
     const double wall_start = wall_seconds(), cpu_start = process_cpu_seconds();
     run_with_counters(state, [&] {
-        if (err.empty()) err = run_once(c);
+        if (err.empty())
+            err = run_once(c);
     });
     const double wall = wall_seconds() - wall_start, cpu = process_cpu_seconds() - cpu_start;
     if (!err.empty()) {
@@ -109,18 +114,21 @@ void time_candidate(benchmark::State& state, Candidate& c, int threads, int64_t 
     state.counters["cpu_gflops"] = flop / 1e9 / cpu;
     state.counters["macs"] = double(macs);
     state.counters["layer_count"] = count; // network layers sharing this shape
-    for (const auto& [name, value] : c.extra_counters) state.counters[name] = value;
+    for (const auto& [name, value] : c.extra_counters)
+        state.counters[name] = value;
 }
 
 // Checks c's output against manual's; "" when they agree.
 std::string check_against(Candidate& c, const Halide::Runtime::Buffer<float>& expected) {
-    if (std::string err = run_once(c); !err.empty()) return err;
+    if (std::string err = run_once(c); !err.empty())
+        return err;
     const float* got = nullptr;
     size_t count = 0;
     cv::Mat out;
     if (c.opencv) {
         out = run_opencv_layer(*c.opencv);
-        if (!out.isContinuous()) out = out.clone();
+        if (!out.isContinuous())
+            out = out.clone();
         got = out.ptr<float>(), count = out.total();
     } else {
         const auto& b = c.buffers->args.at("output");
@@ -130,7 +138,8 @@ std::string check_against(Candidate& c, const Halide::Runtime::Buffer<float>& ex
         return "output has " + std::to_string(count) + " elements, manual's " +
                std::to_string(expected.number_of_elements());
     const double diff = max_rel_diff(expected.data(), got, count);
-    if (diff > 1e-3) return "output differs from manual's: max rel diff " + std::to_string(diff);
+    if (diff > 1e-3)
+        return "output differs from manual's: max rel diff " + std::to_string(diff);
     return "";
 }
 
@@ -143,7 +152,8 @@ void add_predicted_counters(Candidate& c, const LayerBenchOptions& o, std::ostre
         return;
     }
     const auto plan = predicted_plan(*shape, o.machine_parallelism, o.machine_llc_bytes);
-    for (const auto& t : plan.traffic) c.extra_counters["predicted_" + t.level + "_bytes"] = t.bytes;
+    for (const auto& t : plan.traffic)
+        c.extra_counters["predicted_" + t.level + "_bytes"] = t.bytes;
     c.extra_counters["predicted_seconds"] = plan.predicted_seconds;
 }
 
@@ -156,7 +166,8 @@ RegistrationResult register_layer_benchmarks(const NamedLayerSet& set, const Lay
     const int check_threads = *std::max_element(o.threads.begin(), o.threads.end());
     set_threads(check_threads);
     for (const std::string& config : set.set->configs()) {
-        if (!o.layers.empty() && !contains(o.layers, config)) continue;
+        if (!o.layers.empty() && !contains(o.layers, config))
+            continue;
         const VariantEntry* manual = set.set->find(config, "manual");
         if (!manual) {
             log << "ERROR: " << config << " has no manual variant to check against; skipped\n";
@@ -176,9 +187,11 @@ RegistrationResult register_layer_benchmarks(const NamedLayerSet& set, const Lay
 
         std::vector<Candidate> candidates;
         for (const VariantEntry& e : *set.set) {
-            if (e.config != config) continue;
+            if (e.config != config)
+                continue;
             const std::string v = e.variant;
-            if (o.variants.empty() ? v == "naive" : !contains(o.variants, v)) continue;
+            if (o.variants.empty() ? v == "naive" : !contains(o.variants, v))
+                continue;
             auto buffers = std::make_shared<demo::LayerBuffers>(*inputs); // shares the inputs
             buffers->args["output"] = expected.copy();
             buffers->args["output"].fill(0.f);
@@ -201,7 +214,8 @@ RegistrationResult register_layer_benchmarks(const NamedLayerSet& set, const Lay
                     << " FAILED its check: " << c.error << "\n";
                 result.failed_checks++;
             }
-            if (c.variant == "memsched") add_predicted_counters(c, o, log);
+            if (c.variant == "memsched")
+                add_predicted_counters(c, o, log);
         }
         // Registered layer by layer, thread count by thread count, so the
         // variants of one layer run next to each other (same machine load).
@@ -210,12 +224,10 @@ RegistrationResult register_layer_benchmarks(const NamedLayerSet& set, const Lay
                 auto shared = std::make_shared<Candidate>(c);
                 const std::string name = set.network + "/" + config + "/" + c.variant +
                                          "/threads:" + std::to_string(threads);
-                benchmark::RegisterBenchmark(name.c_str(),
-                                             [shared, threads, macs = inputs->macs,
-                                              count](benchmark::State& state) {
-                                                 time_candidate(state, *shared, threads, macs, count);
-                                             })
-                    ->Unit(benchmark::kMillisecond);
+                benchmark::RegisterBenchmark(name.c_str(), [shared, threads, macs = inputs->macs,
+                                                            count](benchmark::State& state) {
+                    time_candidate(state, *shared, threads, macs, count);
+                })->Unit(benchmark::kMillisecond);
                 result.registered++;
             }
         }

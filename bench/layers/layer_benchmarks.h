@@ -27,7 +27,7 @@ struct RegistrationResult {
 // Builds buffers, runs the correctness checks (reported on `log`) and
 // registers the benchmarks; a variant that fails its check is registered
 // as a benchmark that reports the error instead of a time.
-RegistrationResult register_layer_benchmarks(const NamedLayerSet& set, const LayerBenchOptions& options,
-                                             std::ostream& log);
+RegistrationResult register_layer_benchmarks(const NamedLayerSet& set,
+                                             const LayerBenchOptions& options, std::ostream& log);
 
 } // namespace memsched::bench

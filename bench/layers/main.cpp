@@ -20,7 +20,8 @@ namespace {
 
 std::string set_names(const std::vector<memsched::bench::NamedLayerSet>& sets) {
     std::string s;
-    for (const auto& set : sets) s += (s.empty() ? "" : ", ") + set.network;
+    for (const auto& set : sets)
+        s += (s.empty() ? "" : ", ") + set.network;
     return s;
 }
 
@@ -35,23 +36,27 @@ int main(int argc, char** argv) {
     const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
     options.threads = {1, cores};
     app.add_option("--set", set_name, "layer set (built: " + set_names(sets) + ")");
-    app.add_option("--layers", options.layers, "layers (configs) to run, comma-separated; default all")
+    app.add_option("--layers", options.layers,
+                   "layers (configs) to run, comma-separated; default all")
         ->delimiter(',');
     app.add_option("--variants", options.variants,
                    "variants, comma-separated, 'opencv' for OpenCV DNN; default all but naive")
         ->delimiter(',');
-    app.add_option("--threads", options.threads, "thread counts, comma-separated; default 1 and all cores")
+    app.add_option("--threads", options.threads,
+                   "thread counts, comma-separated; default 1 and all cores")
         ->delimiter(',')
         ->check(CLI::Range(1, 1024));
     CLI11_PARSE(app, argc, argv);
-    if (options.threads.size() > 1 && options.threads[0] == options.threads[1]) options.threads.pop_back();
+    if (options.threads.size() > 1 && options.threads[0] == options.threads[1])
+        options.threads.pop_back();
     // What the AOT build gave the plugins (cmake: MEMSCHED_MACHINE_PARAMS).
     options.machine_parallelism = MEMSCHED_BUILD_THREADS;
     options.machine_llc_bytes = MEMSCHED_BUILD_LLC_BYTES;
 
     const memsched::bench::NamedLayerSet* chosen = nullptr;
     for (const auto& set : sets)
-        if (set.network == set_name) chosen = &set;
+        if (set.network == set_name)
+            chosen = &set;
     if (!chosen) {
         std::cerr << "error: --set " << set_name << " is not built (built: " << set_names(sets)
                   << "; see MEMSCHED_BENCH_LAYER_SETS)\n";
@@ -65,7 +70,8 @@ int main(int argc, char** argv) {
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     if (result.failed_checks > 0) {
-        std::cerr << "ERROR: " << result.failed_checks << " correctness check(s) failed (see above)\n";
+        std::cerr << "ERROR: " << result.failed_checks
+                  << " correctness check(s) failed (see above)\n";
         return 1;
     }
     return 0;

@@ -22,15 +22,19 @@ ref::Tensor to_tensor(const Halide::Runtime::Buffer<float>& b, int64_t n, int64_
 
 std::vector<float> bias_of(const demo::LayerBuffers& buffers) {
     auto it = buffers.args.find("bias");
-    if (it == buffers.args.end()) return {};
-    return std::vector<float>(it->second.data(), it->second.data() + it->second.number_of_elements());
+    if (it == buffers.args.end())
+        return {};
+    return std::vector<float>(it->second.data(),
+                              it->second.data() + it->second.number_of_elements());
 }
 
 } // namespace
 
-std::optional<OpenCvLayer> make_opencv_layer(const VariantEntry& e, const demo::LayerBuffers& buffers,
-                                             std::string* why) {
-    auto p = [&](const char* key, int64_t fallback) { return int(variant_int_param(e, key, fallback)); };
+std::optional<OpenCvLayer> make_opencv_layer(const VariantEntry& e,
+                                             const demo::LayerBuffers& buffers, std::string* why) {
+    auto p = [&](const char* key, int64_t fallback) {
+        return int(variant_int_param(e, key, fallback));
+    };
     const std::string gen = e.generator;
     if (buffers.args.count("bn")) {
         *why = "batch norm is folded into the Halide layer, not into OpenCV's";
@@ -38,8 +42,8 @@ std::optional<OpenCvLayer> make_opencv_layer(const VariantEntry& e, const demo::
     }
     const Halide::Runtime::Buffer<float>& in = buffers.args.at("input");
     OpenCvLayer layer;
-    layer.input = ref::opencv::to_mat(
-        to_tensor(in, in.dim(3).extent(), in.dim(2).extent(), in.dim(1).extent(), in.dim(0).extent()));
+    layer.input = ref::opencv::to_mat(to_tensor(in, in.dim(3).extent(), in.dim(2).extent(),
+                                                in.dim(1).extent(), in.dim(0).extent()));
     if (gen == "conv2d_layer") {
         const Halide::Runtime::Buffer<float>& w = buffers.args.at("weights");
         ref::Conv2dParams cp;
@@ -48,9 +52,9 @@ std::optional<OpenCvLayer> make_opencv_layer(const VariantEntry& e, const demo::
         cp.dilation_y = cp.dilation_x = p("dilation", 1);
         cp.groups = p("groups", 1);
         // Halide weights (s, r, c/groups, k) are OIHW in memory.
-        layer.net = ref::opencv::conv2d_net(
-            to_tensor(w, w.dim(3).extent(), w.dim(2).extent(), w.dim(1).extent(), w.dim(0).extent()),
-            bias_of(buffers), cp);
+        layer.net = ref::opencv::conv2d_net(to_tensor(w, w.dim(3).extent(), w.dim(2).extent(),
+                                                      w.dim(1).extent(), w.dim(0).extent()),
+                                            bias_of(buffers), cp);
     } else if (gen == "pool_layer" || gen == "global_avg_pool_layer") {
         ref::PoolParams pp;
         bool is_max = false;

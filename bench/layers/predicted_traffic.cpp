@@ -34,7 +34,9 @@ std::optional<LayerShape> plugin_layer_shape(const VariantEntry& e, std::string*
         const bool conv = gen == "conv2d_layer";
         s.kernel_w = p("kernel_w", 1), s.kernel_h = p("kernel_h", 1);
         s.stride = p("stride", conv ? 1 : 2), s.dilation = conv ? p("dilation", 1) : 1;
-        const int64_t pad = p("pad", 0), pad_end = conv ? pad : p("pad_end", -1) < 0 ? pad : p("pad_end", -1);
+        const int64_t pad = p("pad", 0), pad_end = conv                   ? pad
+                                                   : p("pad_end", -1) < 0 ? pad
+                                                                          : p("pad_end", -1);
         const int64_t ow = out_extent(w, s.kernel_w, s.stride, pad, pad_end, s.dilation);
         const int64_t oh = out_extent(h, s.kernel_h, s.stride, pad, pad_end, s.dilation);
         s.in_width = (ow - 1) * s.stride + s.dilation * (s.kernel_w - 1) + 1;
@@ -63,9 +65,9 @@ autoschedule::TilePlan predicted_plan(const LayerShape& shape, int parallelism, 
     const bool per_channel = shape.groups > 1 || !shape.has_weights();
     const autoschedule::MicroKernel mk =
         fc ? autoschedule::MicroKernel{1, 1, 8}
-           : autoschedule::choose_micro_kernel(Halide::get_host_target(), params.vector_width_override,
-                                               shape.out_width(), shape.out_height(),
-                                               shape.out_channels, per_channel);
+           : autoschedule::choose_micro_kernel(Halide::get_host_target(),
+                                               params.vector_width_override, shape.out_width(),
+                                               shape.out_height(), shape.out_channels, per_channel);
     return autoschedule::plan_layer(shape, params, mk);
 }
 

@@ -13,11 +13,15 @@ int main(int argc, char** argv) {
     std::vector<std::string> files;
     std::string roofline;
     memsched::bench::PeakGflops peak;
-    app.add_option("files", files, "Google Benchmark JSON files")->required()->check(CLI::ExistingFile);
+    app.add_option("files", files, "Google Benchmark JSON files")
+        ->required()
+        ->check(CLI::ExistingFile);
     app.add_option("--roofline", roofline, "memsched_roofline --json output (peak FMA GFLOP/s)")
         ->check(CLI::ExistingFile);
-    app.add_option("--peak-1t", peak.one_thread, "peak GFLOP/s on one thread (instead of --roofline)");
-    app.add_option("--peak-all", peak.all_threads, "peak GFLOP/s on all threads (instead of --roofline)");
+    app.add_option("--peak-1t", peak.one_thread,
+                   "peak GFLOP/s on one thread (instead of --roofline)");
+    app.add_option("--peak-all", peak.all_threads,
+                   "peak GFLOP/s on all threads (instead of --roofline)");
     app.add_option("--all-threads", peak.all_threads_count, "the thread count --peak-all is for")
         ->check(CLI::Range(1, 1024));
     std::string basis = "wall";
@@ -29,7 +33,8 @@ int main(int argc, char** argv) {
             const nlohmann::json r = nlohmann::json::parse(std::ifstream(roofline));
             peak.one_thread = r.at("peak_gflops_1t").get<double>();
             peak.all_threads = r.at("peak_gflops_all").get<double>();
-            if (peak.all_threads_count == 0) peak.all_threads_count = r.at("threads").get<int>();
+            if (peak.all_threads_count == 0)
+                peak.all_threads_count = r.at("threads").get<int>();
         }
         std::vector<memsched::bench::LayerResult> results;
         for (const auto& f : files) {
@@ -40,9 +45,9 @@ int main(int argc, char** argv) {
             std::cerr << "error: no <set>/<layer>/<variant>/threads:<N> results in the input\n";
             return 1;
         }
-        std::cout << memsched::bench::summarise(
-            results, peak,
-            basis == "cpu" ? memsched::bench::TimeBasis::Cpu : memsched::bench::TimeBasis::Wall);
+        std::cout << memsched::bench::summarise(results, peak,
+                                                basis == "cpu" ? memsched::bench::TimeBasis::Cpu
+                                                               : memsched::bench::TimeBasis::Wall);
     } catch (const std::exception& e) {
         std::cerr << "error: " << e.what() << "\n";
         return 1;
