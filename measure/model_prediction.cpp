@@ -26,11 +26,11 @@ MemoryHierarchy single_level(const CacheGeometry& g) {
 }
 
 // The kept positions and halo policy with the least traffic among those
-// whose boxes fit the level's capacity.
+// whose boxes fit the level's capacity (the smallest boxes if none fits).
 void fit_kept_positions(const Problem& p, const MemoryHierarchy& h, Schedule& s) {
     for (size_t level = 0; level < s.levels.size(); level++) {
-        LevelMapping best = s.levels[level];
-        int64_t best_bytes = -1;
+        LevelMapping best = s.levels[level], smallest = s.levels[level];
+        int64_t best_bytes = -1, smallest_footprint = -1;
         for (int a = 0; a <= kNumLoops; a++)
             for (int b = 0; b <= kNumLoops; b++)
                 for (int c = 0; c <= kNumLoops; c++)
@@ -38,11 +38,15 @@ void fit_kept_positions(const Problem& p, const MemoryHierarchy& h, Schedule& s)
                         s.levels[level].kept_at = {a, b, c};
                         s.levels[level].halo = halo;
                         const TrafficReport r = evaluate(p, h, s);
+                        const int64_t fp = r.levels[level].footprint_bytes();
+                        if (smallest_footprint < 0 || fp < smallest_footprint) smallest_footprint = fp, smallest = s.levels[level];
                         if (!r.levels[level].fits()) continue;
                         const int64_t bytes = r.levels[level].traffic_bytes();
                         if (best_bytes < 0 || bytes < best_bytes) best_bytes = bytes, best = s.levels[level];
                     }
-        s.levels[level] = best;
+        // Nothing fits (e.g. a register block's whole reduction exceeds a small
+        // D1): the smallest boxes, i.e. the least reuse the nest can have.
+        s.levels[level] = best_bytes >= 0 ? best : smallest;
     }
 }
 
