@@ -40,7 +40,7 @@ struct Driver {
     void log(const std::string& line) { report.log_lines.push_back("[memsched] " + line); }
 
     // Micro-kernel from the ISA, tiles from the model; logged and commented.
-    TilePlan plan_for(const ConvMatch& match, const std::string& what) {
+    TilePlan plan_for(const ConvMatch& match, const std::string& what, bool staged_input = false) {
         const LayerShape& shape = match.shape;
         const bool fc = shape.kind == LayerKind::FullyConnected;
         const bool per_channel = match.depthwise || !shape.has_weights();
@@ -48,7 +48,7 @@ struct Driver {
                             : choose_micro_kernel(target, params.vector_width_override,
                                                   shape.out_width(), shape.out_height(),
                                                   shape.out_channels, per_channel);
-        TilePlan tiles = plan_layer(shape, params, mk);
+        TilePlan tiles = plan_layer(shape, params, mk, staged_input);
         const std::string line = what + " (" + to_string(shape.kind) + " n" +
                                  std::to_string(shape.batch) + " c" + std::to_string(shape.in_channels) +
                                  " k" + std::to_string(shape.out_channels) + " " +
@@ -72,17 +72,26 @@ struct Driver {
             names += (names.empty() ? "" : ", ") + f.name +
                      (fixed_extent.back() ? " (full blocks)" : " (guarded blocks)");
         }
-        TilePlan tiles = plan_for(main.match, root.name + " computes " + names + " in its tiles");
+        std::vector<const StageInfo*> staged;
+        if (auto it = plan.staged.find(root.name); it != plan.staged.end())
+            for (const auto& name : it->second) {
+                staged.push_back(info.find(name));
+                log(name + ": " + plan.placement.at(name).why);
+            }
+        TilePlan tiles =
+            plan_for(main.match, root.name + " computes " + names + " in its tiles", !staged.empty());
         if (main.match.shape.kind == LayerKind::FullyConnected)
             schedule_fc_tiles(writer, root, reductions, tiles, params.parallelism);
         else
-            schedule_spatial_tiles(writer, root, reductions, fixed_extent, tiles, params.parallelism);
+            schedule_spatial_tiles(writer, root, reductions, fixed_extent, staged, tiles,
+                                   params.parallelism);
     }
 
     void schedule_stage(const StageInfo& s) {
         const StagePlacement& p = plan.placement.at(s.name);
         BasicContext ctx{lanes, params.parallelism};
-        if (p.placement == Placement::InRootTile) return; // with its root
+        if (p.placement == Placement::InRootTile || p.placement == Placement::PerCacheTile)
+            return; // with its root
         if (p.placement == Placement::Inline) {
             if (s.kind != StageKind::InputWrapper) writer.note_inline(s.func, p.why);
             return;

@@ -41,6 +41,31 @@ std::string fusion_root(const PipelineInfo& info, const FusionPlan& plan, const 
     }
 }
 
+// The root whose tiles can stage `s` (a materialised pure stage): every
+// consumer is a reduction fused into that same root, reading `s` as its
+// activations (weights are shared by all tiles and stay at root); "" if none.
+// Only stages reading pipeline inputs directly (a padded layer input, as in
+// every generator layer) are staged: that is the case measured; a staged
+// copy of a materialised stage (conv chains) is left at root, untried.
+std::string staging_root(const PipelineInfo& info, const FusionPlan& plan, const StageInfo& s) {
+    if (s.is_output || s.consumers.empty()) return "";
+    for (const auto& call : s.pure_calls) {
+        const StageInfo* callee = call.callee_is_func ? info.find(call.callee) : nullptr;
+        if (call.callee_is_func && (!callee || callee->kind != StageKind::InputWrapper)) return "";
+    }
+    std::string root;
+    for (const auto& c : s.consumers) {
+        const StagePlacement& cp = plan.placement.at(c);
+        if (cp.placement != Placement::InRootTile || (!root.empty() && cp.root != root)) return "";
+        root = cp.root;
+        bool as_input = false;
+        for (const auto& f : plan.fused.at(root))
+            if (f.name == c) as_input = f.match.input == s.name && f.match.weights != s.name;
+        if (!as_input) return "";
+    }
+    return root;
+}
+
 } // namespace
 
 FusionPlan plan_fusion(const PipelineInfo& info) {
@@ -79,6 +104,14 @@ FusionPlan plan_fusion(const PipelineInfo& info) {
         }
         plan.placement[s.name] = {Placement::InRootTile, root, "computed in the tiles of " + root};
         plan.fused[root].push_back({s.name, *match});
+    }
+    for (const auto& s : info.stages) {
+        if (s.kind != StageKind::Pure || plan.placement.at(s.name).placement != Placement::Root)
+            continue;
+        const std::string root = staging_root(info, plan, s);
+        if (root.empty()) continue;
+        plan.placement[s.name] = {Placement::PerCacheTile, root, "staged per cache tile of " + root};
+        plan.staged[root].push_back(s.name);
     }
     return plan;
 }

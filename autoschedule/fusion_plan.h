@@ -20,6 +20,7 @@ enum class Placement {
     Inline,       // Halide's default; input wrappers and pointwise stages
     Root,         // compute_root (outputs, materialised stages, unmodeled)
     InRootTile,   // a reduction computed at the register tile of `root`
+    PerCacheTile, // a reduction's input, copied per cache tile of `root`
 };
 
 struct StagePlacement {
@@ -37,6 +38,8 @@ struct FusionPlan {
     std::map<std::string, StagePlacement> placement;
     // Root name -> reductions computed in its tiles (in topological order).
     std::map<std::string, std::vector<FusedReduction>> fused;
+    // Root name -> its reductions' inputs staged per cache tile.
+    std::map<std::string, std::vector<std::string>> staged;
     // Materialised conv-like reductions (outputs, or read by another
     // reduction) whose own update is tiled in place.
     std::map<std::string, ConvMatch> tiled_in_place;

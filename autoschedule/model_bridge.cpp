@@ -88,12 +88,15 @@ std::vector<int64_t> candidate_sizes(int64_t extent, int64_t unit) {
 
 // The fit of the cache-tile level decides first: a tile the L2 cannot hold
 // is refetched in ways the model (an application-managed buffer) does not
-// charge for.
+// charge for. Then the roofline time; when that is compute-bound for both
+// (the common case: every level's transfer hides under the FMAs in the
+// model), the plan moving less data (weighted by each level's bandwidth)
+// wins, since real loads do not overlap perfectly with compute.
 bool better(const TilePlan& a, bool a_fits, const TilePlan& b, bool b_fits) {
     if (a_fits != b_fits) return a_fits;
     if (a.predicted_seconds < b.predicted_seconds * 0.999) return true;
     if (a.predicted_seconds > b.predicted_seconds * 1.001) return false;
-    return a.traffic.back().bytes < b.traffic.back().bytes;
+    return a.transfer_seconds < b.transfer_seconds * 0.999;
 }
 
 } // namespace
@@ -107,7 +110,8 @@ std::string TilePlan::describe() const {
     return s.str();
 }
 
-TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const MicroKernel& kernel) {
+TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const MicroKernel& kernel,
+                    bool staged_input) {
     const Problem problem = Problem::from_shape(shape);
     const MemoryHierarchy h = hierarchy_of(params);
     ComputeSpec compute;
@@ -120,6 +124,7 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
     const int64_t rows = std::max<int64_t>(1, std::min<int64_t>(kernel.rows, height));
     for (int64_t ty : candidate_sizes(height, rows)) {
         for (int64_t tk : candidate_sizes(shape.out_channels, kb)) {
+            if (staged_input && tk != shape.out_channels) continue;
             for (bool k_outer : {true, false}) {
                 const Schedule s = template_schedule(problem, h, kernel, ty, tk, k_outer);
                 if (EvalStatus st = validate(s, problem, h); !st) {
@@ -129,8 +134,11 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
                 const TrafficReport report = evaluate(problem, h, s);
                 TilePlan p{kernel, ty, tk, k_outer, {}, roofline_time_s(problem, h, compute, report),
                            "memsched model, time objective"};
-                for (const auto& level : report.levels)
-                    p.traffic.push_back({level.level_name, double(level.traffic_bytes())});
+                for (size_t i = 0; i < report.levels.size(); i++) {
+                    const int64_t bytes = report.levels[i].traffic_bytes();
+                    p.traffic.push_back({report.levels[i].level_name, double(bytes)});
+                    p.transfer_seconds += transfer_time_s(h, int(i), bytes);
+                }
                 // Fewer tasks than threads leaves cores idle (the model is per layer, not per core).
                 const double tasks = double(shape.batch) * std::ceil(double(height) / ty) *
                                      std::ceil(double(shape.out_channels) / tk);

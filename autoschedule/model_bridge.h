@@ -27,12 +27,20 @@ struct TilePlan {
     std::vector<PredictedTraffic> traffic;
     double predicted_seconds = 0;
     std::string source; // which model produced the plan
+    // Sum over levels of traffic / bandwidth: ranks plans whose roofline
+    // time is equal (compute-bound), so traffic still decides the tile.
+    double transfer_seconds = 0;
 
     std::string describe() const; // one line: tiles, order, traffic per level
 };
 
 // Always returns a legal plan (tiles within extents, tile_k a multiple of
-// kernel.k_block or the full extent).
-TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const MicroKernel& kernel);
+// kernel.k_block or the full extent). `staged_input`: the activations are
+// copied per cache tile (fusion_plan.h: every layer whose input is a
+// materialised pad, as in all generator layers), so only tiles of all output
+// channels are offered: a channel split would copy the same input once per
+// k-tile, a cost the model does not charge.
+TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const MicroKernel& kernel,
+                    bool staged_input = true);
 
 } // namespace memsched::autoschedule

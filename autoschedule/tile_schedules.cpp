@@ -40,12 +40,15 @@ TileLoops apply_tile_splits(StageWriter& st, const std::vector<std::string>& v,
     t.lanes = x + "_i", t.y_inner = y + "_i", t.k_inner = k + "_i";
     t.x_outer = x + "_o", t.row_blocks = y + "_o", t.kblocks = k + "_o";
     std::string row_tiles, ktiles;
-    const int64_t rows_per_tile = std::max<int64_t>(1, plan.tile_y / mk.rows);
+    const int64_t rows_per_tile = std::max<int64_t>(1, (plan.tile_y + mk.rows - 1) / mk.rows);
     if (rows_per_tile * mk.rows < extents[1]) {
         st.split(y + "_o", y + "_t", y + "_b", int(rows_per_tile), kGuard);
         t.row_blocks = y + "_b", row_tiles = y + "_t";
     }
-    const int64_t blocks_per_tile = std::max<int64_t>(1, plan.tile_k / mk.k_block);
+    // Rounded up: a tile of all 128 channels in blocks of 6 is 22 blocks,
+    // not 21 blocks and a second tile of 2 channels.
+    const int64_t blocks_per_tile =
+        std::max<int64_t>(1, (plan.tile_k + mk.k_block - 1) / mk.k_block);
     if (blocks_per_tile * mk.k_block < extents[2]) {
         st.split(k + "_o", k + "_t", k + "_b", int(blocks_per_tile), kGuard);
         t.kblocks = k + "_b", ktiles = k + "_t";
@@ -119,9 +122,11 @@ void schedule_register_block(ScheduleWriter& w, const StageInfo& r, const StageI
     unroll_kernel_columns(up, r);
 }
 
-// Fuses the listed outer loops (innermost first) into one parallel loop.
-void parallelize(StageWriter& st, const std::vector<std::string>& outer, int parallelism) {
-    if (parallelism <= 1 || outer.empty()) return;
+// Fuses the listed outer loops (innermost first) into one parallel loop;
+// returns the innermost tile loop left (the fused one, or outer[0]).
+std::string parallelize(StageWriter& st, const std::vector<std::string>& outer, int parallelism) {
+    if (outer.empty()) return "";
+    if (parallelism <= 1) return outer[0];
     std::string fused = outer[0];
     for (size_t i = 1; i < outer.size(); i++) {
         std::string next = fused + "_" + outer[i];
@@ -129,22 +134,36 @@ void parallelize(StageWriter& st, const std::vector<std::string>& outer, int par
         fused = next;
     }
     st.parallel(fused);
+    return fused;
+}
+
+// A producer copied once per cache tile, vectorized along x.
+void schedule_staged(ScheduleWriter& w, const StageInfo& s, const StageInfo& root,
+                     const std::string& tile_loop, int lanes) {
+    w.compute_at(s.func, root.func, tile_loop);
+    if (lanes > 1 && !s.pure_vars.empty()) {
+        const std::string& x = s.pure_vars[0];
+        w.stage(s.func, -1).split(x, x + "_vo", x + "_vi", lanes, kGuard).vectorize(x + "_vi");
+    }
 }
 
 } // namespace
 
 void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
                             const std::vector<const StageInfo*>& reductions,
-                            const std::vector<bool>& fixed_extent, const TilePlan& plan,
+                            const std::vector<bool>& fixed_extent,
+                            const std::vector<const StageInfo*>& staged, const TilePlan& plan,
                             int parallelism) {
     w.compute_root(root.func);
     StageWriter st = w.stage(root.func, -1);
     TileLoops t = apply_tile_splits(st, root.pure_vars, root.extents, plan);
     st.reorder(tile_order(t, {}));
     st.vectorize(t.lanes);
-    parallelize(st, t.outer, parallelism);
+    const std::string tile_loop = parallelize(st, t.outer, parallelism);
     for (size_t i = 0; i < reductions.size(); i++)
         schedule_register_block(w, *reductions[i], root, t.x_outer, plan.kernel, fixed_extent[i]);
+    for (const StageInfo* s : staged)
+        schedule_staged(w, *s, root, tile_loop, plan.kernel.vector_lanes);
 }
 
 void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
@@ -168,7 +187,10 @@ void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TileP
     up.vectorize(t.lanes);
     up.unroll(t.k_inner).unroll(t.y_inner);
     unroll_kernel_columns(up, r);
-    parallelize(up, t.outer, parallelism);
+    // Only the innermost tile loop is parallel: fusing it with the batch
+    // loop in this update made bounds inference read the input at n < 0
+    // when k needs no tile loop (a conv chain's 1x1 of 16 channels).
+    parallelize(up, {t.outer.front()}, parallelism);
 }
 
 void schedule_fc_tiles(ScheduleWriter& w, const StageInfo& root,

@@ -26,9 +26,12 @@ namespace memsched::autoschedule {
 
 // fixed_extent[i]: reduction i may be over-computed at the edges
 // (may_overcompute_spatially), so its register block gets constant extents.
+// `staged`: pure producers (the reductions' activations) computed per cache
+// tile, at the innermost tile loop.
 void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
                             const std::vector<const StageInfo*>& reductions,
-                            const std::vector<bool>& fixed_extent, const TilePlan& plan,
+                            const std::vector<bool>& fixed_extent,
+                            const std::vector<const StageInfo*>& staged, const TilePlan& plan,
                             int parallelism);
 
 // A conv-like reduction that is itself materialised (an output, or read by

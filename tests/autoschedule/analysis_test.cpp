@@ -66,6 +66,29 @@ TEST(Analysis, ConvStageShapeAndPlacement) {
     EXPECT_EQ(plan.placement.at("conv").root, "conv_relu");
 }
 
+// A padded input read only by the fused conv is copied per cache tile of
+// the conv's root; the weights, shared by every tile, stay at root.
+TEST(Analysis, PaddedInputIsStagedPerCacheTile) {
+    Halide::ImageParam in{Halide::Float(32), 4, "in"};
+    Var x("x"), y("y"), k("k"), n("n");
+    Func pad("pad"), w("wts"), conv("conv"), relu("conv_relu");
+    pad(x, y, k, n) = Halide::select(x >= 0 && x < 28 && y >= 0 && y < 14,
+                                     in(Halide::clamp(x, 0, 27), Halide::clamp(y, 0, 13), k, n), 0.0f);
+    w(x, y, k, n) = Halide::cast<float>(x + y + k + n);
+    Halide::RDom r(0, 3, 0, 3, 0, 8, "r");
+    conv(x, y, k, n) = 0.0f;
+    conv(x, y, k, n) += pad(x + r.x - 1, y + r.y - 1, r.z, n) * w(r.x, r.y, r.z, k);
+    relu(x, y, k, n) = Halide::max(conv(x, y, k, n), 0.0f);
+    relu.set_estimate(x, 0, 28).set_estimate(y, 0, 14).set_estimate(k, 0, 32).set_estimate(n, 0, 1);
+    PipelineInfo info = analyze_pipeline(Halide::Pipeline(relu));
+    FusionPlan plan = plan_fusion(info);
+    ASSERT_EQ(plan.placement.at("conv").placement, Placement::InRootTile);
+    EXPECT_EQ(plan.placement.at("pad").placement, Placement::PerCacheTile);
+    EXPECT_EQ(plan.placement.at("pad").root, "conv_relu");
+    EXPECT_EQ(plan.staged.at("conv_relu"), std::vector<std::string>{"pad"});
+    EXPECT_EQ(plan.placement.at("wts").placement, Placement::Root);
+}
+
 TEST(Analysis, DepthwiseIsGroupedPerChannel) {
     Conv c(1, true, "dwconv");
     PipelineInfo info = analyze_pipeline(Halide::Pipeline(c.relu));
@@ -127,6 +150,10 @@ TEST(ModelBridge, PlanIsLegalAndPredictsEveryLevel) {
     EXPECT_GT(plan.predicted_seconds, 0);
     EXPECT_NE(plan.source.find("memsched model"), std::string::npos);
     for (const auto& t : plan.traffic) EXPECT_GT(t.bytes, 0);
+    // Staged input (the default): one k-tile, or the copy repeats per tile.
+    EXPECT_EQ(plan.tile_k, 256) << plan.describe();
+    TilePlan split = plan_layer(s, p, mk, /*staged_input=*/false);
+    EXPECT_TRUE(split.tile_k % 6 == 0 || split.tile_k == 256) << split.describe();
 }
 
 } // namespace

@@ -21,13 +21,9 @@ inline void apply_schedule_memsched_golden_layer(
     Func output = pipeline.get_func(5);
     Func conv = pipeline.get_func(4);
     Func padded = pipeline.get_func(2);
-    Var c("c");
-    Var c_n_par("c_n_par");
     Var k("k");
-    Var k_b("k_b");
     Var k_i("k_i");
     Var k_o("k_o");
-    Var k_t("k_t");
     Var n("n");
     Var x("x");
     Var x_i("x_i");
@@ -39,24 +35,21 @@ inline void apply_schedule_memsched_golden_layer(
     Var y_i("y_i");
     Var y_o("y_o");
     Var y_t("y_t");
-    Var y_t_k_t("y_t_k_t");
-    Var y_t_k_t_n("y_t_k_t_n");
+    Var y_t_n("y_t_n");
     RVar r_x("r$x");
     RVar r_y("r$y");
     RVar r_z("r$z");
     // memsched: hierarchy L1=32768B L2=1048576B LLC=8388608B, parallelism=4, vector lanes=8
-    // output computes conv (full blocks) in its tiles (conv2d n1 c16 k32 56x56 r3x3 s1): kernel 8 lanes x 2 rows x 6 channels, tile y2 k6, k-tiles outer, predicted L1=8028160B L2=3043328B LLC=635136B time=144507ns (memsched model, time objective)
+    // output computes conv (full blocks) in its tiles (conv2d n1 c16 k32 56x56 r3x3 s1): kernel 8 lanes x 2 rows x 6 channels, tile y16 k32, k-tiles outer, predicted L1=7585792B L2=660480B LLC=635136B time=144507ns (memsched model, time objective)
     output.compute_root();
     output.split(x, x_o, x_i, 8, TailStrategy::GuardWithIf);
     output.split(y, y_o, y_i, 2, TailStrategy::GuardWithIf);
     output.split(k, k_o, k_i, 6, TailStrategy::GuardWithIf);
-    output.split(y_o, y_t, y_b, 1, TailStrategy::GuardWithIf);
-    output.split(k_o, k_t, k_b, 1, TailStrategy::GuardWithIf);
-    output.reorder({x_i, k_i, y_i, x_o, y_b, k_b, y_t, k_t, n});
+    output.split(y_o, y_t, y_b, 8, TailStrategy::GuardWithIf);
+    output.reorder({x_i, k_i, y_i, x_o, y_b, k_o, y_t, n});
     output.vectorize(x_i);
-    output.fuse(y_t, k_t, y_t_k_t);
-    output.fuse(y_t_k_t, n, y_t_k_t_n);
-    output.parallel(y_t_k_t_n);
+    output.fuse(y_t, n, y_t_n);
+    output.parallel(y_t_n);
     conv.compute_at(output, x_o);
     conv.bound_extent(x, 8);
     conv.bound_extent(y, 2);
@@ -67,11 +60,9 @@ inline void apply_schedule_memsched_golden_layer(
     conv.update(0).unroll(k);
     conv.update(0).unroll(y);
     conv.update(0).unroll(r_x);
-    padded.compute_root();
+    padded.compute_at(output, y_t_n);
     padded.split(x, x_vo, x_vi, 8, TailStrategy::GuardWithIf);
     padded.vectorize(x_vi);
-    padded.fuse(c, n, c_n_par);
-    padded.parallel(c_n_par);
 
 }
 
