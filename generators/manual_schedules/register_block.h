@@ -18,4 +18,10 @@ struct RegisterBlock {
 // the input vectors and broadcast weights.
 RegisterBlock register_block(const Halide::Target& target, int out_channels);
 
+// Computes the conv reduction `conv` per register block at `level`: pure
+// vars x (vector), k and y (unrolled) inside, the reduction outside them, so
+// one block's accumulators stay in registers for the whole reduction.
+void schedule_reduction_at(Halide::Func conv, const Halide::LoopLevel& level,
+                           const RegisterBlock& b);
+
 } // namespace memsched::manual_schedules

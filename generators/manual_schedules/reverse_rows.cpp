@@ -35,31 +35,6 @@ void define_rows_reversed(Halide::Func out, Halide::Func value, int out_channels
     out(x, y, kk, n) = value(x, y, kk, n);
 }
 
-namespace {
-
-// The per-block reduction of conv_schedule.cpp (schedule_reduction_at_block),
-// computed at a loop of out's update stage: accumulators of one register
-// block stay in registers while the whole reduction runs.
-void schedule_reduction_at(Halide::Func conv, const Halide::LoopLevel& level,
-                           const RegisterBlock& b) {
-    std::vector<Halide::Var> v = conv.args(); // x, y, k, n
-    const Halide::Var &x = v[0], &y = v[1], &k = v[2], &n = v[3];
-    conv.compute_at(level)
-        .bound_extent(x, b.vector_lanes)
-        .bound_extent(y, b.row_block)
-        .reorder(x, k, y, n)
-        .vectorize(x)
-        .unroll(k)
-        .unroll(y);
-    std::vector<Halide::VarOrRVar> order = {x, k, y};
-    for (const Halide::RVar& r : conv.rvars(0))
-        order.emplace_back(r);
-    order.emplace_back(n);
-    conv.update().reorder(order).vectorize(x).unroll(k).unroll(y);
-}
-
-} // namespace
-
 void schedule_conv_stage_reversed(const ConvStage& stage, const Halide::Target& target) {
     const RegisterBlock b = register_block(target, stage.out_channels);
     Halide::Func out = stage.out;
