@@ -5,6 +5,7 @@
 #include "bench/layers/opencv_layer.h"
 #include "bench/layers/predicted_traffic.h"
 #include "runtime/counters/benchmark_counters.h"
+#include "runtime/threads/halide_threads.h"
 
 #include <HalideRuntime.h>
 #include <benchmark/benchmark.h>
@@ -77,7 +78,7 @@ double process_cpu_seconds() {
 }
 
 void set_threads(int threads) {
-    halide_set_num_threads(threads);
+    set_halide_threads(threads); // 1 really means one (see halide_threads.h)
     cv::setNumThreads(threads);
 }
 

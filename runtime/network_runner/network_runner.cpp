@@ -2,6 +2,8 @@
 // (see network_runner.h).
 #include "runtime/network_runner/network_runner.h"
 
+#include "runtime/threads/halide_threads.h"
+
 #include "model/memory_plan/network_shapes.h"
 #include "planrun_dncnn_registry.h"
 #include "planrun_resnet18_registry.h"
@@ -28,16 +30,6 @@ std::string last_halide_error;
 extern "C" void record_error(void*, const char* msg) {
     std::lock_guard<std::mutex> lock(error_mutex);
     last_halide_error = msg;
-}
-
-// threads == 1: parallel loops run their iterations in increasing order on
-// the calling thread. halide_set_num_threads(1) alone does not give that
-// once the thread pool has grown (seen here: a 1-thread run after a 4-thread
-// one still interleaved iterations), and the sequential plan relies on it.
-extern "C" int sequential_par_for(void* user_context, halide_task_t f, int min, int size, uint8_t* closure) {
-    for (int i = min; i < min + size; ++i)
-        if (int r = f(user_context, i, closure)) return r;
-    return 0;
 }
 
 // The registry entry for a layer: compute layers by name, adds by channels;
@@ -101,9 +93,8 @@ const VariantSet& runner_variants(const std::string& network) {
 RunResult run_network(const Network& net, const VariantSet& variants, const NetworkPlan* plan, int threads) {
     RunResult res;
     halide_set_error_handler(record_error);
-    if (threads < 1) throw std::invalid_argument("threads=" + std::to_string(threads) + " must be >= 1");
-    halide_set_num_threads(threads);
-    halide_set_custom_do_par_for(threads == 1 ? sequential_par_for : halide_default_do_par_for);
+    // One thread must mean in order: the sequential plan relies on it.
+    set_halide_threads(threads);
     // Tensor storage: arena slices or separate dense buffers.
     const size_t count = net.layers.size() + 1;
     std::vector<TensorLayout> layouts(count);
