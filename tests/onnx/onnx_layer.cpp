@@ -75,6 +75,19 @@ struct Window {
     int kernel[2], stride[2], dilation[2], pad_begin[2], pad_end[2];
 };
 
+// Conv2dParams and PoolParams name the window fields alike.
+template <typename Params>
+void copy_window(const Window& w, Params& p) {
+    p.stride_y = w.stride[0];
+    p.stride_x = w.stride[1];
+    p.dilation_y = w.dilation[0];
+    p.dilation_x = w.dilation[1];
+    p.pad_top = w.pad_begin[0];
+    p.pad_left = w.pad_begin[1];
+    p.pad_bottom = w.pad_end[0];
+    p.pad_right = w.pad_end[1];
+}
+
 Window window(const Attributes& a, const std::string& op, const std::vector<int64_t>& in_dims,
               const std::vector<int64_t>& kernel) {
     Window w{};
@@ -138,14 +151,7 @@ ConvLayer translate_conv(const ::onnx::NodeProto& node, const std::vector<int64_
     const Window w = window(a, "Conv", in_dims, kernel);
     ConvLayer l;
     reference::Conv2dParams& p = l.params;
-    p.stride_y = w.stride[0];
-    p.stride_x = w.stride[1];
-    p.dilation_y = w.dilation[0];
-    p.dilation_x = w.dilation[1];
-    p.pad_top = w.pad_begin[0];
-    p.pad_left = w.pad_begin[1];
-    p.pad_bottom = w.pad_end[0];
-    p.pad_right = w.pad_end[1];
+    copy_window(w, p);
     p.groups = to_int(a.get_int("group", 1), "Conv group");
     l.has_bias = node.input_size() > 2 && !node.input(2).empty();
     return l;
@@ -166,14 +172,7 @@ PoolLayer translate_pool(const ::onnx::NodeProto& node, const std::vector<int64_
     reference::PoolParams& p = l.params;
     p.kernel_h = w.kernel[0];
     p.kernel_w = w.kernel[1];
-    p.stride_y = w.stride[0];
-    p.stride_x = w.stride[1];
-    p.dilation_y = w.dilation[0];
-    p.dilation_x = w.dilation[1];
-    p.pad_top = w.pad_begin[0];
-    p.pad_left = w.pad_begin[1];
-    p.pad_bottom = w.pad_end[0];
-    p.pad_right = w.pad_end[1];
+    copy_window(w, p);
     p.ceil_mode = get_flag(a, op, "ceil_mode");
     p.count_include_pad = get_flag(a, op, "count_include_pad");
     return l;

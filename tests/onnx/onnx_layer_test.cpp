@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "tests/onnx/onnx_layer.h"
+#include "tests/reference/compare.h"
 
 namespace memsched::onnx_cases {
 namespace {
+
+using reference::expect_invalid;
 
 ::onnx::NodeProto node(const std::string& op) {
     ::onnx::NodeProto n;
@@ -27,16 +30,6 @@ void add_string(::onnx::NodeProto& n, const std::string& name, const std::string
     a->set_name(name);
     a->set_type(::onnx::AttributeProto::STRING);
     a->set_s(s);
-}
-
-template <typename F>
-void expect_invalid(F fn, const std::string& needle) {
-    try {
-        fn();
-        ADD_FAILURE() << "expected std::invalid_argument mentioning '" << needle << "'";
-    } catch (const std::invalid_argument& e) {
-        EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
 }
 
 TEST(Translate, SameUpperAndLowerPutTheOddPadAtOppositeEnds) {

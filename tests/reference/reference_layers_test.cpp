@@ -16,17 +16,6 @@ Tensor plane(int64_t h, int64_t w, std::vector<float> values) {
 
 Tensor one_to_nine() { return plane(3, 3, {1, 2, 3, 4, 5, 6, 7, 8, 9}); }
 
-// Expects `fn` to throw std::invalid_argument whose message contains `needle`.
-template <typename F>
-void expect_invalid(F fn, const std::string& needle) {
-    try {
-        fn();
-        ADD_FAILURE() << "expected std::invalid_argument mentioning '" << needle << "'";
-    } catch (const std::invalid_argument& e) {
-        EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
-}
-
 TEST(Conv2d, ValidTwoByTwoOnes) {
     Tensor w = plane(2, 2, {1, 1, 1, 1});
     EXPECT_TRUE(tensors_near(plane(2, 2, {12, 16, 24, 28}), conv2d(one_to_nine(), w, {}, {})));
