@@ -46,13 +46,12 @@ struct LevelMapping {
     bool operator==(const LevelMapping& o) const;
 };
 
+// One layer's schedule; several layers computed tile by tile together are a
+// FusedGroup with its FusedMapping (model/fusion/).
 struct Schedule {
     std::vector<LevelMapping> levels; // one per buffer level, innermost first
-    std::string fusion_group;         // placeholder: layers fused together (unused)
 
-    bool operator==(const Schedule& o) const {
-        return levels == o.levels && fusion_group == o.fusion_group;
-    }
+    bool operator==(const Schedule& o) const { return levels == o.levels; }
 };
 
 // Legality: level count matches the hierarchy, tiles in 1..extent and nested

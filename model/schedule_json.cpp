@@ -17,7 +17,7 @@ json schedule_to_json(const Schedule& s) {
         levels.push_back({{"tile", tile}, {"order", order}, {"kept_at", kept},
                           {"halo", to_string(m.halo)}});
     }
-    return {{"levels", levels}, {"fusion_group", s.fusion_group}};
+    return {{"levels", levels}};
 }
 
 namespace {
@@ -69,10 +69,6 @@ Schedule schedule_from_json(const json& j) {
         else if (halo == "refetch") m.halo = HaloPolicy::Refetch;
         else fail(at + ".halo", "must be \"keep\" or \"refetch\", got " + halo.dump());
         s.levels.push_back(m);
-    }
-    if (j.contains("fusion_group")) {
-        if (!j["fusion_group"].is_string()) fail("fusion_group", "must be a string");
-        s.fusion_group = j["fusion_group"].get<std::string>();
     }
     return s;
 }

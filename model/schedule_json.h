@@ -4,8 +4,7 @@
 //   {"levels": [{"tile": {"n":1,"k":32,"c":4,"y":7,"x":56,"r":3,"s":3},
 //                "order": ["k","y","c","x","n","r","s"],
 //                "kept_at": {"input":3,"weights":3,"output":2},
-//                "halo": "keep"}],          // innermost level first
-//    "fusion_group": ""}
+//                "halo": "keep"}]}          // innermost level first
 #pragma once
 
 #include "model/schedule.h"

@@ -32,7 +32,7 @@ std::vector<Schedule> random_schedules(const Problem& p, int count) {
         std::shuffle(m.order.begin(), m.order.end(), rng);
         for (int t = 0; t < kNumTensors; ++t) m.kept_at[t] = rng() % 8;
         m.halo = HaloPolicy::Keep;
-        out.push_back(Schedule{{m}, ""});
+        out.push_back(Schedule{{m}});
     }
     return out;
 }
