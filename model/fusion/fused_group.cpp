@@ -159,4 +159,14 @@ std::string describe(const FusedMapping& m) {
            to_string(m.halo) + " " + to_string(m.weights);
 }
 
+EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
+    if (EvalStatus st = g.validate(); !st) return st;
+    const FusedDims exit = g.output_of(static_cast<int>(g.nodes.size()) - 1);
+    if (m.tile_h < 1 || m.tile_h > exit.height)
+        return EvalStatus::failure("tile_h=" + std::to_string(m.tile_h));
+    if (m.tile_w < 1 || m.tile_w > exit.width)
+        return EvalStatus::failure("tile_w=" + std::to_string(m.tile_w));
+    return EvalStatus::success();
+}
+
 } // namespace memsched

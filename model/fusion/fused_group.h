@@ -97,6 +97,10 @@ struct FusedMapping {
 // "tile 8x14 keep resident".
 std::string describe(const FusedMapping& m);
 
+// The group is legal and the tile lies within the exit layer's output; the
+// reason names the field, e.g. "tile_h=0". Shared by the model and the oracle.
+EvalStatus validate(const FusedGroup& g, const FusedMapping& m);
+
 struct FusedReport {
     EvalStatus status;               // illegal mapping, or footprint over capacity
     int64_t input_read_bytes = 0;    // group input from DRAM, line-rounded

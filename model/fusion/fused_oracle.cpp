@@ -78,12 +78,10 @@ std::vector<Box> tile_boxes(const FusedGroup& g, Box exit) {
 FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t capacity_bytes,
                            int64_t line_bytes) {
     FusedReport r;
-    r.status = g.validate();
+    r.status = validate(g, m);
     if (!r.status) return r;
     const int n = static_cast<int>(g.nodes.size());
     const FusedDims exit = g.output_of(n - 1);
-    if (m.tile_h < 1 || m.tile_h > exit.height || m.tile_w < 1 || m.tile_w > exit.width)
-        return {EvalStatus::failure("tile out of range")};
     const int64_t eb = g.element_bytes;
     std::vector<Plane> planes(n + 1);
     for (int t = 0; t <= n; ++t) {

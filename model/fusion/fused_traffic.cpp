@@ -172,14 +172,10 @@ std::vector<std::vector<Interval>> fused_axis_intervals(const FusedGroup& g, boo
 FusedReport evaluate_fused(const FusedGroup& g, const FusedMapping& m, int64_t capacity_bytes,
                            int64_t line_bytes) {
     FusedReport r;
-    r.status = g.validate();
+    r.status = validate(g, m);
     if (!r.status) return r;
     const int n = static_cast<int>(g.nodes.size());
     const FusedDims exit = g.output_of(n - 1);
-    if (m.tile_h < 1 || m.tile_h > exit.height)
-        return {EvalStatus::failure("tile_h=" + std::to_string(m.tile_h))};
-    if (m.tile_w < 1 || m.tile_w > exit.width)
-        return {EvalStatus::failure("tile_w=" + std::to_string(m.tile_w))};
     const auto rows = fused_axis_intervals(g, true, m.tile_h);
     const auto cols = fused_axis_intervals(g, false, m.tile_w);
     r.tiles = static_cast<int64_t>(rows.size() * cols.size());
