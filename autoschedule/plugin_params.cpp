@@ -13,7 +13,7 @@ namespace {
 
 const std::vector<std::string>& known_keys() {
     static const std::vector<std::string> keys = {"l1", "l2", "llc", "line", "dram_gbps",
-                                                  "gflops", "vector", "verbose"};
+                                                  "gflops", "vector", "verbose", "fusion"};
     return keys;
 }
 
@@ -76,6 +76,11 @@ void apply_item(PluginParams& p, const std::string& key, const std::string& valu
     else if (key == "gflops") p.peak_gflops_per_core = parse_positive_number(key, value, origin);
     else if (key == "vector") p.vector_width_override = static_cast<int>(bytes());
     else if (key == "verbose") p.verbose = value != "0";
+    else if (key == "fusion") {
+        if (value != "0" && value != "1")
+            throw std::invalid_argument(origin + ": fusion=" + value + " must be 0 or 1");
+        p.cross_layer_fusion = value == "1";
+    }
     else {
         std::string known;
         for (const auto& k : known_keys()) known += (known.empty() ? "" : ", ") + k;

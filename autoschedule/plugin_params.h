@@ -12,6 +12,8 @@
 //   gflops=50     peak compute per core, GFLOP/s (default 50)
 //   vector=16     override the target's natural float32 vector width
 //   verbose=1     print one log line per stage (default 1)
+//   fusion=1      fuse consecutive convs across layers when the model
+//                 predicts less traffic (default 1; 0: layer by layer)
 #pragma once
 
 #include <cstdint>
@@ -36,6 +38,7 @@ struct PluginParams {
     int parallelism = 1;
     int vector_width_override = 0; // 0: use the target's natural width
     bool verbose = true;
+    bool cross_layer_fusion = true; // fusion=0 schedules every conv on its own
     // Where each value came from, for the log line ("l1=49152(sysfs) ...").
     std::string provenance;
 };
