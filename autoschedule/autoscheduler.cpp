@@ -17,6 +17,8 @@ namespace {
 std::string hierarchy_comment(const PluginParams& p, int lanes) {
     std::string s = "memsched: hierarchy";
     for (const auto& l : p.levels) s += " " + l.name + "=" + std::to_string(l.capacity_bytes) + "B";
+    s += ", tiles planned to fill " + std::to_string(int(p.cache_fill_fraction * 100 + 0.5)) +
+         "% of each";
     s += ", parallelism=" + std::to_string(p.parallelism) + ", vector lanes=" + std::to_string(lanes);
     return s;
 }

@@ -24,13 +24,22 @@
 namespace memsched::autoschedule {
 namespace {
 
+// The hierarchy tiles are planned against: every level shrunk to
+// cache_fill_fraction of its capacity. The model's levels are
+// application-managed buffers, but the real ones are LRU caches that also
+// hold the staged copies, the output lines and the stack, so a tile planned
+// to fill a level completely thrashes it (issue #5: 75% prediction error at
+// a 32 KiB LL). Capacities only decide which tiles fit; the traffic of a
+// given schedule does not depend on them.
 MemoryHierarchy hierarchy_of(const PluginParams& params) {
     MemoryHierarchy h;
     // Private levels scale with the cores used; shared ones do not.
     for (size_t i = 0; i < params.levels.size(); i++) {
         const auto& l = params.levels[i];
         const double cores = i + 1 < params.levels.size() ? params.parallelism : 1;
-        h.levels.push_back(MemoryLevel{l.name, l.capacity_bytes, l.line_bytes,
+        const auto planned_bytes =
+            std::max<int64_t>(1, int64_t(double(l.capacity_bytes) * params.cache_fill_fraction));
+        h.levels.push_back(MemoryLevel{l.name, planned_bytes, l.line_bytes,
                                        l.bandwidth_gbps * 1e9 * cores, 8});
     }
     h.levels.push_back(MemoryLevel{"DRAM", 0, params.levels.back().line_bytes,

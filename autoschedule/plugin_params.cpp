@@ -13,7 +13,8 @@ namespace {
 
 const std::vector<std::string>& known_keys() {
     static const std::vector<std::string> keys = {"l1", "l2", "llc", "line", "dram_gbps",
-                                                  "gflops", "vector", "verbose", "fusion"};
+                                                  "gflops", "vector", "verbose", "fusion",
+                                                  "cache_fill_fraction"};
     return keys;
 }
 
@@ -76,6 +77,13 @@ void apply_item(PluginParams& p, const std::string& key, const std::string& valu
     else if (key == "gflops") p.peak_gflops_per_core = parse_positive_number(key, value, origin);
     else if (key == "vector") p.vector_width_override = static_cast<int>(bytes());
     else if (key == "verbose") p.verbose = value != "0";
+    else if (key == "cache_fill_fraction") {
+        const double f = parse_positive_number(key, value, origin);
+        if (f > 1)
+            throw std::invalid_argument(origin + ": cache_fill_fraction=" + value +
+                                        " must be in (0, 1]");
+        p.cache_fill_fraction = f;
+    }
     else if (key == "fusion") {
         if (value != "0" && value != "1")
             throw std::invalid_argument(origin + ": fusion=" + value + " must be 0 or 1");

@@ -12,6 +12,10 @@
 //   gflops=50     peak compute per core, GFLOP/s (default 50)
 //   vector=16     override the target's natural float32 vector width
 //   verbose=1     print one log line per stage (default 1)
+//   cache_fill_fraction=0.5  fraction of each cache level a planned tile may
+//                 fill, in (0, 1] (default 0.5): an LRU cache with other data
+//                 in it (the staged copy, the output, the stack) thrashes
+//                 when a tile is planned to fill all of it
 //   fusion=1      fuse consecutive convs across layers when the model
 //                 predicts less traffic (default 1; 0: layer by layer)
 #pragma once
@@ -38,6 +42,9 @@ struct PluginParams {
     int parallelism = 1;
     int vector_width_override = 0; // 0: use the target's natural width
     bool verbose = true;
+    // Tiles are planned against capacity_bytes * cache_fill_fraction of
+    // every level (see model_bridge.cpp); the printed traffic is unaffected.
+    double cache_fill_fraction = 0.5;
     bool cross_layer_fusion = true; // fusion=0 schedules every conv on its own
     // Where each value came from, for the log line ("l1=49152(sysfs) ...").
     std::string provenance;

@@ -69,9 +69,11 @@ TEST(Analysis, ConvStageShapeAndPlacement) {
 // A padded input read only by the fused conv is copied per cache tile of
 // the conv's root; the weights, shared by every tile, stay at root.
 TEST(Analysis, PaddedInputIsStagedPerCacheTile) {
-    Halide::ImageParam in{Halide::Float(32), 4, "in"};
+    // Names of their own: with the names ConvStageShapeAndPlacement also
+    // uses ("in", "conv"), the lookups below threw map::at when run after it.
+    Halide::ImageParam in{Halide::Float(32), 4, "st_in"};
     Var x("x"), y("y"), k("k"), n("n");
-    Func pad("pad"), w("wts"), conv("conv"), relu("conv_relu");
+    Func pad("st_pad"), w("st_wts"), conv("st_conv"), relu("st_conv_relu");
     pad(x, y, k, n) = Halide::select(x >= 0 && x < 28 && y >= 0 && y < 14,
                                      in(Halide::clamp(x, 0, 27), Halide::clamp(y, 0, 13), k, n), 0.0f);
     w(x, y, k, n) = Halide::cast<float>(x + y + k + n);
@@ -82,11 +84,11 @@ TEST(Analysis, PaddedInputIsStagedPerCacheTile) {
     relu.set_estimate(x, 0, 28).set_estimate(y, 0, 14).set_estimate(k, 0, 32).set_estimate(n, 0, 1);
     PipelineInfo info = analyze_pipeline(Halide::Pipeline(relu));
     FusionPlan plan = plan_fusion(info);
-    ASSERT_EQ(plan.placement.at("conv").placement, Placement::InRootTile);
-    EXPECT_EQ(plan.placement.at("pad").placement, Placement::PerCacheTile);
-    EXPECT_EQ(plan.placement.at("pad").root, "conv_relu");
-    EXPECT_EQ(plan.staged.at("conv_relu"), std::vector<std::string>{"pad"});
-    EXPECT_EQ(plan.placement.at("wts").placement, Placement::Root);
+    ASSERT_EQ(plan.placement.at("st_conv").placement, Placement::InRootTile);
+    EXPECT_EQ(plan.placement.at("st_pad").placement, Placement::PerCacheTile);
+    EXPECT_EQ(plan.placement.at("st_pad").root, "st_conv_relu");
+    EXPECT_EQ(plan.staged.at("st_conv_relu"), std::vector<std::string>{"st_pad"});
+    EXPECT_EQ(plan.placement.at("st_wts").placement, Placement::Root);
 }
 
 TEST(Analysis, DepthwiseIsGroupedPerChannel) {
@@ -154,6 +156,32 @@ TEST(ModelBridge, PlanIsLegalAndPredictsEveryLevel) {
     EXPECT_EQ(plan.tile_k, 256) << plan.describe();
     TilePlan split = plan_layer(s, p, mk, /*staged_input=*/false);
     EXPECT_TRUE(split.tile_k % 6 == 0 || split.tile_k == 256) << split.describe();
+}
+
+// A cache tile's footprint (staged input rows + output rows + weights of the
+// tile) against the planned fraction of L2: a smaller fraction never picks a
+// taller tile, and a tall layer that fits the whole L2 at fraction 1 must
+// take fewer rows at 1/8.
+TEST(ModelBridge, CacheFillFractionShrinksTheTile) {
+    LayerShape s;
+    s.kind = LayerKind::Conv;
+    s.in_channels = 16, s.out_channels = 16, s.in_height = 130, s.in_width = 130;
+    s.kernel_h = s.kernel_w = 3;
+    PluginParams p;
+    p.levels = {{"L1", 32 << 10, 64, 200}, {"L2", 1 << 20, 64, 100}, {"LLC", 8 << 20, 64, 50}};
+    MicroKernel mk{16, 4, 6};
+    auto tile_bytes = [&](const TilePlan& t) {
+        const int64_t in_rows = t.tile_y + s.kernel_h - 1;
+        return 4 * (in_rows * s.in_width * s.in_channels + t.tile_y * s.out_width() * t.tile_k +
+                    int64_t(s.kernel_h) * s.kernel_w * s.in_channels * t.tile_k);
+    };
+    p.cache_fill_fraction = 1.0;
+    TilePlan full = plan_layer(s, p, mk);
+    p.cache_fill_fraction = 0.125;
+    TilePlan eighth = plan_layer(s, p, mk);
+    EXPECT_LE(eighth.tile_y, full.tile_y) << full.describe() << " / " << eighth.describe();
+    EXPECT_LE(tile_bytes(eighth), (1 << 20) / 8) << eighth.describe();
+    EXPECT_GT(tile_bytes(full), (1 << 20) / 8) << full.describe();
 }
 
 } // namespace

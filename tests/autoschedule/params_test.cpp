@@ -67,5 +67,25 @@ TEST(ResolveParams, RejectsMalformedAndInconsistent) {
     EXPECT_THROW(resolve_plugin_params(s), std::invalid_argument);
 }
 
+TEST(ResolveParams, CacheFillFractionDefaultOverrideAndRange) {
+    ParamSources s = host_like();
+    EXPECT_DOUBLE_EQ(resolve_plugin_params(s).cache_fill_fraction, 0.5);
+    s.memsched_params = "cache_fill_fraction=0.75";
+    EXPECT_DOUBLE_EQ(resolve_plugin_params(s).cache_fill_fraction, 0.75);
+    s.memsched_params = "cache_fill_fraction=1";
+    EXPECT_DOUBLE_EQ(resolve_plugin_params(s).cache_fill_fraction, 1.0);
+    for (const char* bad : {"cache_fill_fraction=0", "cache_fill_fraction=1.5",
+                            "cache_fill_fraction=half", "cache_fill_fraction=-0.5"}) {
+        s.memsched_params = bad;
+        try {
+            resolve_plugin_params(s);
+            ADD_FAILURE() << "accepted " << bad;
+        } catch (const std::invalid_argument& e) {
+            EXPECT_NE(std::string(e.what()).find("cache_fill_fraction="), std::string::npos)
+                << e.what();
+        }
+    }
+}
+
 } // namespace
 } // namespace memsched::autoschedule

@@ -39,7 +39,7 @@ inline void apply_schedule_memsched_golden_layer(
     RVar r_x("r$x");
     RVar r_y("r$y");
     RVar r_z("r$z");
-    // memsched: hierarchy L1=32768B L2=1048576B LLC=8388608B, parallelism=4, vector lanes=8
+    // memsched: hierarchy L1=32768B L2=1048576B LLC=8388608B, tiles planned to fill 50% of each, parallelism=4, vector lanes=8
     // output computes conv (full blocks) in its tiles (conv2d n1 c16 k32 56x56 r3x3 s1): kernel 8 lanes x 2 rows x 6 channels, tile y16 k32, k-tiles outer, predicted L1=7585792B L2=660480B LLC=635136B time=144507ns (memsched model, time objective)
     output.compute_root();
     output.split(x, x_o, x_i, 8, TailStrategy::GuardWithIf);
