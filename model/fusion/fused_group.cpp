@@ -155,8 +155,14 @@ const char* to_string(WeightPolicy p) {
 }
 
 std::string describe(const FusedMapping& m) {
+    std::string w = to_string(m.weights);
+    if (!m.layer_weights.empty()) {
+        w = "mixed(";
+        for (WeightPolicy p : m.layer_weights) w += p == WeightPolicy::Resident ? 'R' : 'S';
+        w += ")";
+    }
     return "tile " + std::to_string(m.tile_h) + "x" + std::to_string(m.tile_w) + " " +
-           to_string(m.halo) + " " + to_string(m.weights);
+           to_string(m.halo) + " " + w;
 }
 
 EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
@@ -166,6 +172,9 @@ EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
         return EvalStatus::failure("tile_h=" + std::to_string(m.tile_h));
     if (m.tile_w < 1 || m.tile_w > exit.width)
         return EvalStatus::failure("tile_w=" + std::to_string(m.tile_w));
+    if (!m.layer_weights.empty() && m.layer_weights.size() != g.nodes.size())
+        return EvalStatus::failure("layer_weights has " + std::to_string(m.layer_weights.size()) +
+                                   " entries for " + std::to_string(g.nodes.size()) + " nodes");
     return EvalStatus::success();
 }
 

@@ -25,6 +25,9 @@
 // - Weights Resident: every layer's weights are read once and held
 //   throughout. Streamed: each layer's weights are read once per tile, and
 //   one filter (one output channel's slice) is held while the layer runs.
+//   FusedMapping::layer_weights, when set, gives the policy per node instead
+//   (small layers resident, big ones streamed): the resident ones are held
+//   throughout, and a streamed one holds one filter while it runs.
 // - DRAM bytes are whole lines: each maximal contiguous address range of a
 //   fetch or write is rounded out to lines (line-aligned tensor bases, dense
 //   NCHW layout). Each weight tensor is one contiguous range.
@@ -92,9 +95,17 @@ struct FusedMapping {
     int64_t tile_w = 1; // exit output columns per tile
     HaloPolicy halo = HaloPolicy::Refetch;
     WeightPolicy weights = WeightPolicy::Resident;
+    // Per node (same order as FusedGroup::nodes): overrides `weights` when
+    // non-empty. Entries of weightless nodes (add, concat, pools) do not matter.
+    std::vector<WeightPolicy> layer_weights;
+
+    WeightPolicy weights_of(int node) const {
+        return layer_weights.empty() ? weights : layer_weights[static_cast<size_t>(node)];
+    }
 };
 
-// "tile 8x14 keep resident".
+// "tile 8x14 keep resident"; with per-node weights "tile 8x14 keep mixed(RSR)"
+// (R resident, S streamed, one letter per node).
 std::string describe(const FusedMapping& m);
 
 // The group is legal and the tile lies within the exit layer's output; the

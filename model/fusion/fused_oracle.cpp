@@ -88,20 +88,23 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
         planes[t].d = g.dims_of(t - 1);
         planes[t].held.assign(planes[t].d.height * planes[t].d.width, 0);
     }
-    int64_t resident = 0;
-    for (int i = 0; i < n; ++i) resident += g.weight_elements(i);
-    auto read_weights = [&] {
+    // Weights of the nodes whose policy is `p`, read from DRAM (whole lines).
+    auto read_weights = [&](WeightPolicy p) {
         for (int i = 0; i < n; ++i)
-            r.weight_read_bytes +=
-                lines_touched(0, g.weight_elements(i) * eb, line_bytes) * line_bytes;
+            if (m.weights_of(i) == p)
+                r.weight_read_bytes +=
+                    lines_touched(0, g.weight_elements(i) * eb, line_bytes) * line_bytes;
     };
-    if (m.weights == WeightPolicy::Resident) read_weights();
+    int64_t resident = 0; // elements held for the whole group
+    for (int i = 0; i < n; ++i)
+        if (m.weights_of(i) == WeightPolicy::Resident) resident += g.weight_elements(i);
+    read_weights(WeightPolicy::Resident);
 
     int64_t peak = 0;
     for (int64_t ty = 0; ty < exit.height; ty += m.tile_h)
         for (int64_t tx = 0; tx < exit.width; tx += m.tile_w) {
             ++r.tiles;
-            if (m.weights == WeightPolicy::Streamed) read_weights();
+            read_weights(WeightPolicy::Streamed);
             const bool keep = m.halo == HaloPolicy::Keep && tx > 0;
             Box e;
             e.include(ty, tx);
@@ -134,9 +137,8 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
             alive[0] = 1;
             for (int i = 0; i < n; ++i) {
                 alive[i + 1] = 1;
-                int64_t used = m.weights == WeightPolicy::Resident
-                                   ? resident
-                                   : g.filter_elements(i);
+                int64_t used = resident;
+                if (m.weights_of(i) == WeightPolicy::Streamed) used += g.filter_elements(i);
                 used *= eb;
                 for (int t = 0; t <= n; ++t)
                     if (alive[t]) used += bytes[t];

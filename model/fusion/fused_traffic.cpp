@@ -111,10 +111,10 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
     std::vector<int> last_use(n + 1, -1); // tensor index (0 = input) -> last consumer
     for (int i = 0; i < n; ++i)
         for (int in : g.nodes[i].inputs) last_use[in + 1] = std::max(last_use[in + 1], i);
-    int64_t resident = 0, max_filter = 0;
+    int64_t resident = 0, max_filter = 0; // weights held throughout; largest streamed filter
     for (int i = 0; i < n; ++i) {
-        resident += g.weight_elements(i);
-        max_filter = std::max(max_filter, g.filter_elements(i));
+        if (m.weights_of(i) == WeightPolicy::Resident) resident += g.weight_elements(i);
+        else max_filter = std::max(max_filter, g.filter_elements(i));
     }
     int64_t peak = 0;
     for (const auto& ys : sizes(rows))
@@ -123,13 +123,13 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
             for (int t = 0; t <= n; ++t) box[t] = g.dims_of(t - 1).channels * ys[t] * xs[t];
             if (m.halo == HaloPolicy::Keep) {
                 int64_t all = std::accumulate(box.begin(), box.end(), int64_t{0});
-                all += m.weights == WeightPolicy::Resident ? resident : max_filter;
+                all += resident + max_filter;
                 peak = std::max(peak, all);
                 continue;
             }
             for (int step = 0; step < n; ++step) {
-                int64_t live = m.weights == WeightPolicy::Resident ? resident
-                                                                   : g.filter_elements(step);
+                int64_t live = resident;
+                if (m.weights_of(step) == WeightPolicy::Streamed) live += g.filter_elements(step);
                 for (int t = 0; t <= step + 1; ++t)
                     if (t == step + 1 || last_use[t] >= step) live += box[t];
                 peak = std::max(peak, live);
@@ -194,7 +194,7 @@ FusedReport evaluate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
     for (int i = 0; i < n; ++i) {
         const int64_t w = g.weight_elements(i) * g.element_bytes;
         r.weight_read_bytes += lines_touched(0, w, line_bytes) * line_bytes *
-                               (m.weights == WeightPolicy::Resident ? 1 : r.tiles);
+                               (m.weights_of(i) == WeightPolicy::Resident ? 1 : r.tiles);
         int64_t row_total = 0;
         for (const auto& t : rows) row_total += t[i + 1].size();
         r.macs += g.macs_per_element(i) * g.output_of(i).channels * row_total *

@@ -1,7 +1,8 @@
 // The fused-group model must equal the fused oracle exactly: random chains of
 // 2-4 small conv/pool layers (odd sizes, stride 2, dilation, padding,
 // depthwise), random residual and concat blocks, random tiles, both halo
-// policies and both weight policies, several line and element sizes.
+// policies, both weight policies and random per-node weight mixes, several
+// line and element sizes.
 #include "model/fusion/fused_oracle.h"
 #include "model/fusion/fused_traffic.h"
 
@@ -103,6 +104,10 @@ FusedMapping random_mapping(std::mt19937& rng, const FusedGroup& g) {
     m.tile_w = pick(rng, 1, e.width);
     m.halo = pick(rng, 0, 1) ? HaloPolicy::Keep : HaloPolicy::Refetch;
     m.weights = pick(rng, 0, 1) ? WeightPolicy::Streamed : WeightPolicy::Resident;
+    if (pick(rng, 0, 2) == 0) // per-node weights, a random mix
+        for (size_t i = 0; i < g.nodes.size(); ++i)
+            m.layer_weights.push_back(pick(rng, 0, 1) ? WeightPolicy::Streamed
+                                                      : WeightPolicy::Resident);
     return m;
 }
 
@@ -175,6 +180,27 @@ TEST(FusedOracle, HandChainHaloRows) {
     // Peak: input 6x8 + a 5x8 while a runs, resident 2 x 9 weights.
     EXPECT_EQ(r.footprint_bytes, (48 + 40 + 18) * 4);
     EXPECT_EQ(r.weight_read_bytes, 2 * 9 * 4);
+}
+
+// Per-node weights: a streamed layer's weights are read once per tile, a
+// resident one's once; the peak holds the resident weights plus the running
+// streamed layer's filter. Same chain as above (2 tiles, 9 weights per layer).
+TEST(FusedOracle, HandChainMixedWeights) {
+    LayerShape a;
+    a.in_channels = 1; a.in_height = 8; a.in_width = 8; a.out_channels = 1;
+    a.kernel_h = a.kernel_w = 3; a.pad = 1;
+    const FusedGroup g = make_chain({a, a});
+    FusedMapping m;
+    m.tile_h = 4; m.tile_w = 8;
+    m.layer_weights = {WeightPolicy::Streamed, WeightPolicy::Resident};
+    for (const FusedReport& r : {evaluate_fused(g, m, 0, 4), simulate_fused(g, m, 0, 4)}) {
+        EXPECT_EQ(r.weight_read_bytes, (2 * 9 + 9) * 4);
+        // While l0 runs: input 6x8, l0 5x8, l1's resident 9 and l0's filter 9.
+        EXPECT_EQ(r.footprint_bytes, (48 + 40 + 9 + 9) * 4);
+    }
+    EXPECT_EQ(describe(m), "tile 4x8 refetch mixed(SR)");
+    m.layer_weights.pop_back();
+    EXPECT_FALSE(evaluate_fused(g, m, 0, 4).status.ok);
 }
 
 TEST(FusedOracle, KeepNeverComputesMoreThanRefetch) {
