@@ -147,6 +147,26 @@ void schedule_staged(ScheduleWriter& w, const StageInfo& s, const StageInfo& roo
     }
 }
 
+// The update of a reduction tiled in its own memory: the RVars sit between
+// the register block and the x-blocks, so the block's accumulators stay in
+// registers across the whole reduction. Parallel loops are the caller's.
+TileLoops tile_update_in_place(StageWriter& up, const StageInfo& r, const TilePlan& plan) {
+    TileLoops t = apply_tile_splits(up, r.pure_vars, r.extents, plan);
+    std::vector<std::string> rvars;
+    for (const auto& rv : r.rvars) rvars.push_back(rv.name);
+    up.reorder(tile_order(t, rvars));
+    up.vectorize(t.lanes);
+    up.unroll(t.k_inner).unroll(t.y_inner);
+    unroll_kernel_columns(up, r);
+    return t;
+}
+
+void vectorize_init(StageWriter& init, const StageInfo& r, const MicroKernel& mk) {
+    const std::string& x = r.pure_vars[0];
+    if (mk.vector_lanes > 1)
+        init.split(x, x + "_vo", x + "_v", mk.vector_lanes, kGuard).vectorize(x + "_v");
+}
+
 } // namespace
 
 void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
@@ -168,29 +188,72 @@ void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
 
 void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
                               int parallelism) {
-    const MicroKernel& mk = plan.kernel;
     w.compute_root(r.func);
     // The init is a plain vectorized fill, parallel over channels and batch.
     StageWriter init = w.stage(r.func, -1);
-    const std::string &x = r.pure_vars[0], &k = r.pure_vars[2], &n = r.pure_vars[3];
-    if (mk.vector_lanes > 1)
-        init.split(x, x + "_vo", x + "_v", mk.vector_lanes, kGuard).vectorize(x + "_v");
+    const std::string &k = r.pure_vars[2], &n = r.pure_vars[3];
+    vectorize_init(init, r, plan.kernel);
     if (parallelism > 1) init.fuse(k, n, k + "_" + n + "_par").parallel(k + "_" + n + "_par");
-    // The update accumulates in the output's own memory; the RVars sit
-    // between the register block and the x-blocks, so the block's
-    // accumulators stay in registers across the whole reduction.
     StageWriter up = w.stage(r.func, 0);
-    TileLoops t = apply_tile_splits(up, r.pure_vars, r.extents, plan);
-    std::vector<std::string> rvars;
-    for (const auto& rv : r.rvars) rvars.push_back(rv.name);
-    up.reorder(tile_order(t, rvars));
-    up.vectorize(t.lanes);
-    up.unroll(t.k_inner).unroll(t.y_inner);
-    unroll_kernel_columns(up, r);
+    TileLoops t = tile_update_in_place(up, r, plan);
     // Only the innermost tile loop is parallel: fusing it with the batch
     // loop in this update made bounds inference read the input at n < 0
     // when k needs no tile loop (a conv chain's 1x1 of 16 channels).
     parallelize(up, {t.outer.front()}, parallelism);
+}
+
+void schedule_reduction_tiles_at(ScheduleWriter& w, const StageInfo& r, const StageInfo& root,
+                                 const std::string& at, const std::string& store_at,
+                                 const TilePlan& plan) {
+    w.compute_at(r.func, root.func, at);
+    if (!store_at.empty() && store_at != at) w.store_at(r.func, root.func, store_at);
+    StageWriter init = w.stage(r.func, -1);
+    vectorize_init(init, r, plan.kernel);
+    StageWriter up = w.stage(r.func, 0);
+    tile_update_in_place(up, r, plan);
+}
+
+BandLoops schedule_band_tiles(ScheduleWriter& w, const StageInfo& root,
+                              const std::vector<const StageInfo*>& reductions,
+                              const std::vector<bool>& fixed_extent, const TilePlan& plan,
+                              int parallelism, bool sliding) {
+    w.compute_root(root.func);
+    StageWriter st = w.stage(root.func, -1);
+    TilePlan bands = plan;
+    bands.tile_k = root.extents[2]; // all channels: every band needs all of its producers'
+    TileLoops t = apply_tile_splits(st, root.pure_vars, root.extents, bands);
+    st.reorder(tile_order(t, {}));
+    st.vectorize(t.lanes);
+    BandLoops loops;
+    const int64_t row_block_rows = bands.kernel.rows;
+    const int64_t band_rows =
+        std::max<int64_t>(1, (plan.tile_y + row_block_rows - 1) / row_block_rows) * row_block_rows;
+    const int64_t n_bands = (root.extents[1] + band_rows - 1) / band_rows;
+    if (t.outer.size() < 2) {
+        // One band covers every row: the group is computed once per image.
+        loops.band = loops.strip = parallelize(st, t.outer, parallelism);
+    } else if (!sliding) {
+        loops.band = loops.strip = parallelize(st, t.outer, parallelism);
+    } else if (parallelism > 1 && n_bands > 1) {
+        // Serial bands inside parallel strips: a producer stored per strip
+        // keeps the rows the next band needs (Halide's sliding window).
+        const std::string& y_bands = t.outer[0];
+        const int per_strip = int((n_bands + parallelism - 1) / parallelism);
+        st.split(y_bands, y_bands + "_s", y_bands + "_sb", per_strip, kGuard);
+        loops.band = y_bands + "_sb";
+        std::vector<std::string> outer{y_bands + "_s"};
+        outer.insert(outer.end(), t.outer.begin() + 1, t.outer.end());
+        loops.strip = parallelize(st, outer, parallelism);
+        loops.strips = int((n_bands + per_strip - 1) / per_strip);
+    } else {
+        loops.band = t.outer[0];
+        loops.strip = t.outer.back();
+        if (parallelism > 1) st.parallel(loops.strip);
+    }
+    loops.band_rows = band_rows;
+    for (size_t i = 0; i < reductions.size(); i++)
+        schedule_register_block(w, *reductions[i], root, t.x_outer, plan.kernel, fixed_extent[i]);
+    return loops;
 }
 
 void schedule_fc_tiles(ScheduleWriter& w, const StageInfo& root,

@@ -39,6 +39,30 @@ void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
 void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
                               int parallelism);
 
+// The same update tiling for a reduction computed inside `root` at loop
+// `at` (a fused group's band, layer_fusion.h), stored at `store_at` when
+// that is an outer loop (sliding window); no parallel loop of its own.
+void schedule_reduction_tiles_at(ScheduleWriter& w, const StageInfo& r, const StageInfo& root,
+                                 const std::string& at, const std::string& store_at,
+                                 const TilePlan& plan);
+
+// The loops of a root tiled in row bands for a fused group.
+struct BandLoops {
+    std::string band;  // the loop over bands: the group's producers compute here
+    std::string strip; // where sliding producers are stored (== band when not sliding)
+    int strips = 1;    // parallel strips of serial bands (sliding only)
+    int64_t band_rows = 1;
+};
+
+// As schedule_spatial_tiles, with tiles of plan.tile_y rows (rounded up to
+// whole register blocks) and all channels. Not sliding: the bands run in
+// parallel. Sliding: bands run serially inside `parallelism` parallel
+// strips, so producers stored per strip can keep rows from band to band.
+BandLoops schedule_band_tiles(ScheduleWriter& w, const StageInfo& root,
+                              const std::vector<const StageInfo*>& reductions,
+                              const std::vector<bool>& fixed_extent, const TilePlan& plan,
+                              int parallelism, bool sliding);
+
 void schedule_fc_tiles(ScheduleWriter& w, const StageInfo& root,
                        const std::vector<const StageInfo*>& reductions, const TilePlan& plan,
                        int parallelism);
