@@ -52,7 +52,8 @@ CachegrindCounts one_run(const std::string& runner, const LayerShape& s, const C
         << " --D1=" << d1.valgrind_arg() << " --LL=" << ll.valgrind_arg() << " --cachegrind-out-file=" << out
         << " " << runner << " "  << calls << " " << sets << " " << flush_bytes << " " << s.in_width << " " << s.in_height << " " << s.in_channels << " "
         << s.batch << " " << s.kernel_w << " " << s.kernel_h << " " << s.in_channels_per_group() << " "
-        << s.out_channels << " " << s.out_width() << " " << s.out_height();
+        << s.out_channels << " " << s.out_width() << " " << s.out_height()
+        << (s.kind == LayerKind::FullyConnected ? " fc" : "");
     run_or_throw(cmd.str(), dir + "/valgrind." + std::to_string(calls) + ".log",
                  "cachegrind run with " + std::to_string(calls) + " call(s)");
     return parse_cachegrind_output(read_text(out));

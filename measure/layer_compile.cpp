@@ -1,9 +1,8 @@
-// Run-time compilation of one conv layer (see layer_compile.h).
+// Run-time compilation of one layer (see layer_compile.h).
 #include "measure/layer_compile.h"
 
-#include "generators/layers/conv.h"
-#include "generators/layers/padding.h"
-#include "generators/manual_schedules/conv_schedule.h"
+#include "measure/layer_pipeline.h"
+#include "model/problem.h"
 
 #include <Halide.h>
 
@@ -41,37 +40,13 @@ void set_plugin_environment(Scheduler s, const CacheGeometry& d1, const CacheGeo
 
 CompiledLayer compile_layer(const LayerShape& shape, Scheduler scheduler, const CacheGeometry& d1,
                             const CacheGeometry& ll, const std::string& dir) {
-    if (shape.kind != LayerKind::Conv)
-        throw std::invalid_argument(std::string("layer kind ") + to_string(shape.kind) +
-                                    " is not supported by measure yet (conv2d only)");
     const auto start = std::chrono::steady_clock::now();
-    const int ow = int(shape.out_width()), oh = int(shape.out_height());
-    const int c = int(shape.in_channels), k = int(shape.out_channels);
-
-    Halide::ImageParam input(Halide::Float(32), 4, "input");
-    Halide::ImageParam weights(Halide::Float(32), 4, "weights");
-    layers::ConvParams p{c, k, int(shape.kernel_w), int(shape.kernel_h)};
-    p.stride_x = p.stride_y = int(shape.stride);
-    p.pad_left = p.pad_top = int(shape.pad);
-    p.dilation_x = p.dilation_y = int(shape.dilation);
-    p.groups = int(shape.groups);
-    Halide::Func padded = layers::pad_zero(input, input.dim(0).extent(), input.dim(1).extent(), "input_padded");
-    Halide::Func conv = layers::conv2d(padded, weights, p, "conv");
-    Halide::Var x("x"), y("y"), kk("k"), n("n");
-    Halide::Func output("output");
-    output(x, y, kk, n) = conv(x, y, kk, n);
-
-    input.dim(0).set_estimate(0, int(shape.in_width)).dim(1).set_estimate(0, int(shape.in_height));
-    input.dim(2).set_estimate(0, c).dim(3).set_estimate(0, int(shape.batch));
-    weights.dim(0).set_estimate(0, int(shape.kernel_w)).dim(1).set_estimate(0, int(shape.kernel_h));
-    weights.dim(2).set_estimate(0, int(shape.in_channels_per_group())).dim(3).set_estimate(0, k);
-    output.set_estimates({{0, ow}, {0, oh}, {0, k}, {0, int(shape.batch)}});
-
+    const LayerPipeline layer = build_layer_pipeline(shape);
     const Halide::Target target("x86-64-linux-avx2");
-    Halide::Pipeline pipeline(output);
+    Halide::Pipeline pipeline = layer.pipeline();
     CompiledLayer out;
     if (scheduler == Scheduler::Manual) {
-        manual_schedules::schedule_conv_stage({output, conv, k, {padded}, {}}, target);
+        layer.apply_manual_schedule(target);
     } else if (is_plugin(scheduler)) {
         load_plugin_once(scheduler);
         set_plugin_environment(scheduler, d1, ll);
@@ -80,8 +55,17 @@ CompiledLayer compile_layer(const LayerShape& shape, Scheduler scheduler, const 
         // Kept beside the library (MEMSCHED_MEASURE_KEEP=1 keeps the directory) to see what was measured.
         std::ofstream(dir + "/schedule.txt") << out.schedule_source;
     }
-    pipeline.compile_to_static_library(dir + "/layer", {input, weights}, "layer", target);
+    // The schedule as applied to the Funcs, before compiling locks it.
+    try {
+        out.applied = autoschedule::read_applied_schedule(Problem::from_shape(shape), layer.consumer_loops,
+                                                          layer.reduction_loops, layer.padded);
+        std::ofstream(dir + "/applied_schedule.txt") << autoschedule::describe(*out.applied) << "\n";
+    } catch (const std::runtime_error& e) {
+        out.applied_error = e.what();
+    }
+    pipeline.compile_to_static_library(dir + "/layer", {layer.input, layer.weights}, "layer", target);
     out.library_path = dir + "/layer.a";
+    out.fc_layout = layer.fc_layout;
     out.compile_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
 }

@@ -71,7 +71,7 @@ MeasureResult measure_layer(const MeasureRequest& req) {
     if (r.measured_ll_bytes <= 0)
         throw std::runtime_error("cachegrind saw no LL misses per call for " + format_layer_spec(req.shape) +
                                  ": the layer fits and stays in the simulated LL; use a smaller LL");
-    r.prediction = predict_traffic(req.shape, req.scheduler, req.d1, planned, lib.schedule_source);
+    r.prediction = predict_traffic(req.shape, req.scheduler, req.d1, planned, lib);
     const Problem p = Problem::from_shape(req.shape);
     r.lower_bound_bytes = traffic_lower_bound(p, req.ll.size_bytes + req.d1.size_bytes).bytes();
     r.compulsory_bytes = req.shape.compulsory_bytes();

@@ -1,7 +1,6 @@
 // Model predictions per scheduler (see model_prediction.h).
 #include "measure/model_prediction.h"
 
-#include "generators/manual_schedules/register_block.h"
 #include "model/problem.h"
 #include "model/schedule.h"
 #include "model/traffic.h"
@@ -50,44 +49,37 @@ void fit_kept_positions(const Problem& p, const MemoryHierarchy& h, Schedule& s)
     }
 }
 
-// The hand schedule's nest: register blocks (lanes x rows x channels, the
-// whole reduction inside) stepped along x, then channel blocks, then row
-// blocks (the padded input is staged per row block, which the kept-position
-// fit reproduces when it fits).
-Schedule manual_schedule(const Problem& p, const LayerShape& shape) {
-    const manual_schedules::RegisterBlock b =
-        manual_schedules::register_block(Halide::Target("x86-64-linux-avx2"), int(shape.out_channels));
-    const auto& e = p.extent;
-    auto full = [&](Loop l) { return e[int(l)]; };
-    LevelMapping reg;
-    reg.tile = {1, std::min<int64_t>(b.channel_block, full(Loop::K)), full(Loop::C),
-                std::min<int64_t>(b.row_block, full(Loop::Y)), std::min<int64_t>(b.vector_lanes, full(Loop::X)),
-                full(Loop::R), full(Loop::S)};
-    reg.order = {Loop::N, Loop::Y, Loop::K, Loop::X, Loop::C, Loop::R, Loop::S};
-    Schedule s;
-    s.levels = {reg};
-    return s;
-}
-
-// Bytes the naive Halide code moves besides the conv nest: the root
-// reduction is zero-filled in a pass of its own and copied into the output
-// buffer in another. The nest's output traffic stands for the reduction
-// buffer; its scratch allocation is reused call after call, so when it fits
-// it stays cached. When it does not: the init pass allocates it (out), the
-// copy re-reads it (out) and allocates the output buffer (out).
-int64_t naive_extra_passes(const LayerShape& shape, int64_t capacity) {
+// Bytes the applied schedule moves besides the reduction's nest, when a
+// scratch buffer of its own does not fit the level (a scratch that fits is
+// reused call after call, so it stays cached):
+// - a root reduction (compute_root, or a reduction left inlined, which
+//   Halide computes at root) is zero-filled in a pass of its own and copied
+//   or divided into the output in another: the init pass allocates it (out),
+//   the copy re-reads it (out) and allocates the output buffer (out); the
+//   nest's own output traffic stands for the update's first touch;
+// - a root padded input is a copy pass: it reads the input (in) and
+//   allocates the padded copy (padded); the nest's input traffic stands for
+//   the conv's reads of that copy.
+int64_t extra_pass_bytes(const LayerShape& shape, const autoschedule::ReadSchedule& applied, int64_t capacity) {
+    int64_t bytes = 0;
     const int64_t out = shape.output_elements() * shape.element_bytes;
-    return out > capacity ? 3 * out : 0;
+    if (applied.reduction == autoschedule::Placement::Root && out > capacity) bytes += 3 * out;
+    if (applied.padded_input == autoschedule::Placement::Root) {
+        const int64_t in = shape.input_elements() * shape.element_bytes;
+        const int64_t padded = shape.batch * shape.in_channels * (shape.in_height + 2 * shape.pad) *
+                               (shape.in_width + 2 * shape.pad) * shape.element_bytes;
+        if (padded > capacity) bytes += in + padded;
+    }
+    return bytes;
 }
 
-// Bytes into one simulated level for the naive or manual nest.
-int64_t nest_bytes(const Problem& p, const LayerShape& shape, Scheduler scheduler, const CacheGeometry& g) {
+// Bytes into one simulated level for the applied schedule.
+int64_t applied_bytes(const Problem& p, const LayerShape& shape, const autoschedule::ReadSchedule& applied,
+                      const CacheGeometry& g) {
     const MemoryHierarchy h = single_level(g);
-    Schedule s = scheduler == Scheduler::Manual ? manual_schedule(p, shape) : naive_schedule(p, h);
+    Schedule s = applied.schedule;
     fit_kept_positions(p, h, s);
-    int64_t bytes = evaluate(p, h, s).levels[0].traffic_bytes();
-    if (scheduler == Scheduler::Naive) bytes += naive_extra_passes(shape, g.size_bytes);
-    return bytes;
+    return evaluate(p, h, s).levels[0].traffic_bytes() + extra_pass_bytes(shape, applied, g.size_bytes);
 }
 
 std::optional<int64_t> plugin_level(const std::string& source, const std::string& level) {
@@ -100,26 +92,24 @@ std::optional<int64_t> plugin_level(const std::string& source, const std::string
 } // namespace
 
 Prediction predict_traffic(const LayerShape& shape, Scheduler scheduler, const CacheGeometry& d1,
-                           const CacheGeometry& ll, const std::string& schedule_source) {
+                           const CacheGeometry& ll, const CompiledLayer& compiled) {
     Prediction out;
     if (scheduler == Scheduler::MemSched) {
-        out.ll_bytes = plugin_level(schedule_source, "LLC");
-        out.d1_bytes = plugin_level(schedule_source, "L1");
+        out.ll_bytes = plugin_level(compiled.schedule_source, "LLC");
+        out.d1_bytes = plugin_level(compiled.schedule_source, "L1");
         out.source = out.ll_bytes ? "memsched plugin: plan_layer prediction for the applied schedule"
                                   : "no prediction: the plugin's schedule has no 'predicted ... LLC=' comment";
         return out;
     }
-    if (is_plugin(scheduler)) {
-        out.source = std::string("no prediction: ") + to_string(scheduler) +
-                     "'s schedule_source is not translated into a model Schedule";
+    if (!compiled.applied) {
+        out.source = "no prediction: " + compiled.applied_error;
         return out;
     }
     const Problem p = Problem::from_shape(shape);
-    out.d1_bytes = nest_bytes(p, shape, scheduler, d1);
-    out.ll_bytes = nest_bytes(p, shape, scheduler, ll);
-    out.source = scheduler == Scheduler::Manual
-                     ? "model: hand-schedule loop nest per level, kept positions fitted to capacity"
-                     : "model: naive nest n,k,y,x,c,r,s per level + init/copy passes, kept positions fitted to capacity";
+    out.d1_bytes = applied_bytes(p, shape, *compiled.applied, d1);
+    out.ll_bytes = applied_bytes(p, shape, *compiled.applied, ll);
+    out.source = "model: applied schedule read back (autoschedule/schedule_reader), kept positions fitted to "
+                 "capacity per level: " + autoschedule::describe(*compiled.applied);
     return out;
 }
 

@@ -2,10 +2,10 @@
 // compiles it with the system c++ at run time and links it with one layer's
 // static library (layer_compile.h), then runs it under cachegrind.
 //
-//   layer_runner CALLS SETS FLUSH_BYTES W H C N S R CPG K OW OH
+//   layer_runner CALLS SETS FLUSH_BYTES W H C N S R CPG K OW OH [fc]
 //
 // Allocates SETS independent sets of input (W,H,C,N), weights (S,R,CPG,K)
-// and output (OW,OH,K,N), fills the inputs with pseudo-random values (fixed
+// and output (OW,OH,K,N) (with `fc`: weights (CPG,K) and output (K,N)), fills the inputs with pseudo-random values (fixed
 // seed, so runs take the same path), then reads a FLUSH_BYTES buffer once
 // (0: no flush) so that no set is cached, and calls the pipeline CALLS times,
 // call i on set i % SETS. With SETS >= CALLS every call finds its own
@@ -18,6 +18,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 extern "C" int layer(halide_buffer_t* input, halide_buffer_t* weights, halide_buffer_t* output);
@@ -41,8 +42,9 @@ struct TensorSet {
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 14) {
-        std::fprintf(stderr, "usage: layer_runner CALLS SETS FLUSH_BYTES W H C N S R CPG K OW OH\n");
+    const bool fc = argc == 15 && std::string(argv[14]) == "fc";
+    if (argc != 14 && !fc) {
+        std::fprintf(stderr, "usage: layer_runner CALLS SETS FLUSH_BYTES W H C N S R CPG K OW OH [fc]\n");
         return 2;
     }
     const int calls = std::atoi(argv[1]), sets = std::atoi(argv[2]);
@@ -52,7 +54,11 @@ int main(int argc, char** argv) {
     if (calls < 0 || sets < 1) return 2;
     std::vector<TensorSet> t;
     for (int i = 0; i < sets; i++) {
-        t.push_back({Buffer(a[0], a[1], a[2], a[3]), Buffer(a[4], a[5], a[6], a[7]), Buffer(a[8], a[9], a[7], a[3])});
+        if (fc)
+            t.push_back({Buffer(a[0], a[1], a[2], a[3]), Buffer(a[6], a[7]), Buffer(a[7], a[3])});
+        else
+            t.push_back({Buffer(a[0], a[1], a[2], a[3]), Buffer(a[4], a[5], a[6], a[7]),
+                         Buffer(a[8], a[9], a[7], a[3])});
         fill(t.back().input, 1 + i);
         fill(t.back().weights, 1001 + i);
         t.back().output.fill(0.0f);
