@@ -10,6 +10,7 @@
 #include "autoschedule/tile_schedules.h"
 
 #include <algorithm>
+#include <set>
 
 namespace memsched::autoschedule {
 namespace {
@@ -38,18 +39,22 @@ struct Driver {
     ScheduleWriter& writer;
     ScheduleReport& report;
     int lanes;
+    // Weights of channel-vectorized convs: stored k-innermost (tile_schedules.h).
+    std::set<std::string> k_innermost_weights = {};
 
     void log(const std::string& line) { report.log_lines.push_back("[memsched] " + line); }
 
     // Micro-kernel from the ISA, tiles from the model; logged and commented.
-    TilePlan plan_for(const ConvMatch& match, const std::string& what, bool staged_input = false) {
+    TilePlan plan_for(const ConvMatch& match, const std::string& what, bool staged_input = false,
+                      bool allow_channel_vectors = false) {
         const LayerShape& shape = match.shape;
         const bool fc = shape.kind == LayerKind::FullyConnected;
         const bool per_channel = match.depthwise || !shape.has_weights();
         MicroKernel mk = fc ? MicroKernel{1, 1, 8}
                             : choose_micro_kernel(target, params.vector_width_override,
                                                   shape.out_width(), shape.out_height(),
-                                                  shape.out_channels, per_channel);
+                                                  shape.out_channels, per_channel,
+                                                  allow_channel_vectors);
         TilePlan tiles = plan_layer(shape, params, mk, staged_input);
         const std::string line = what + " (" + to_string(shape.kind) + " n" +
                                  std::to_string(shape.batch) + " c" + std::to_string(shape.in_channels) +
@@ -80,18 +85,39 @@ struct Driver {
                 staged.push_back(info.find(name));
                 log(name + ": " + plan.placement.at(name).why);
             }
-        TilePlan tiles =
-            plan_for(main.match, root.name + " computes " + names + " in its tiles", !staged.empty());
-        if (main.match.shape.kind == LayerKind::FullyConnected)
+        TilePlan tiles = plan_for(main.match, root.name + " computes " + names + " in its tiles",
+                                  !staged.empty(), fused.size() == 1 && has_weights_func(main.match));
+        if (tiles.kernel.channel_vectors) {
+            k_innermost_weights.insert(main.match.weights);
+            schedule_channel_tiles(writer, root, *reductions[0], fixed_extent[0], staged, tiles,
+                                   params.parallelism);
+        } else if (main.match.shape.kind == LayerKind::FullyConnected)
             schedule_fc_tiles(writer, root, reductions, tiles, params.parallelism);
         else
             schedule_spatial_tiles(writer, root, reductions, fixed_extent, staged, tiles,
                                    params.parallelism);
     }
 
+    // A conv whose weights are a 4-D Func of their own (a folded batch norm,
+    // or an input's wrapper) materialised at root, so they can be stored
+    // k-innermost for a channel-vectorized block.
+    bool has_weights_func(const ConvMatch& m) const {
+        if (m.depthwise || m.weights.empty() || m.shape.kind != LayerKind::Conv) return false;
+        const StageInfo* w = info.find(m.weights);
+        if (!w || w->pure_vars.size() != 4) return false;
+        const Placement p = plan.placement.at(w->name).placement;
+        return (w->kind == StageKind::Pure && p == Placement::Root) ||
+               w->kind == StageKind::InputWrapper;
+    }
+
     void schedule_stage(const StageInfo& s) {
         const StagePlacement& p = plan.placement.at(s.name);
         BasicContext ctx{lanes, params.parallelism};
+        if (k_innermost_weights.count(s.name)) {
+            log(s.name + ": weights stored k-innermost at root (channel-vectorized conv)");
+            schedule_k_innermost_weights(writer, s, lanes, params.parallelism);
+            return;
+        }
         if (p.placement == Placement::InRootTile || p.placement == Placement::PerCacheTile)
             return; // with its root
         if (p.placement == Placement::Inline) {

@@ -96,6 +96,18 @@ void ScheduleWriter::bound_extent(const Function& f, const std::string& var, int
                      std::to_string(extent) + ");");
 }
 
+void ScheduleWriter::reorder_storage(const Function& f,
+                                     const std::vector<std::string>& inner_to_outer) {
+    std::vector<Halide::Var> vars;
+    std::string text;
+    for (const auto& v : inner_to_outer) {
+        vars.emplace_back(v);
+        text += (text.empty() ? "" : ", ") + var_ident(v, false);
+    }
+    Halide::Func(f).reorder_storage(vars);
+    lines_.push_back(func_ident(f) + ".reorder_storage({" + text + "});");
+}
+
 void ScheduleWriter::note_inline(const Function& f, const std::string& why) {
     lines_.push_back("// " + f.name() + ": inlined (" + why + ")");
 }

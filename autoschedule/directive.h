@@ -56,6 +56,9 @@ public:
     void bound_storage(const Halide::Internal::Function& f, const std::string& var,
                        int extent);
     void bound_extent(const Halide::Internal::Function& f, const std::string& var, int extent);
+    // Storage dimension order, innermost first (Halide's reorder_storage).
+    void reorder_storage(const Halide::Internal::Function& f,
+                         const std::vector<std::string>& inner_to_outer);
     // Inline is Halide's default; this only records the decision in the text.
     void note_inline(const Halide::Internal::Function& f, const std::string& why);
     void comment(const std::string& text);

@@ -3,10 +3,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace memsched::autoschedule {
 
 std::string MicroKernel::describe() const {
+    if (channel_vectors)
+        return std::to_string(k_vectors()) + " channel vectors of " + std::to_string(vector_lanes) +
+               " lanes x " + std::to_string(x_cols) + " columns x " + std::to_string(rows) + " rows";
     return std::to_string(vector_lanes) + " lanes x " + std::to_string(rows) + " rows x " +
            std::to_string(k_block) + " channels";
 }
@@ -31,13 +35,46 @@ int choose_lanes(int natural, int64_t width) {
     return use(natural / 2) > use(natural) + 1e-9 ? natural / 2 : natural;
 }
 
+// Columns per block: at most 7 (21 accumulators with 3 channel vectors on
+// 32 registers), split evenly (14 -> 2 x 7, 10 -> 2 x 5).
+int choose_columns(int64_t width) {
+    const int64_t blocks = (width + 6) / 7;
+    return int((width + blocks - 1) / blocks);
+}
+
+// The channel-vectorized block, or nullopt when x vectors suit better.
+std::optional<MicroKernel> channel_kernel(int natural, bool many, int64_t width, int64_t height,
+                                          int64_t channels) {
+    if (natural < 8 || width < 4 || width >= 2 * natural || channels <= 0 ||
+        channels % natural != 0)
+        return std::nullopt;
+    MicroKernel mk;
+    mk.channel_vectors = true;
+    mk.vector_lanes = natural;
+    mk.x_cols = choose_columns(width);
+    // Accumulators: 24 of 32 registers, 12 of 16; the rest hold the weight
+    // vectors and the broadcast input. The channel vectors divide the
+    // channels, so no block has a guarded (partial) vector.
+    const int budget = many ? 24 : 12;
+    const int64_t vectors = channels / natural;
+    int kv = std::max(1, std::min(3, budget / mk.x_cols));
+    while (kv > 1 && vectors % kv != 0) kv--;
+    mk.k_block = kv * natural;
+    mk.rows = std::max(1, budget / (kv * mk.x_cols));
+    if (height > 0) mk.rows = std::min<int>(mk.rows, int(height));
+    return mk;
+}
+
 } // namespace
 
 MicroKernel choose_micro_kernel(const Halide::Target& target, int vector_override, int64_t width,
-                                int64_t height, int64_t channels, bool input_per_channel) {
+                                int64_t height, int64_t channels, bool input_per_channel,
+                                bool allow_channel_vectors) {
     const int natural = vector_override > 0 ? vector_override
                                             : std::max(1, target.natural_vector_size(Halide::Float(32)));
     const bool many = vector_register_count(target) >= 32;
+    if (allow_channel_vectors && !input_per_channel)
+        if (auto mk = channel_kernel(natural, many, width, height, channels)) return *mk;
     MicroKernel mk;
     mk.vector_lanes = choose_lanes(natural, width);
     // A row of 1-3 columns (global pooling, 1x1 maps) fills no vector:

@@ -167,7 +167,119 @@ void vectorize_init(StageWriter& init, const StageInfo& r, const MicroKernel& mk
         init.split(x, x + "_vo", x + "_v", mk.vector_lanes, kGuard).vectorize(x + "_v");
 }
 
+// The root's splits for a channel-vectorized block: k into vectors (k_v)
+// and blocks of k_vectors (k_u), x into column blocks, y into row blocks,
+// then row blocks and channel blocks into the plan's cache tiles.
+struct ChannelLoops {
+    std::string k_v, k_u, x_i, y_i;          // the register block
+    std::string x_outer, row_blocks, kblocks; // blocks inside a cache tile
+    std::vector<std::string> outer;           // parallel tile loops, innermost first
+};
+
+ChannelLoops apply_channel_splits(StageWriter& st, const std::vector<std::string>& v,
+                                  const std::vector<int64_t>& extents, const TilePlan& plan) {
+    const MicroKernel& mk = plan.kernel;
+    const std::string &x = v[0], &y = v[1], &k = v[2], &n = v[3];
+    ChannelLoops t;
+    st.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard);
+    st.split(k + "_vo", k + "_o", k + "_u", mk.k_vectors(), kGuard);
+    st.split(x, x + "_o", x + "_i", mk.x_cols, kGuard);
+    st.split(y, y + "_o", y + "_i", mk.rows, kGuard);
+    t.k_v = k + "_v", t.k_u = k + "_u", t.x_i = x + "_i", t.y_i = y + "_i";
+    t.x_outer = x + "_o", t.row_blocks = y + "_o", t.kblocks = k + "_o";
+    std::string row_tiles, ktiles;
+    const int64_t rows_per_tile = std::max<int64_t>(1, (plan.tile_y + mk.rows - 1) / mk.rows);
+    if (rows_per_tile * mk.rows < extents[1]) {
+        st.split(y + "_o", y + "_t", y + "_b", int(rows_per_tile), kGuard);
+        t.row_blocks = y + "_b", row_tiles = y + "_t";
+    }
+    const int64_t blocks_per_tile =
+        std::max<int64_t>(1, (plan.tile_k + mk.k_block - 1) / mk.k_block);
+    if (blocks_per_tile * mk.k_block < extents[2]) {
+        st.split(k + "_o", k + "_t", k + "_b", int(blocks_per_tile), kGuard);
+        t.kblocks = k + "_b", ktiles = k + "_t";
+    }
+    const std::string& first = plan.k_outer ? row_tiles : ktiles;
+    const std::string& second = plan.k_outer ? ktiles : row_tiles;
+    for (const auto& l : {first, second})
+        if (!l.empty()) t.outer.push_back(l);
+    t.outer.push_back(n);
+    return t;
+}
+
+// The conv's channel-vectorized block at the root's column block.
+void schedule_channel_block(ScheduleWriter& w, const StageInfo& r, const StageInfo& root,
+                            const std::string& at, const MicroKernel& mk, bool fixed_extent) {
+    const std::string &x = r.pure_vars[0], &y = r.pure_vars[1], &k = r.pure_vars[2],
+                      &n = r.pure_vars[3];
+    w.compute_at(r.func, root.func, at);
+    // k innermost: each accumulator is one vector of channels.
+    w.reorder_storage(r.func, {k, x, y, n});
+    if (fixed_extent) {
+        w.bound_extent(r.func, x, mk.x_cols);
+        w.bound_extent(r.func, y, mk.rows);
+    } else {
+        w.bound_storage(r.func, x, mk.x_cols);
+        w.bound_storage(r.func, y, mk.rows);
+    }
+    w.bound_storage(r.func, k, mk.k_block);
+
+    StageWriter init = w.stage(r.func, -1);
+    init.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard).vectorize(k + "_v");
+    init.reorder({k + "_v", k + "_vo", x, y, n});
+    StageWriter up = w.stage(r.func, 0);
+    up.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard);
+    std::vector<std::string> order{k + "_v", k + "_vo"};
+    std::string xb = x, yb = y;
+    if (!fixed_extent) {
+        up.split(x, x + "_bo", x + "_b", mk.x_cols, kGuard);
+        up.split(y, y + "_bo", y + "_b", mk.rows, kGuard);
+        xb = x + "_b", yb = y + "_b";
+    }
+    order.insert(order.end(), {xb, yb});
+    for (const auto& rv : r.rvars) order.push_back(rv.name);
+    if (!fixed_extent) order.insert(order.end(), {x + "_bo", y + "_bo"});
+    order.push_back(n);
+    up.reorder(order);
+    up.vectorize(k + "_v").unroll(k + "_vo").unroll(xb).unroll(yb);
+    unroll_kernel_columns(up, r);
+}
+
 } // namespace
+
+void schedule_channel_tiles(ScheduleWriter& w, const StageInfo& root, const StageInfo& conv,
+                            bool fixed_extent, const std::vector<const StageInfo*>& staged,
+                            const TilePlan& plan, int parallelism) {
+    const MicroKernel& mk = plan.kernel;
+    w.compute_root(root.func);
+    StageWriter st = w.stage(root.func, -1);
+    ChannelLoops t = apply_channel_splits(st, root.pure_vars, root.extents, plan);
+    std::vector<std::string> order{t.k_v, t.k_u, t.x_i, t.y_i, t.x_outer, t.row_blocks, t.kblocks};
+    order.insert(order.end(), t.outer.begin(), t.outer.end());
+    st.reorder(order);
+    st.vectorize(t.k_v).unroll(t.k_u).unroll(t.x_i);
+    const std::string tile_loop = parallelize(st, t.outer, parallelism);
+    schedule_channel_block(w, conv, root, t.x_outer, mk, fixed_extent);
+    // The staged activations are read as broadcasts: x vectors still copy
+    // them fastest.
+    for (const StageInfo* s : staged)
+        schedule_staged(w, *s, root, tile_loop, mk.vector_lanes);
+}
+
+void schedule_k_innermost_weights(ScheduleWriter& w, const StageInfo& weights, int lanes,
+                                  int parallelism) {
+    const std::string &s = weights.pure_vars[0], &r = weights.pure_vars[1],
+                      &c = weights.pure_vars[2], &k = weights.pure_vars[3];
+    w.compute_root(weights.func);
+    w.reorder_storage(weights.func, {k, s, r, c});
+    StageWriter st = w.stage(weights.func, -1);
+    st.split(k, k + "_vo", k + "_v", lanes, kGuard);
+    // Source rows (s, r, c contiguous per k) are read lane by lane; c next
+    // keeps those lines in cache across the vectors of one k block.
+    st.reorder({k + "_v", s, r, c, k + "_vo"});
+    st.vectorize(k + "_v");
+    if (parallelism > 1) st.parallel(k + "_vo");
+}
 
 void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
                             const std::vector<const StageInfo*>& reductions,

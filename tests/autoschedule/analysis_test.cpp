@@ -135,6 +135,36 @@ TEST(MicroKernel, FollowsTheIsaAndTheWidth) {
     EXPECT_LE(few.rows * few.k_block + 2, 32);
 }
 
+// Narrow maps of a conv with weights: vectors along output channels, whole
+// vectors only (the channel vectors divide the channels), within the
+// accumulator budget; everything else keeps x vectors.
+TEST(MicroKernel, ChannelVectorsForNarrowMaps) {
+    Halide::Target avx512("x86-64-linux-avx-avx2-f16c-fma-sse41-avx512-avx512_skylake");
+    Halide::Target avx2("x86-64-linux-avx-avx2-f16c-fma-sse41");
+    MicroKernel last = choose_micro_kernel(avx512, 0, 7, 7, 960, false, true);
+    EXPECT_TRUE(last.channel_vectors);
+    EXPECT_EQ(last.vector_lanes, 16);
+    EXPECT_EQ(last.x_cols, 7);
+    EXPECT_EQ(last.k_block, 48) << last.describe();
+    EXPECT_EQ(last.x_block(), 7);
+    MicroKernel k160 = choose_micro_kernel(avx512, 0, 14, 14, 160, false, true);
+    EXPECT_TRUE(k160.channel_vectors);
+    EXPECT_EQ(k160.x_cols, 7) << "14 columns in two blocks of 7";
+    EXPECT_EQ(k160.k_block, 32) << "160 = 10 vectors: blocks of 2, not 3";
+    for (const MicroKernel& mk : {last, k160})
+        EXPECT_LE(mk.k_vectors() * mk.x_cols * mk.rows, 24) << mk.describe();
+    MicroKernel a2 = choose_micro_kernel(avx2, 0, 7, 7, 64, false, true);
+    EXPECT_TRUE(a2.channel_vectors);
+    EXPECT_EQ(a2.vector_lanes, 8);
+    EXPECT_LE(a2.k_vectors() * a2.x_cols * a2.rows, 12) << a2.describe();
+    EXPECT_FALSE(choose_micro_kernel(avx512, 0, 7, 7, 960, true, true).channel_vectors)
+        << "depthwise: the input follows the channel";
+    EXPECT_FALSE(choose_micro_kernel(avx512, 0, 7, 7, 100, false, true).channel_vectors)
+        << "100 channels are not whole vectors";
+    EXPECT_FALSE(choose_micro_kernel(avx512, 0, 56, 56, 960, false, true).channel_vectors);
+    EXPECT_FALSE(choose_micro_kernel(avx512, 0, 7, 7, 960, false, false).channel_vectors);
+}
+
 TEST(ModelBridge, PlanIsLegalAndPredictsEveryLevel) {
     LayerShape s;
     s.kind = LayerKind::Conv;

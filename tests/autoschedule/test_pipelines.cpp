@@ -94,6 +94,38 @@ TestPipeline conv_valid() {
     return t;
 }
 
+// A 1x1 conv on a narrow 7x7 map (MobileNetV2's late expand/project):
+// the channel-vectorized register block, weights stored k-innermost.
+TestPipeline narrow_pointwise() {
+    const int C = 24, K = 48;
+    ImageParam in(Halide::Float(32), 4, "input"), w(Halide::Float(32), 4, "weights"),
+        b(Halide::Float(32), 1, "bias");
+    Func padded = pad_zero(in, in.dim(0).extent(), in.dim(1).extent(), 0, "padded");
+    Func cv = conv(padded, w, C, 1, 1, "conv");
+    TestPipeline t{bias_relu(cv, b, "relu"), {in, w, b}, nullptr, {}};
+    t.input_extents = [=](const std::vector<int>& o) {
+        return std::vector<std::vector<int>>{{o[0], o[1], C, o[3]}, {1, 1, C, o[2]}, {o[2]}};
+    };
+    estimate4(t, 7, 7, K, 1);
+    return t;
+}
+
+// A "valid" 3x3 stride-2 conv on a 14-wide map, read unpadded: the
+// channel-vectorized block with guarded (not over-computed) columns.
+TestPipeline narrow_conv_valid() {
+    const int C = 8, K = 32;
+    ImageParam in(Halide::Float(32), 4, "input"), w(Halide::Float(32), 4, "weights");
+    Func cv = conv(in, w, C, 3, 2, "conv");
+    Func out("scaled");
+    out(x, y, k, n) = cv(x, y, k, n) * 0.5f;
+    TestPipeline t{out, {in, w}, nullptr, {}};
+    t.input_extents = [=](const std::vector<int>& o) {
+        return std::vector<std::vector<int>>{{2 * o[0] + 1, 2 * o[1] + 1, C, o[3]}, {3, 3, C, o[2]}};
+    };
+    estimate4(t, 14, 10, K, 1);
+    return t;
+}
+
 // Depthwise 3x3, stride 2, then bias + relu (MobileNetV2 style).
 TestPipeline depthwise_s2() {
     const int C = 16;
@@ -217,7 +249,8 @@ std::vector<NamedBuilder> all_test_pipelines() {
             {"conv_valid", conv_valid},     {"depthwise_s2", depthwise_s2},
             {"pools", pools},               {"fully_connected", fully_connected},
             {"residual_block", residual_block}, {"conv_chain", conv_chain},
-            {"unmodeled", unmodeled}};
+            {"unmodeled", unmodeled},       {"narrow_pointwise", narrow_pointwise},
+            {"narrow_conv_valid", narrow_conv_valid}};
 }
 
 PipelineBuilder test_pipeline(const std::string& name) {
