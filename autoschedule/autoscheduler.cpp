@@ -4,6 +4,7 @@
 #include "autoschedule/basic_schedules.h"
 #include "autoschedule/directive.h"
 #include "autoschedule/fusion_plan.h"
+#include "autoschedule/layer_fusion.h"
 #include "autoschedule/micro_kernel.h"
 #include "autoschedule/model_bridge.h"
 #include "autoschedule/pipeline_analysis.h"
@@ -34,6 +35,7 @@ const FusedReduction& dominant(const std::vector<FusedReduction>& fused) {
 struct Driver {
     const PipelineInfo& info;
     const FusionPlan& plan;
+    const CrossLayerPlan& cross;
     const Halide::Target& target;
     const PluginParams& params;
     ScheduleWriter& writer;
@@ -113,6 +115,13 @@ struct Driver {
     void schedule_stage(const StageInfo& s) {
         const StagePlacement& p = plan.placement.at(s.name);
         BasicContext ctx{lanes, params.parallelism};
+        if (cross.in_band(s.name)) return; // with its cross-layer group's exit
+        if (const CrossLayerGroup* g = cross.group_of_exit(s.name)) {
+            std::vector<std::string> lines;
+            schedule_cross_layer_group(writer, info, plan, *g, target, params, &lines);
+            for (const auto& l : lines) log(l);
+            return;
+        }
         if (k_innermost_weights.count(s.name)) {
             log(s.name + ": weights stored k-innermost at root (channel-vectorized conv)");
             schedule_k_innermost_weights(writer, s, lanes, params.parallelism);
@@ -150,14 +159,17 @@ ScheduleReport schedule_pipeline(const Halide::Pipeline& pipeline, const Halide:
                                  const PluginParams& params) {
     const PipelineInfo info = analyze_pipeline(pipeline);
     const FusionPlan plan = plan_fusion(info);
+    const CrossLayerPlan cross = plan_cross_layer(info, plan, target, params);
     ScheduleWriter writer(pipeline);
     ScheduleReport report;
     const int lanes = params.vector_width_override > 0
                           ? params.vector_width_override
                           : std::max(1, target.natural_vector_size(Halide::Float(32)));
     writer.comment(hierarchy_comment(params, lanes));
-    Driver driver{info, plan, target, params, writer, report, lanes};
+    Driver driver{info, plan, cross, target, params, writer, report, lanes};
     if (!info.bounds_note.empty()) driver.log("note: " + info.bounds_note);
+    for (const auto& line : cross.log) driver.log(line);
+    for (const auto& line : cross.comments) writer.comment(line);
     // Consumers first, so the text reads from the output inwards.
     for (auto it = info.stages.rbegin(); it != info.stages.rend(); ++it) driver.schedule_stage(*it);
     report.source = writer.source();

@@ -1,0 +1,199 @@
+// Fuse-or-not and band choice through the fusion model (see fused_group_bridge.h).
+//
+// Both ways are compared at ONE boundary: the bytes moved into the level
+// that holds the fused intermediates (L2 when there is one; its capacity
+// times cache_fill_fraction, as the per-layer plans use). Layer by layer,
+// that is the sum of the applied per-layer plans' traffic into that level
+// (their own nest, model_bridge.h) plus what the residual add re-reads;
+// fused, it is the fusion model's traffic for the applied bands. Time is
+// the roofline of each: max(compute, traffic over the serving level's
+// bandwidth), summed over layers for the layer-by-layer way, with recomputed
+// halos counted in the fused MACs and idle cores charged as in model_bridge.
+#include "autoschedule/fused_group_bridge.h"
+
+#include "model/fusion/fused_search.h"
+#include "model/fusion/fused_traffic.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace memsched::autoschedule {
+namespace {
+
+struct Boundary {
+    int level = 1;              // index into params.levels
+    int64_t capacity_bytes = 0; // planned capacity of that level
+    double bytes_per_s = 0;     // bandwidth of the level serving it
+    int64_t line_bytes = 64;
+};
+
+Boundary buffer_boundary(const PluginParams& p) {
+    Boundary b;
+    b.level = p.levels.size() > 1 ? 1 : 0;
+    const CacheLevelParams& l = p.levels[b.level];
+    // Private levels hold one strip per core: each core's share is the level.
+    b.capacity_bytes =
+        std::max<int64_t>(1, int64_t(double(l.capacity_bytes) * p.cache_fill_fraction));
+    const bool last = b.level + 1 >= int(p.levels.size());
+    const double gbps = last ? p.dram_bandwidth_gbps : p.levels[b.level + 1].bandwidth_gbps;
+    b.bytes_per_s = gbps * 1e9;
+    b.line_bytes = l.line_bytes;
+    return b;
+}
+
+struct Candidate {
+    FusedMapping mapping;
+    FusedReport report;
+    bool keep = false;
+    int64_t band_rows = 0;
+    double seconds = 0;
+};
+
+double roofline(int64_t macs, int64_t bytes, double peak_flops, double bytes_per_s) {
+    return std::max(2.0 * double(macs) / peak_flops, double(bytes) / bytes_per_s);
+}
+
+std::string mib(int64_t bytes) {
+    std::ostringstream s;
+    s.precision(3);
+    s << double(bytes) / (1 << 20) << "MiB";
+    return s.str();
+}
+
+} // namespace
+
+FusedGroup transposed(const FusedGroup& g) {
+    FusedGroup t = g;
+    std::swap(t.input.height, t.input.width);
+    for (auto& n : t.nodes) {
+        std::swap(n.shape.in_height, n.shape.in_width);
+        std::swap(n.shape.kernel_h, n.shape.kernel_w);
+    }
+    return t;
+}
+
+std::string FusedBandPlan::describe() const {
+    std::ostringstream s;
+    s << (fuse ? "fused" : "not fused") << ": ";
+    if (band_rows > 0)
+        s << "bands of " << band_rows << " rows, " << (keep_halo ? "halo kept (sliding)" : "halo recomputed")
+          << ", weights " << to_string(mapping.weights) << ", ";
+    s << "predicted into " << level << " fused=" << fused_bytes << "B (" << mib(fused_bytes)
+      << ") vs layer-by-layer=" << layered_bytes << "B (" << mib(layered_bytes) << "), time "
+      << std::llround(fused_seconds * 1e9) << "ns vs " << std::llround(layered_seconds * 1e9)
+      << "ns, MACs " << fused_macs << " vs " << layered_macs;
+    if (!search_best.empty()) s << "; fused search's best: " << search_best;
+    if (!why.empty()) s << " (" << why << ")";
+    return s.str();
+}
+
+FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>& layered,
+                               int64_t shortcut_bytes, int64_t row_block,
+                               const PluginParams& params) {
+    FusedBandPlan out;
+    const Boundary b = buffer_boundary(params);
+    out.level = params.levels[b.level].name;
+    const double peak = params.peak_gflops_per_core * 1e9 * params.parallelism;
+
+    // Layer by layer: the applied per-layer plans.
+    size_t li = 0;
+    for (size_t i = 0; i < g.nodes.size(); i++) {
+        if (g.nodes[i].op != FusedOp::Layer) continue;
+        if (li >= layered.size()) {
+            out.why = "internal: fewer per-layer plans than layers";
+            return out;
+        }
+        const TilePlan& p = layered[li++];
+        const int64_t bytes = p.traffic.size() > size_t(b.level)
+                                  ? int64_t(std::llround(p.traffic[b.level].bytes))
+                                  : 0;
+        const int64_t macs = g.nodes[i].shape.macs();
+        out.layered_bytes += bytes;
+        out.layered_macs += macs;
+        out.layered_seconds += roofline(macs, bytes, peak, b.bytes_per_s);
+    }
+    out.layered_bytes += shortcut_bytes;
+    out.layered_seconds += double(shortcut_bytes) / b.bytes_per_s;
+
+    if (EvalStatus st = g.validate(); !st) {
+        out.why = "group not modeled: " + st.reason;
+        return out;
+    }
+    FusedSearchOptions so;
+    so.objective = Objective::Time;
+    so.compute.peak_flops_per_s = peak;
+    so.dram_bytes_per_s = b.bytes_per_s;
+    so.line_bytes = b.line_bytes;
+    const FusedChoice searched = search_fused_group(g, b.capacity_bytes, so);
+    out.search_best = searched.status ? describe(searched.mapping) + " " +
+                                            std::to_string(searched.report.traffic_bytes()) + "B"
+                                      : searched.status.reason;
+
+    // The bands Halide applies: whole register blocks of rows, full width.
+    const int last = int(g.nodes.size()) - 1;
+    const FusedDims exit = g.output_of(last);
+    const FusedGroup t = transposed(g);
+    std::vector<int64_t> rows;
+    for (int64_t c : fused_tile_candidates(exit.height))
+        rows.push_back(std::min(exit.height, (c + row_block - 1) / row_block * row_block));
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+
+    Candidate best;
+    bool found = false;
+    for (int64_t r : rows) {
+        const int64_t bands = (exit.height + r - 1) / r;
+        for (bool keep : {false, true}) {
+            if (keep && bands == 1) continue; // nothing to keep
+            for (WeightPolicy w : {WeightPolicy::Resident, WeightPolicy::Streamed}) {
+                Candidate c;
+                c.keep = keep;
+                c.band_rows = r;
+                c.mapping = keep ? FusedMapping{exit.width, r, HaloPolicy::Keep, w}
+                                 : FusedMapping{r, exit.width, HaloPolicy::Refetch, w};
+                // Line rounding follows rows of the group as given, so the
+                // transposed group is evaluated without it: a full-width
+                // band's boxes are whole rows, contiguous in memory, where
+                // rounding adds at most a line per channel.
+                c.report = evaluate_fused(keep ? t : g, c.mapping, b.capacity_bytes,
+                                          keep ? g.element_bytes : b.line_bytes);
+                if (!c.report.status) continue;
+                // Parallel tasks: bands, or one strip of serial bands per core.
+                const double tasks = double(keep ? std::min<int64_t>(params.parallelism, bands) : bands);
+                c.seconds = roofline(c.report.macs, c.report.traffic_bytes(), peak, b.bytes_per_s) *
+                            std::max(1.0, params.parallelism / tasks);
+                auto key = [](const Candidate& x) {
+                    return std::make_tuple(x.seconds, x.report.traffic_bytes(), x.report.macs,
+                                           -x.band_rows);
+                };
+                if (!found || key(c) < key(best)) best = c, found = true;
+            }
+        }
+    }
+    if (!found) {
+        out.why = "no band of the group fits " + mib(b.capacity_bytes) + " of " + out.level;
+        return out;
+    }
+    out.band_rows = best.band_rows;
+    out.keep_halo = best.keep;
+    out.mapping = best.mapping;
+    out.report = best.report;
+    out.fused_bytes = best.report.traffic_bytes();
+    out.fused_macs = best.report.macs;
+    out.fused_seconds = best.seconds;
+    const bool faster = out.fused_seconds < out.layered_seconds * 0.999;
+    const bool same_time = !faster && out.fused_seconds <= out.layered_seconds * 1.001;
+    if (faster) {
+        out.fuse = true;
+        out.why = "faster";
+    } else if (same_time && out.fused_bytes < out.layered_bytes) {
+        out.fuse = true;
+        out.why = "same time, less traffic";
+    } else {
+        out.why = "fusing does not lower the predicted time or traffic";
+    }
+    return out;
+}
+
+} // namespace memsched::autoschedule

@@ -1,0 +1,54 @@
+// The ONE place the plugin asks the fusion model (model/fusion) whether to
+// fuse a group of convs and with which bands: given the group as the
+// model's FusedGroup, the per-layer plans it would replace and the cache
+// level that holds the group's intermediates, return the band rows, the
+// halo choice (recompute per band, or keep rows from the band above: a
+// sliding window) and the predicted traffic of both ways. Knows nothing of
+// Halide.
+//
+// The Halide schedule (layer_fusion.h) tiles the exit in row bands of the
+// full width. The model's tiles slide along columns, so bands that keep
+// rows are evaluated on the transposed group (rows and columns swapped),
+// where one tile row of full height slides along what are rows here
+// (without line rounding, which the model applies along its own rows).
+#pragma once
+
+#include "autoschedule/model_bridge.h"
+#include "autoschedule/plugin_params.h"
+#include "model/fusion/fused_group.h"
+
+#include <string>
+#include <vector>
+
+namespace memsched::autoschedule {
+
+struct FusedBandPlan {
+    bool fuse = false;
+    std::string why;           // one line: the decision and its reason
+    int64_t band_rows = 0;     // exit rows per band
+    bool keep_halo = false;    // sliding window (else halos recomputed)
+    FusedMapping mapping;      // as evaluated (transposed group when keep_halo)
+    FusedReport report;        // the fused prediction for the applied bands
+    int64_t fused_bytes = 0;   // into the buffer level, fused
+    int64_t layered_bytes = 0; // into the same level, layer by layer
+    double fused_seconds = 0, layered_seconds = 0;
+    int64_t fused_macs = 0, layered_macs = 0;
+    std::string level;         // the cache level holding the intermediates
+    std::string search_best;   // the unconstrained fused search's choice, for the log
+
+    std::string describe() const; // one line for the schedule comment and the log
+};
+
+// Swaps rows and columns of every tensor and layer (exposed for tests).
+FusedGroup transposed(const FusedGroup& g);
+
+// `layered`: the per-layer plans the plugin applies without fusion, one per
+// Layer node; `shortcut_bytes`: other bytes layer-by-layer execution moves
+// that fusion keeps on chip (a residual add's re-read of the block input).
+// `row_block`: the exit's register-block rows (bands are whole blocks).
+// Fuses only when the predicted time is lower, or equal with less traffic.
+FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>& layered,
+                               int64_t shortcut_bytes, int64_t row_block,
+                               const PluginParams& params);
+
+} // namespace memsched::autoschedule

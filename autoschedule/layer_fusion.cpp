@@ -1,0 +1,375 @@
+// Finding, modeling and scheduling cross-layer conv groups (see layer_fusion.h).
+#include "autoschedule/layer_fusion.h"
+
+#include "autoschedule/micro_kernel.h"
+#include "autoschedule/tile_schedules.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace memsched::autoschedule {
+namespace {
+
+using Halide::TailStrategy;
+
+// One input path of the exit: convs from the group input down to a conv in
+// the exit's register blocks, with the pure stages materialised between them.
+struct Branch {
+    std::vector<std::string> convs;  // producers first; the last is an exit conv
+    std::vector<std::string> stages; // pads computed per band, producers first
+    std::string source;              // the 4-D tensor the branch starts from
+};
+
+bool is_activation(const StageInfo* s) { return s && s->pure_vars.size() == 4; }
+
+// What a materialised pure stage reads through the pure stages inlined into
+// it: conv-like reductions, 4-D tensors (inputs, roots) and the inlined
+// stages passed through.
+struct Reach {
+    std::vector<std::string> reductions, sources;
+    std::set<std::string> inlined;
+    std::string odd; // a reason when something else is read
+};
+
+void reach_from(const PipelineInfo& info, const FusionPlan& plan, const StageInfo& s, Reach* r) {
+    for (const auto& call : s.pure_calls) {
+        if (!call.callee_is_func) continue; // parameters and buffers read directly
+        const StageInfo* c = info.find(call.callee);
+        if (!c) continue;
+        if (c->kind == StageKind::Reduction) {
+            if (std::find(r->reductions.begin(), r->reductions.end(), c->name) == r->reductions.end())
+                r->reductions.push_back(c->name);
+        } else if (c->kind == StageKind::InputWrapper ||
+                   plan.placement.at(c->name).placement != Placement::Inline) {
+            if (!is_activation(c)) continue; // small parameter tensors
+            if (std::find(r->sources.begin(), r->sources.end(), c->name) == r->sources.end())
+                r->sources.push_back(c->name);
+        } else if (c->kind == StageKind::Pure) {
+            if (r->inlined.insert(c->name).second) reach_from(info, plan, *c, r);
+        } else {
+            r->odd = c->name + " is " + to_string(c->kind);
+        }
+    }
+}
+
+bool consumed_only_by(const StageInfo& s, const std::set<std::string>& allowed) {
+    for (const auto& c : s.consumers)
+        if (!allowed.count(c)) return false;
+    return true;
+}
+
+// Walks up from exit conv `conv`; nullopt with `why` when the path has a
+// shape the schedule cannot express.
+std::optional<Branch> walk_branch(const PipelineInfo& info, const FusionPlan& plan,
+                                  const std::string& conv, std::string* why) {
+    Branch b;
+    std::string cur = conv;
+    for (;;) {
+        b.convs.insert(b.convs.begin(), cur);
+        std::string w;
+        const auto m = match_layer(*info.find(cur), &w);
+        if (!m) {
+            *why = cur + ": " + w;
+            return std::nullopt;
+        }
+        const StageInfo* in = info.find(m->input);
+        if (!in || in->kind == StageKind::InputWrapper || in->kind != StageKind::Pure ||
+            plan.placement.at(in->name).placement == Placement::Inline) {
+            b.source = m->input; // a buffer or wrapper read directly
+            return b;
+        }
+        Reach r;
+        reach_from(info, plan, *in, &r);
+        if (!r.odd.empty()) {
+            *why = in->name + " reads " + r.odd;
+            return std::nullopt;
+        }
+        if (!consumed_only_by(*in, {cur})) {
+            b.source = in->name; // read elsewhere too: stays at root, the group's input
+            return b;
+        }
+        if (r.reductions.empty() && r.sources.size() == 1) {
+            b.stages.insert(b.stages.begin(), in->name); // the pad of the group input
+            b.source = r.sources[0];
+            return b;
+        }
+        if (r.reductions.size() != 1 || !r.sources.empty()) {
+            b.source = in->name; // joins several tensors: stays at root
+            return b;
+        }
+        const std::string& up = r.reductions[0];
+        auto tiled = plan.tiled_in_place.find(up);
+        std::set<std::string> inside = r.inlined;
+        inside.insert(in->name);
+        bool private_path = tiled != plan.tiled_in_place.end() && !info.find(up)->is_output &&
+                            consumed_only_by(*info.find(up), inside);
+        // Activation-shaped stages only: per-channel parameters (a folded
+        // batch norm's scale) are read by the weights' root too, harmlessly.
+        for (const auto& name : r.inlined)
+            if (is_activation(info.find(name)))
+                private_path = private_path && consumed_only_by(*info.find(name), inside);
+        if (!private_path) {
+            b.source = in->name;
+            return b;
+        }
+        b.stages.insert(b.stages.begin(), in->name);
+        cur = up;
+    }
+}
+
+// The layer as the fusion model sees it: the real (unpadded) input extents
+// of its producer and the symmetric padding that gives the matched output.
+std::optional<LayerShape> model_shape(const ConvMatch& m, int64_t in_w, int64_t in_h,
+                                      std::string* why) {
+    LayerShape s = m.shape;
+    auto pad_for = [&](int64_t out, int64_t kernel, int64_t in) {
+        const int64_t need = (out - 1) * s.stride + (kernel - 1) * s.dilation + 1;
+        return std::max<int64_t>(0, (need - in + 1) / 2);
+    };
+    const int64_t out_w = s.out_width(), out_h = s.out_height();
+    const int64_t pw = pad_for(out_w, s.kernel_w, in_w), ph = pad_for(out_h, s.kernel_h, in_h);
+    s.in_width = in_w, s.in_height = in_h, s.pad = std::max(pw, ph);
+    if (s.out_width() != out_w || s.out_height() != out_h) {
+        *why = "padding is not the same on every side";
+        return std::nullopt;
+    }
+    return s;
+}
+
+// The exit reads the group input pointwise (a residual shortcut), or
+// another tensor (nullopt: not a single-entry block).
+std::optional<bool> exit_shortcut(const PipelineInfo& info, const FusionPlan& plan,
+                                  const StageInfo& exit, const std::string& source,
+                                  std::string* why) {
+    Reach r;
+    reach_from(info, plan, exit, &r);
+    bool shortcut = false;
+    for (const auto& s : r.sources) {
+        if (s == source) shortcut = true;
+        else {
+            *why = exit.name + " also reads " + s;
+            return std::nullopt;
+        }
+    }
+    return shortcut;
+}
+
+struct Candidate {
+    CrossLayerGroup group;
+    std::vector<TilePlan> layered; // per model Layer node
+    int64_t shortcut_bytes = 0;
+    int64_t row_block = 1;
+};
+
+std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionPlan& plan,
+                                         const StageInfo& exit,
+                                         const std::vector<FusedReduction>& fused,
+                                         const Halide::Target& target, const PluginParams& params,
+                                         std::string* why) {
+    Candidate c;
+    c.group.exit = exit.name;
+    if (exit.pure_vars.size() != 4 || !exit.extents_known()) {
+        *why = "exit is not a 4-D stage with known extents";
+        return std::nullopt;
+    }
+    std::vector<Branch> branches;
+    for (const auto& f : fused) {
+        if (f.match.shape.kind == LayerKind::FullyConnected) {
+            *why = f.name + " is fully connected";
+            return std::nullopt;
+        }
+        c.group.exit_convs.push_back(f.name);
+        auto b = walk_branch(info, plan, f.name, why);
+        if (!b) return std::nullopt;
+        if (!branches.empty() && b->source != branches[0].source) {
+            *why = "branches start from " + branches[0].source + " and " + b->source;
+            return std::nullopt;
+        }
+        branches.push_back(*b);
+    }
+    size_t upstream = 0;
+    for (const auto& b : branches) upstream += b.convs.size() - 1;
+    if (upstream == 0) {
+        *why = "no conv upstream of " + exit.name + "'s convs within reach";
+        return std::nullopt;
+    }
+    const std::string source = branches[0].source;
+    const StageInfo* src = info.find(source);
+    if (!src || !src->extents_known() || src->extents.size() != 4) {
+        *why = "group input " + source + " has no known 4-D extents";
+        return std::nullopt;
+    }
+    auto shortcut = exit_shortcut(info, plan, exit, source, why);
+    if (!shortcut) return std::nullopt;
+
+    FusedGroup& g = c.group.model;
+    g.input = {src->extents[2] * src->extents[3], src->extents[1], src->extents[0]};
+    std::vector<int> ends;
+    for (const auto& b : branches) {
+        int prev = -1;
+        int64_t w = src->extents[0], h = src->extents[1];
+        for (const auto& name : b.convs) {
+            std::string mw;
+            const auto m = match_layer(*info.find(name), &mw);
+            auto shape = model_shape(*m, w, h, why);
+            if (!shape) {
+                *why = name + ": " + *why;
+                return std::nullopt;
+            }
+            FusedNode node;
+            node.name = name;
+            node.shape = *shape;
+            node.inputs = {prev};
+            prev = int(g.nodes.size());
+            g.nodes.push_back(node);
+            const bool at_exit = name == b.convs.back();
+            bool staged = false;
+            if (at_exit)
+                if (auto st = plan.staged.find(exit.name); st != plan.staged.end())
+                    staged = !st->second.empty();
+            c.layered.push_back(plan_match_tiles(*m, target, params, staged));
+            if (!at_exit) c.group.band_convs.push_back(name);
+            w = shape->out_width(), h = shape->out_height();
+        }
+        for (const auto& s : b.stages) c.group.band_stages.push_back(s);
+        ends.push_back(prev);
+    }
+    if (ends.size() > 1 || *shortcut) {
+        FusedNode add;
+        add.name = exit.name;
+        add.op = FusedOp::Add;
+        add.inputs = ends;
+        if (*shortcut) add.inputs.push_back(-1);
+        g.nodes.push_back(add);
+    }
+    if (*shortcut) c.shortcut_bytes = g.input.elements() * g.element_bytes;
+    // Staged copies of the exit's inputs are computed per band as well.
+    if (auto st = plan.staged.find(exit.name); st != plan.staged.end())
+        for (const auto& s : st->second)
+            if (std::find(c.group.band_stages.begin(), c.group.band_stages.end(), s) ==
+                c.group.band_stages.end())
+                c.group.band_stages.push_back(s);
+    const FusedReduction* main = &fused[0];
+    for (const auto& f : fused)
+        if (f.match.shape.macs() > main->match.shape.macs()) main = &f;
+    c.row_block = plan_match_tiles(main->match, target, params, true).kernel.rows;
+    return c;
+}
+
+std::string group_names(const CrossLayerGroup& g) {
+    std::string s;
+    for (const auto& n : g.model.nodes) s += (s.empty() ? "" : " -> ") + n.name;
+    return s;
+}
+
+void schedule_band_stage(ScheduleWriter& w, const StageInfo& s, const StageInfo& exit,
+                         const BandLoops& loops, bool sliding, int lanes) {
+    w.compute_at(s.func, exit.func, loops.band);
+    if (sliding && loops.strip != loops.band) w.store_at(s.func, exit.func, loops.strip);
+    if (lanes > 1 && !s.pure_vars.empty()) {
+        const std::string& x = s.pure_vars[0];
+        w.stage(s.func, -1)
+            .split(x, x + "_vo", x + "_vi", lanes, TailStrategy::GuardWithIf)
+            .vectorize(x + "_vi");
+    }
+}
+
+} // namespace
+
+const CrossLayerGroup* CrossLayerPlan::group_of_exit(const std::string& name) const {
+    for (const auto& g : groups)
+        if (g.exit == name) return &g;
+    return nullptr;
+}
+
+bool CrossLayerPlan::in_band(const std::string& name) const {
+    for (const auto& g : groups) {
+        if (std::find(g.band_convs.begin(), g.band_convs.end(), name) != g.band_convs.end())
+            return true;
+        if (std::find(g.band_stages.begin(), g.band_stages.end(), name) != g.band_stages.end())
+            return true;
+    }
+    return false;
+}
+
+TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
+                          const PluginParams& params, bool staged_input) {
+    const LayerShape& shape = match.shape;
+    const bool fc = shape.kind == LayerKind::FullyConnected;
+    const bool per_channel = match.depthwise || !shape.has_weights();
+    MicroKernel mk = fc ? MicroKernel{1, 1, 8}
+                        : choose_micro_kernel(target, params.vector_width_override,
+                                              shape.out_width(), shape.out_height(),
+                                              shape.out_channels, per_channel);
+    return plan_layer(shape, params, mk, staged_input);
+}
+
+CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan,
+                                const Halide::Target& target, const PluginParams& params) {
+    CrossLayerPlan out;
+    if (!params.cross_layer_fusion) return out;
+    for (const auto& [root, fused] : plan.fused) {
+        std::string why;
+        auto c = build_candidate(info, plan, *info.find(root), fused, target, params, &why);
+        if (!c) {
+            out.log.push_back(root + ": no cross-layer fusion: " + why);
+            continue;
+        }
+        c->group.bands =
+            plan_fused_bands(c->group.model, c->layered, c->shortcut_bytes, c->row_block, params);
+        // A chosen group is logged where it is scheduled, with its loops.
+        if (c->group.bands.fuse) out.groups.push_back(c->group);
+        else {
+            out.log.push_back("group " + group_names(c->group) + ": " + c->group.bands.describe());
+            out.comments.push_back(out.log.back());
+        }
+    }
+    return out;
+}
+
+void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
+                                const FusionPlan& plan, const CrossLayerGroup& group,
+                                const Halide::Target& target, const PluginParams& params,
+                                std::vector<std::string>* log) {
+    const StageInfo& exit = *info.find(group.exit);
+    const bool sliding = group.bands.keep_halo;
+    std::vector<const StageInfo*> reductions;
+    std::vector<bool> fixed_extent;
+    const FusedReduction* main = nullptr;
+    for (const auto& f : plan.fused.at(group.exit)) {
+        reductions.push_back(info.find(f.name));
+        fixed_extent.push_back(may_overcompute_spatially(info, *reductions.back()));
+        if (!main || f.match.shape.macs() > main->match.shape.macs()) main = &f;
+    }
+    TilePlan exit_plan = plan_match_tiles(main->match, target, params, true);
+    exit_plan.tile_y = group.bands.band_rows;
+    const std::string line = "cross-layer group " + group_names(group) + " in bands of " +
+                             group.exit + ": " + group.bands.describe();
+    w.comment(line);
+    log->push_back(line);
+    const BandLoops loops = schedule_band_tiles(w, exit, reductions, fixed_extent, exit_plan,
+                                                params.parallelism, sliding);
+    if (sliding && loops.strips > 1) {
+        const std::string note = group.exit + ": " + std::to_string(loops.strips) +
+                                 " parallel strips; each restarts its sliding window (not modeled)";
+        w.comment(note);
+        log->push_back(note);
+    }
+    for (const auto& name : group.band_stages)
+        schedule_band_stage(w, *info.find(name), exit, loops, sliding,
+                            exit_plan.kernel.vector_lanes);
+    for (const auto& name : group.band_convs) {
+        const StageInfo& r = *info.find(name);
+        TilePlan p = plan_match_tiles(plan.tiled_in_place.at(name), target, params, false);
+        p.tile_y = r.extents[1]; // the whole band: no tile loops inside it
+        p.tile_k = r.extents[2];
+        const std::string l = name + ": computed per band of " + group.exit +
+                              (sliding ? " (stored per strip)" : "") + ", kernel " +
+                              p.kernel.describe();
+        w.comment(l);
+        log->push_back(l);
+        schedule_reduction_tiles_at(w, r, exit, loops.band, sliding ? loops.strip : "", p);
+    }
+}
+
+} // namespace memsched::autoschedule

@@ -1,0 +1,69 @@
+// Cross-layer fusion: convs computed inside the row bands of a later conv's
+// root instead of at root. fusion_plan.h fuses pointwise stages into a conv
+// and the conv into its first materialised consumer (the "exit root"); here
+// the convs upstream of that root's own convs join it when they are
+// separated from it only by materialised pure stages (pads) and feed
+// nothing else:
+//
+//   conv1 (tiled in place) -> pad1 (root) -> conv2 (in output's tiles) -> output
+// becomes
+//   output in row bands; per band: pad0, conv1, pad1, then conv2 per block.
+//
+// Each band recomputes its producers' halo rows, or (sliding window) keeps
+// them: producers stored per parallel strip, computed per band. The group is
+// translated into the fusion model's FusedGroup (from the convs' LayerShapes)
+// and fused only when fused_group_bridge.h predicts it pays; anything that
+// does not fit this pattern keeps today's schedule, with a reason logged.
+#pragma once
+
+#include "autoschedule/conv_match.h"
+#include "autoschedule/directive.h"
+#include "autoschedule/fused_group_bridge.h"
+#include "autoschedule/fusion_plan.h"
+#include "autoschedule/model_bridge.h"
+#include "autoschedule/pipeline_analysis.h"
+#include "autoschedule/plugin_params.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace memsched::autoschedule {
+
+struct CrossLayerGroup {
+    std::string exit;                    // the root whose bands compute the group
+    std::vector<std::string> exit_convs; // reductions in the exit's register blocks
+    std::vector<std::string> band_convs; // reductions computed per band, producers first
+    std::vector<std::string> band_stages; // pure stages computed per band (pads), producers first
+    FusedGroup model;                    // nodes named after the Halide stages
+    FusedBandPlan bands;
+};
+
+struct CrossLayerPlan {
+    std::vector<CrossLayerGroup> groups; // only those chosen for fusion
+    std::vector<std::string> log;        // one line per exit root considered
+    std::vector<std::string> comments;   // the lines of real groups (two or more convs)
+
+    const CrossLayerGroup* group_of_exit(const std::string& name) const;
+    // True for stages a chosen group computes per band (scheduled with it).
+    bool in_band(const std::string& name) const;
+};
+
+// The plan of one conv-like layer alone: micro-kernel from the ISA, tiles
+// from the model (model_bridge.h). Shared by the per-layer schedules and
+// the layer-by-layer side of the fusion decision.
+TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
+                          const PluginParams& params, bool staged_input);
+
+// Finds the groups and asks the model; empty when params.cross_layer_fusion
+// is off.
+CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan,
+                                const Halide::Target& target, const PluginParams& params);
+
+// Applies (and writes) the schedule of one chosen group; log lines appended.
+void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
+                                const FusionPlan& plan, const CrossLayerGroup& group,
+                                const Halide::Target& target, const PluginParams& params,
+                                std::vector<std::string>* log);
+
+} // namespace memsched::autoschedule
