@@ -1,0 +1,113 @@
+// White-box tests of the fuse-or-not decision (fused_group_bridge.h) and of
+// the fusion=0|1 parameter: no Halide pipeline, LayerShapes only.
+#include "autoschedule/fused_group_bridge.h"
+#include "autoschedule/micro_kernel.h"
+#include "autoschedule/plugin_params.h"
+#include "model/fusion/fused_traffic.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace memsched::autoschedule {
+namespace {
+
+PluginParams params_with(const std::string& env, int parallelism = 1) {
+    ParamSources s;
+    s.sysfs_cache_bytes = {{1, 48 << 10}, {2, 2 << 20}};
+    s.sysfs_line_bytes = 64;
+    s.machine_parallelism = parallelism;
+    s.machine_llc_bytes = 32 << 20;
+    s.memsched_params = env;
+    return resolve_plugin_params(s);
+}
+
+LayerShape conv3x3(int64_t channels, int64_t size) {
+    LayerShape s;
+    s.in_channels = s.out_channels = channels;
+    s.in_height = s.in_width = size;
+    s.kernel_h = s.kernel_w = 3;
+    s.pad = 1;
+    return s;
+}
+
+// The per-layer plans the plugin would apply (16 lanes x 4 rows x 6 channels).
+std::vector<TilePlan> layered(const FusedGroup& g, const PluginParams& p) {
+    std::vector<TilePlan> out;
+    for (const auto& n : g.nodes)
+        if (n.op == FusedOp::Layer) out.push_back(plan_layer(n.shape, p, MicroKernel{16, 4, 6}));
+    return out;
+}
+
+TEST(FusionParam, DefaultOnZeroOffOtherValuesRejected) {
+    EXPECT_TRUE(params_with("").cross_layer_fusion);
+    EXPECT_FALSE(params_with("fusion=0").cross_layer_fusion);
+    EXPECT_TRUE(params_with("fusion=1").cross_layer_fusion);
+    EXPECT_THROW(params_with("fusion=yes"), std::invalid_argument);
+}
+
+TEST(Transposed, SwapsRowsAndColumnsAndIsAnInvolution) {
+    LayerShape a = conv3x3(8, 20);
+    a.in_width = 30;
+    a.kernel_w = 1, a.pad = 1;
+    FusedGroup g = make_chain({a});
+    const FusedGroup t = transposed(g);
+    EXPECT_EQ(t.input.height, g.input.width);
+    EXPECT_EQ(t.nodes[0].shape.kernel_h, 1);
+    EXPECT_EQ(t.nodes[0].shape.in_height, 30);
+    const FusedGroup back = transposed(t);
+    EXPECT_EQ(back.nodes[0].shape, g.nodes[0].shape);
+    EXPECT_TRUE(back.input == g.input);
+}
+
+// ResNet-18's layer1 block body: two 3x3 64->64 convs on 56x56. With a
+// 2 MiB L2 the intermediate (784 KiB) does not fit half of it, bands do,
+// and keeping their halos costs no extra MACs.
+TEST(PlanFusedBands, ConvChainFusesWithSlidingBandsAndLessTraffic) {
+    const PluginParams p = params_with("");
+    const FusedGroup g = make_chain({conv3x3(64, 56), conv3x3(64, 56)});
+    const FusedBandPlan plan = plan_fused_bands(g, layered(g, p), 0, 4, p);
+    EXPECT_TRUE(plan.fuse) << plan.describe();
+    EXPECT_TRUE(plan.keep_halo) << plan.describe();
+    EXPECT_EQ(plan.band_rows % 4, 0);
+    EXPECT_LT(plan.band_rows, 56);
+    EXPECT_EQ(plan.fused_macs, plan.layered_macs);
+    EXPECT_LT(plan.fused_bytes, plan.layered_bytes);
+    EXPECT_LE(plan.report.footprint_bytes, (2 << 20) / 2);
+    EXPECT_EQ(plan.level, "L2");
+    EXPECT_NE(plan.describe().find("halo kept"), std::string::npos);
+}
+
+// The applied figure is the model's own evaluation of the applied bands.
+TEST(PlanFusedBands, ReportIsTheModelOfTheChosenMapping) {
+    const PluginParams p = params_with("");
+    const FusedGroup g = make_chain({conv3x3(32, 28), conv3x3(32, 28)});
+    const FusedBandPlan plan = plan_fused_bands(g, layered(g, p), 0, 4, p);
+    ASSERT_GT(plan.band_rows, 0);
+    const FusedGroup& evaluated = plan.keep_halo ? transposed(g) : g;
+    const FusedReport again = evaluate_fused(evaluated, plan.mapping, (2 << 20) / 2,
+                                             plan.keep_halo ? 4 : 64);
+    EXPECT_EQ(again.traffic_bytes(), plan.fused_bytes);
+    EXPECT_EQ(again.macs, plan.fused_macs);
+}
+
+TEST(PlanFusedBands, NothingFitsATinyBufferSoNotFused) {
+    const PluginParams p = params_with("l1=1KiB,l2=2KiB");
+    const FusedGroup g = make_chain({conv3x3(64, 56), conv3x3(64, 56)});
+    const FusedBandPlan plan = plan_fused_bands(g, layered(g, p), 0, 4, p);
+    EXPECT_FALSE(plan.fuse);
+    EXPECT_NE(plan.why.find("no band"), std::string::npos) << plan.why;
+}
+
+TEST(PlanFusedBands, InvalidGroupIsNotFusedWithItsReason) {
+    const PluginParams p = params_with("");
+    FusedGroup g = make_chain({conv3x3(8, 16), conv3x3(8, 16)});
+    g.nodes[1].shape.in_channels = 5; // does not match the first conv's output
+    g.nodes[1].shape.out_channels = 5;
+    const FusedBandPlan plan = plan_fused_bands(g, layered(g, p), 0, 4, p);
+    EXPECT_FALSE(plan.fuse);
+    EXPECT_NE(plan.why.find("in_channels=5"), std::string::npos) << plan.why;
+}
+
+} // namespace
+} // namespace memsched::autoschedule
