@@ -27,6 +27,7 @@ struct ExploreOptions {
     int64_t line_bytes = 64;
     bool json = false;
     bool fusion = false; // --fusion: partition --network into fusion groups
+    bool pareto = false; // --pareto (with --fusion): the network's capacity/traffic front
 };
 
 std::string fmt(const char* f, double v) {
@@ -187,7 +188,7 @@ void run(const ExploreOptions& o) {
         throw UsageError("--line-bytes=" + std::to_string(o.line_bytes) + " must be positive");
     if (o.fusion) {
         if (o.network.empty()) throw UsageError("--fusion needs --network NAME");
-        run_explore_fusion({o.network, buffer, o.line_bytes, *objective, o.json});
+        run_explore_fusion({o.network, buffer, o.line_bytes, *objective, o.json, o.pareto});
         return;
     }
     if (!o.network.empty()) {
@@ -221,7 +222,10 @@ void register_explore_command(CLI::App& app) {
     cmd->add_option("--line-bytes", opt->line_bytes, "DRAM burst / line size (default 64)");
     cmd->add_flag("--json", opt->json, "Print one JSON object");
     cmd->add_flag("--fusion", opt->fusion, "Partition --network into fusion groups");
+    cmd->add_flag("--pareto", opt->pareto,
+                  "With --fusion: fused and layer-by-layer traffic at budgets 32KiB..4MiB");
     cmd->callback([opt] {
+        if (opt->pareto && !opt->fusion) throw UsageError("--pareto needs --fusion");
         if (opt->layer.empty() && opt->network.empty())
             throw UsageError("explore needs --layer SPEC or --network NAME");
         run(*opt);

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -14,11 +15,12 @@ namespace memsched::cli {
 
 namespace {
 
-// Layer-name lists as groups: a super-node run layer by layer is one group per layer.
+// Layer-name lists as groups: a run layer by layer is one group per layer
+// (a layer with its add epilogue is one group).
 std::vector<std::vector<std::string>> group_names(const NetworkFusionResult& r) {
     std::vector<std::vector<std::string>> out;
     for (const GroupPlan& g : r.groups) {
-        if (g.fused) out.push_back(g.layers);
+        if (g.fused || g.add_epilogue) out.push_back(g.layers);
         else
             for (const std::string& l : g.layers) out.push_back({l});
     }
@@ -31,7 +33,9 @@ nlohmann::json group_json(const GroupPlan& g) {
                         {"traffic_bytes", g.traffic_bytes},
                         {"time_s", g.time_s},
                         {"macs", g.macs},
-                        {"footprint_bytes", g.footprint_bytes}};
+                        {"footprint_bytes", g.footprint_bytes},
+                        {"add_epilogue", g.add_epilogue},
+                        {"epilogue_read_bytes", g.epilogue_read_bytes}};
     if (g.fused) {
         const FusedMapping& m = g.choice.mapping;
         const FusedReport& r = g.choice.report;
@@ -39,6 +43,11 @@ nlohmann::json group_json(const GroupPlan& g) {
         j["tile_w"] = m.tile_w;
         j["halo"] = to_string(m.halo);
         j["weights"] = to_string(m.weights);
+        nlohmann::json per_node = nlohmann::json::array(); // one policy per fused node
+        const size_t fused_nodes = g.layers.size() - (g.add_epilogue ? 1 : 0);
+        for (size_t i = 0; i < fused_nodes; ++i)
+            per_node.push_back(to_string(m.weights_of(static_cast<int>(i))));
+        j["layer_weights"] = per_node;
         j["tiles"] = r.tiles;
         j["input_read_bytes"] = r.input_read_bytes;
         j["weight_read_bytes"] = r.weight_read_bytes;
@@ -62,7 +71,8 @@ void print_table(const Network& net, const NetworkFusionResult& r, const Explore
         if (g.layers.size() > 1) name += ".." + g.layers.back();
         name += " (" + std::to_string(g.layers.size()) + ")";
         if (name.size() > 44) name = name.substr(0, 41) + "...";
-        const std::string how = g.fused ? describe(g.choice.mapping) : "layer by layer";
+        std::string how = g.fused ? describe(g.choice.mapping) : "layer by layer";
+        if (g.add_epilogue) how = (g.fused ? how : "alone") + " +add";
         std::printf("%-44s %-26s %14lld %12lld\n", name.c_str(), how.c_str(),
                     static_cast<long long>(g.traffic_bytes),
                     static_cast<long long>(g.footprint_bytes));
@@ -77,7 +87,67 @@ void print_table(const Network& net, const NetworkFusionResult& r, const Explore
                 r.layer_by_layer_time_s * 1e3, r.fused_time_s * 1e3);
 }
 
+// Peak buffer use over the plan's groups: the capacity the plan really needs.
+int64_t peak_footprint(const NetworkFusionResult& r) {
+    int64_t peak = 0;
+    for (const GroupPlan& g : r.groups) peak = std::max(peak, g.footprint_bytes);
+    return peak;
+}
+
+struct ParetoRow {
+    int64_t budget_bytes = 0;
+    NetworkFusionResult result;
+    bool on_front = false; // no smaller budget reaches as little fused traffic
+};
+
+std::vector<ParetoRow> pareto_rows(const Network& net, const NetworkFusionOptions& o) {
+    std::vector<ParetoRow> rows;
+    for (int64_t b : pareto_budgets()) {
+        ParetoRow row;
+        row.budget_bytes = b;
+        row.result = plan_network_fusion(net, b, o);
+        if (row.result.status) rows.push_back(row);
+    }
+    int64_t least = -1;
+    for (ParetoRow& row : rows) {
+        row.on_front = least < 0 || row.result.fused_bytes < least;
+        if (row.on_front) least = row.result.fused_bytes;
+    }
+    return rows;
+}
+
+void print_pareto(const std::vector<ParetoRow>& rows) {
+    std::printf("\ncapacity/traffic front (fused plan per budget; * = on the front)\n");
+    std::printf("%12s %12s %16s %16s %9s\n", "budget", "peak_used", "layer_by_layer", "fused",
+                "reduction");
+    for (const ParetoRow& row : rows)
+        std::printf("%12lld %12lld %16lld %16lld %8.1f%%%s\n",
+                    static_cast<long long>(row.budget_bytes),
+                    static_cast<long long>(peak_footprint(row.result)),
+                    static_cast<long long>(row.result.layer_by_layer_bytes),
+                    static_cast<long long>(row.result.fused_bytes),
+                    100.0 * reduction(row.result), row.on_front ? " *" : "");
+}
+
+nlohmann::json pareto_json(const std::vector<ParetoRow>& rows) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const ParetoRow& row : rows)
+        out.push_back({{"buffer_bytes", row.budget_bytes},
+                       {"peak_footprint_bytes", peak_footprint(row.result)},
+                       {"layer_by_layer_bytes", row.result.layer_by_layer_bytes},
+                       {"fused_bytes", row.result.fused_bytes},
+                       {"reduction", reduction(row.result)},
+                       {"on_front", row.on_front}});
+    return out;
+}
+
 } // namespace
+
+std::vector<int64_t> pareto_budgets() {
+    std::vector<int64_t> out;
+    for (int64_t b = 32 * 1024; b <= 4 * 1024 * 1024; b *= 2) out.push_back(b);
+    return out;
+}
 
 void run_explore_fusion(const ExploreFusionArgs& a) {
     Network net;
@@ -92,13 +162,15 @@ void run_explore_fusion(const ExploreFusionArgs& a) {
     const NetworkFusionResult r = plan_network_fusion(net, a.buffer_bytes, o);
     if (!r.status)
         throw UsageError("--buffer=" + std::to_string(a.buffer_bytes) + ": " + r.status.reason);
+    const std::vector<ParetoRow> front = a.pareto ? pareto_rows(net, o) : std::vector<ParetoRow>{};
     if (!a.json) {
         print_table(net, r, a);
+        if (a.pareto) print_pareto(front);
         return;
     }
     nlohmann::json groups = nlohmann::json::array();
     for (const GroupPlan& g : r.groups) groups.push_back(group_json(g));
-    const nlohmann::json out = {{"network", net.name},
+    nlohmann::json out = {{"network", net.name},
                                 {"buffer_bytes", a.buffer_bytes},
                                 {"objective", to_string(a.objective)},
                                 {"layer_by_layer_bytes", r.layer_by_layer_bytes},
@@ -112,7 +184,9 @@ void run_explore_fusion(const ExploreFusionArgs& a) {
                                 {"fused_time_s", r.fused_time_s},
                                 {"groups", group_names(r)},
                                 {"group_details", groups},
+                                {"peak_footprint_bytes", peak_footprint(r)},
                                 {"fused_groups_searched", r.fused_groups_searched}};
+    if (a.pareto) out["pareto"] = pareto_json(front);
     std::cout << out.dump(2) << "\n";
 }
 

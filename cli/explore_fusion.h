@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace memsched::cli {
 
@@ -17,7 +18,13 @@ struct ExploreFusionArgs {
     int64_t line_bytes = 64;
     Objective objective = Objective::Traffic;
     bool json = false;
+    // Also plan at every budget of pareto_budgets() and print the network's
+    // capacity-versus-traffic front (JSON: "pareto").
+    bool pareto = false;
 };
+
+// 32 KiB, 64 KiB, ..., 4 MiB.
+std::vector<int64_t> pareto_budgets();
 
 // Throws UsageError on bad input (unknown network, budget too small).
 void run_explore_fusion(const ExploreFusionArgs& args);

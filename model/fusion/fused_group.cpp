@@ -161,8 +161,11 @@ std::string describe(const FusedMapping& m) {
         for (WeightPolicy p : m.layer_weights) w += p == WeightPolicy::Resident ? 'R' : 'S';
         w += ")";
     }
-    return "tile " + std::to_string(m.tile_h) + "x" + std::to_string(m.tile_w) + " " +
-           to_string(m.halo) + " " + w;
+    std::string d = "tile " + std::to_string(m.tile_h) + "x" + std::to_string(m.tile_w) + " " +
+                    to_string(m.halo) + " " + w;
+    if (m.exit_channel_tile > 0) d += " k" + std::to_string(m.exit_channel_tile);
+    if (m.stream_input) d += " stream-in";
+    return d;
 }
 
 EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
@@ -172,6 +175,22 @@ EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
         return EvalStatus::failure("tile_h=" + std::to_string(m.tile_h));
     if (m.tile_w < 1 || m.tile_w > exit.width)
         return EvalStatus::failure("tile_w=" + std::to_string(m.tile_w));
+    const int last = static_cast<int>(g.nodes.size()) - 1;
+    if (m.exit_channel_tile < 0 || m.exit_channel_tile > exit.channels)
+        return EvalStatus::failure("exit_channel_tile=" + std::to_string(m.exit_channel_tile) +
+                                   " with " + std::to_string(exit.channels) + " exit channels");
+    if (m.exit_channel_tile > 0 && g.nodes[last].op != FusedOp::Layer)
+        return EvalStatus::failure("exit_channel_tile=" + std::to_string(m.exit_channel_tile) +
+                                   " needs a layer exit, not an add or concat");
+    if (m.stream_input) {
+        if (m.halo != HaloPolicy::Refetch)
+            return EvalStatus::failure("stream_input needs halo refetch");
+        for (int i = 0; i <= last; ++i)
+            for (int in : g.nodes[i].inputs)
+                if (in == -1 && (i != 0 || g.nodes[i].op != FusedOp::Layer))
+                    return EvalStatus::failure(
+                        "stream_input needs the group input read only by node 0, a layer");
+    }
     if (!m.layer_weights.empty() && m.layer_weights.size() != g.nodes.size())
         return EvalStatus::failure("layer_weights has " + std::to_string(m.layer_weights.size()) +
                                    " entries for " + std::to_string(g.nodes.size()) + " nodes");

@@ -28,6 +28,14 @@
 //   FusedMapping::layer_weights, when set, gives the policy per node instead
 //   (small layers resident, big ones streamed): the resident ones are held
 //   throughout, and a streamed one holds one filter while it runs.
+// - Exit channel tiles (FusedMapping::exit_channel_tile = k > 0, the exit a
+//   layer): the exit computes and writes k output channels of its box at a
+//   time, so only k channels of its box are held. DRAM bytes, tiles and MACs
+//   are unchanged (each channel row is its own DRAM range either way).
+// - Streamed input (FusedMapping::stream_input, halo Refetch, the group input
+//   read only by node 0, a layer): node 0 accumulates its box over the input
+//   channels one at a time, so one channel of the input box is held. DRAM
+//   bytes are unchanged.
 // - DRAM bytes are whole lines: each maximal contiguous address range of a
 //   fetch or write is rounded out to lines (line-aligned tensor bases, dense
 //   NCHW layout). Each weight tensor is one contiguous range.
@@ -98,6 +106,10 @@ struct FusedMapping {
     // Per node (same order as FusedGroup::nodes): overrides `weights` when
     // non-empty. Entries of weightless nodes (add, concat, pools) do not matter.
     std::vector<WeightPolicy> layer_weights;
+    // Exit output channels held and written at a time; 0 = all of them.
+    int64_t exit_channel_tile = 0;
+    // The group input is streamed one channel at a time through node 0.
+    bool stream_input = false;
 
     WeightPolicy weights_of(int node) const {
         return layer_weights.empty() ? weights : layer_weights[static_cast<size_t>(node)];
@@ -105,7 +117,8 @@ struct FusedMapping {
 };
 
 // "tile 8x14 keep resident"; with per-node weights "tile 8x14 keep mixed(RSR)"
-// (R resident, S streamed, one letter per node).
+// (R resident, S streamed, one letter per node); " k16" for exit channel
+// tiles of 16 and " stream-in" for a streamed input are appended.
 std::string describe(const FusedMapping& m);
 
 // The group is legal and the tile lies within the exit layer's output; the

@@ -129,7 +129,12 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
                 r.macs += fresh[i + 1] * g.output_of(i).channels * g.macs_per_element(i);
             // Buffer allocation as the nodes run.
             std::vector<int64_t> bytes(n + 1);
-            for (int t = 0; t <= n; ++t) bytes[t] = box[t].points() * planes[t].d.channels * eb;
+            for (int t = 0; t <= n; ++t) {
+                int64_t held_channels = planes[t].d.channels;
+                if (t == n && m.exit_channel_tile > 0) held_channels = m.exit_channel_tile;
+                if (t == 0 && m.stream_input) held_channels = 1; // one input channel at a time
+                bytes[t] = box[t].points() * held_channels * eb;
+            }
             std::vector<int> pending(n + 1, 0);
             for (int i = 0; i < n; ++i)
                 for (int in : g.nodes[i].inputs) ++pending[in + 1];

@@ -19,6 +19,40 @@ std::vector<int64_t> fused_tile_candidates(int64_t extent) {
     return c;
 }
 
+FusedMapping with_smaller_footprint(const FusedGroup& g, const FusedMapping& m) {
+    FusedMapping out = m;
+    const int last = static_cast<int>(g.nodes.size()) - 1;
+    if (g.nodes[last].op == FusedOp::Layer)
+        out.exit_channel_tile = std::min<int64_t>(kExitChannelTile, g.output_of(last).channels);
+    out.stream_input = true;
+    if (!validate(g, out)) out.stream_input = false;
+    return out;
+}
+
+FusedMapping fill_resident_weights(const FusedGroup& g, const FusedMapping& streamed,
+                                   int64_t spare_bytes) {
+    const int n = static_cast<int>(g.nodes.size());
+    std::vector<int> order;
+    for (int i = 0; i < n; ++i)
+        if (g.weight_elements(i) > 0) order.push_back(i);
+    // Largest first: every resident byte saves the same (tiles - 1) re-reads.
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        return std::make_pair(g.weight_elements(a), b) > std::make_pair(g.weight_elements(b), a);
+    });
+    FusedMapping m = streamed;
+    m.layer_weights.assign(static_cast<size_t>(n), WeightPolicy::Streamed);
+    bool any = false;
+    for (int i : order) {
+        const int64_t bytes = g.weight_elements(i) * g.element_bytes;
+        if (bytes > spare_bytes) continue;
+        spare_bytes -= bytes;
+        m.layer_weights[static_cast<size_t>(i)] = WeightPolicy::Resident;
+        any = true;
+    }
+    if (!any) m.layer_weights.clear();
+    return m;
+}
+
 FusedChoice search_fused_group(const FusedGroup& g, int64_t capacity_bytes,
                                const FusedSearchOptions& o) {
     FusedChoice best;
@@ -33,20 +67,39 @@ FusedChoice search_fused_group(const FusedGroup& g, int64_t capacity_bytes,
         return std::make_tuple(primary, c.report.macs, -c.mapping.tile_h * c.mapping.tile_w);
     };
     int64_t evaluated = 0;
+    auto consider = [&](const FusedMapping& m) {
+        FusedChoice c;
+        c.mapping = m;
+        c.report = evaluate_fused(g, c.mapping, capacity_bytes, o.line_bytes);
+        ++evaluated;
+        if (!c.report.status && c.report.footprint_bytes > 0) { // over the buffer: hold less
+            const FusedMapping smaller = with_smaller_footprint(g, m);
+            if (smaller.exit_channel_tile != m.exit_channel_tile ||
+                smaller.stream_input != m.stream_input) {
+                c.mapping = smaller;
+                c.report = evaluate_fused(g, c.mapping, capacity_bytes, o.line_bytes);
+                ++evaluated;
+            }
+        }
+        if (!c.report.status) return c;
+        c.status = EvalStatus::success();
+        c.time_s = std::max(2.0 * c.report.macs / o.compute.peak_flops_per_s,
+                            c.report.traffic_bytes() / o.dram_bytes_per_s);
+        if (!best.status || key(c) < key(best)) best = c;
+        return c;
+    };
     for (int64_t th : fused_tile_candidates(exit.height))
         for (int64_t tw : fused_tile_candidates(exit.width))
-            for (HaloPolicy halo : {HaloPolicy::Refetch, HaloPolicy::Keep})
-                for (WeightPolicy w : {WeightPolicy::Resident, WeightPolicy::Streamed}) {
-                    FusedChoice c;
-                    c.mapping = {th, tw, halo, w};
-                    c.report = evaluate_fused(g, c.mapping, capacity_bytes, o.line_bytes);
-                    ++evaluated;
-                    if (!c.report.status) continue;
-                    c.status = EvalStatus::success();
-                    c.time_s = std::max(2.0 * c.report.macs / o.compute.peak_flops_per_s,
-                                        c.report.traffic_bytes() / o.dram_bytes_per_s);
-                    if (!best.status || key(c) < key(best)) best = c;
-                }
+            for (HaloPolicy halo : {HaloPolicy::Refetch, HaloPolicy::Keep}) {
+                const FusedChoice all_resident = consider({th, tw, halo, WeightPolicy::Resident});
+                const FusedChoice streamed = consider({th, tw, halo, WeightPolicy::Streamed});
+                if (all_resident.status || !streamed.status || streamed.report.tiles == 1 ||
+                    capacity_bytes <= 0)
+                    continue;
+                const FusedMapping mixed = fill_resident_weights(
+                    g, streamed.mapping, capacity_bytes - streamed.report.footprint_bytes);
+                if (!mixed.layer_weights.empty()) consider(mixed);
+            }
     best.evaluated = evaluated;
     return best;
 }

@@ -3,7 +3,10 @@
 // roofline time) with the peak footprint within the buffer. Exhaustive over
 // the candidate list: per axis every divisor of the exit extent, every power
 // of two, ceil(extent/m) for m <= 8 and the full extent; both halo policies
-// and both weight policies. Ties go to fewer MACs, then larger tiles.
+// and both weight policies, plus, where all-resident weights do not fit but
+// streamed ones do, a per-node mix (fill_resident_weights). A mapping over
+// the buffer is retried with the footprint reducers (with_smaller_footprint),
+// which leave its traffic unchanged. Ties go to fewer MACs, then larger tiles.
 #pragma once
 
 #include "model/fusion/fused_group.h"
@@ -31,6 +34,22 @@ struct FusedSearchOptions {
 
 // Tile sizes tried along an exit extent (exposed for tests).
 std::vector<int64_t> fused_tile_candidates(int64_t extent);
+
+// Exit channel tiles the search uses: a few vectors' worth of channels for
+// the micro-kernel, and within a line or two of the one-channel footprint.
+inline constexpr int64_t kExitChannelTile = 16;
+
+// `m` holding less without moving more: exit channel tiles of
+// kExitChannelTile when the exit is a layer, and a streamed input where the
+// semantics allow it (fused_group.h).
+FusedMapping with_smaller_footprint(const FusedGroup& g, const FusedMapping& m);
+
+// The all-streamed mapping `streamed` with as many nodes' weights made
+// resident as fit in `spare_bytes` (buffer minus the all-streamed peak),
+// largest first. The result's peak is at most the streamed peak plus the
+// resident bytes, so it fits. layer_weights is empty when none fits.
+FusedMapping fill_resident_weights(const FusedGroup& g, const FusedMapping& streamed,
+                                   int64_t spare_bytes);
 
 FusedChoice search_fused_group(const FusedGroup& g, int64_t capacity_bytes,
                                const FusedSearchOptions& options);

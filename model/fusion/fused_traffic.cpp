@@ -121,6 +121,8 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
         for (const auto& xs : sizes(cols)) {
             std::vector<int64_t> box(n + 1);
             for (int t = 0; t <= n; ++t) box[t] = g.dims_of(t - 1).channels * ys[t] * xs[t];
+            if (m.exit_channel_tile > 0) box[n] = m.exit_channel_tile * ys[n] * xs[n];
+            if (m.stream_input) box[0] = ys[0] * xs[0];
             if (m.halo == HaloPolicy::Keep) {
                 int64_t all = std::accumulate(box.begin(), box.end(), int64_t{0});
                 all += resident + max_filter;

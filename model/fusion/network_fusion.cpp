@@ -156,20 +156,68 @@ EvalStatus build_fused_group(const Network& net, int first, int last, FusedGroup
     return s;
 }
 
+namespace {
+
+// Everything about a group that its fused cost depends on, as text: repeated
+// blocks share one tile search.
+std::string group_key(const FusedGroup& g) {
+    std::string k = std::to_string(g.input.channels) + "x" + std::to_string(g.input.height) + "x" +
+                    std::to_string(g.input.width) + "e" + std::to_string(g.element_bytes);
+    for (const FusedNode& n : g.nodes) {
+        const LayerShape& s = n.shape;
+        k += "|" + std::to_string(static_cast<int>(n.op));
+        if (n.op == FusedOp::Layer)
+            for (int64_t v : {int64_t(s.kind), s.batch, s.in_channels, s.in_height, s.in_width,
+                              s.out_channels, s.kernel_h, s.kernel_w, s.stride, s.pad, s.dilation,
+                              s.groups, s.element_bytes})
+                k += "," + std::to_string(v);
+        for (int in : n.inputs) k += ":" + std::to_string(in);
+    }
+    return k;
+}
+
+// Layers that read each layer's output, by index.
+std::vector<std::vector<int>> consumers_of(const Network& net) {
+    std::vector<std::vector<int>> out(net.layers.size());
+    for (size_t i = 0; i < net.layers.size(); ++i)
+        for (const std::string& in : net.layers[i].inputs) {
+            const int p = producer_index(net, in);
+            if (p >= 0) out[p].push_back(static_cast<int>(i));
+        }
+    return out;
+}
+
+// Only layer `last`'s output may be read outside [first, last].
+bool single_exit(const std::vector<std::vector<int>>& consumers, int first, int last) {
+    for (int l = first; l < last; ++l)
+        for (int c : consumers[l])
+            if (c < first || c > last) return false;
+    return true;
+}
+
+} // namespace
+
 NetworkFusionResult plan_network_fusion(const Network& net, int64_t buffer,
                                         const NetworkFusionOptions& o) {
     NetworkFusionResult res;
+    const int n = static_cast<int>(net.layers.size());
     const std::vector<SuperNode> nodes = fusion_super_nodes(net);
-    const int m = static_cast<int>(nodes.size());
+    std::vector<int> node_of(n, 0); // super-node index of each layer
+    std::vector<char> starts_node(n, 0), ends_node(n, 0);
+    for (size_t s = 0; s < nodes.size(); ++s) {
+        for (int l = nodes[s].first; l <= nodes[s].last; ++l) node_of[l] = static_cast<int>(s);
+        starts_node[nodes[s].first] = 1;
+        ends_node[nodes[s].last] = 1;
+    }
+    const std::vector<std::vector<int>> consumers = consumers_of(net);
     LayerCosts costs(buffer, o.search);
     auto cost_of = [&](const GroupPlan& g) {
         return o.search.objective == Objective::Time ? g.time_s : double(g.traffic_bytes);
     };
-    // Layer-by-layer plan per super-node (also the baseline).
-    std::vector<GroupPlan> alone(m);
-    for (int i = 0; i < m; ++i) {
-        alone[i] = layer_by_layer(net, nodes[i].first, nodes[i].last, &costs, o.search,
-                                  &res.eltwise_bytes);
+    // Each layer alone (also the baseline).
+    std::vector<GroupPlan> alone(n);
+    for (int i = 0; i < n; ++i) {
+        alone[i] = layer_by_layer(net, i, i, &costs, o.search, &res.eltwise_bytes);
         res.layer_by_layer_bytes += alone[i].traffic_bytes;
         res.layer_by_layer_time_s += alone[i].time_s;
         res.layer_by_layer_macs += alone[i].macs;
@@ -180,38 +228,98 @@ NetworkFusionResult plan_network_fusion(const Network& net, int64_t buffer,
     }
     res.layer_by_layer_compute_bytes = res.layer_by_layer_bytes - res.eltwise_bytes;
 
-    const double inf = std::numeric_limits<double>::infinity();
-    std::vector<double> best(m + 1, inf);
-    std::vector<GroupPlan> last_group(m + 1);
-    std::vector<int> from(m + 1, -1);
-    best[0] = 0;
-    for (int i = 1; i <= m; ++i) {
-        best[i] = best[i - 1] + cost_of(alone[i - 1]);
-        last_group[i] = alone[i - 1];
-        from[i] = i - 1;
-        for (int j = i - 1; j >= std::max(0, i - o.max_group_nodes); --j) {
-            const int first = nodes[j].first, last = nodes[i - 1].last;
-            if (last == first) continue; // a single layer: the per-layer search above
-            FusedGroup g;
-            if (!build_fused_group(net, first, last, &g)) continue;
+    // Fused plan of layers [first, last], or nullptr when they cannot fuse or
+    // nothing fits; searches are shared between identical groups.
+    std::map<std::string, FusedChoice> searched;
+    std::vector<std::map<int, GroupPlan>> fused_plans(n); // [last][first]
+    auto fused_plan = [&](int first, int last) -> const GroupPlan* {
+        auto& at = fused_plans[last];
+        auto it = at.find(first);
+        if (it == at.end()) {
             GroupPlan plan;
-            plan.fused = true;
-            plan.choice = search_fused_group(g, buffer, o.search);
-            ++res.fused_groups_searched;
-            if (!plan.choice.status) continue;
+            plan.choice.status = EvalStatus::failure("not fusable");
+            FusedGroup g;
+            if (build_fused_group(net, first, last, &g)) {
+                const std::string key = group_key(g);
+                auto hit = searched.find(key);
+                if (hit == searched.end()) {
+                    hit = searched.emplace(key, search_fused_group(g, buffer, o.search)).first;
+                    ++res.fused_groups_searched;
+                }
+                plan.choice = hit->second;
+            }
+            plan.fused = plan.choice.status.ok;
             for (int l = first; l <= last; ++l) plan.layers.push_back(net.layers[l].name);
             plan.traffic_bytes = plan.choice.report.traffic_bytes();
             plan.time_s = plan.choice.time_s;
             plan.macs = plan.choice.report.macs;
             plan.footprint_bytes = plan.choice.report.footprint_bytes;
-            if (best[j] + cost_of(plan) < best[i]) {
-                best[i] = best[j] + cost_of(plan);
-                last_group[i] = plan;
-                from[i] = j;
-            }
+            it = at.emplace(first, plan).first;
+        }
+        return it->second.fused ? &it->second : nullptr;
+    };
+    // Layers [first, last - 1] (fused, or one compute layer alone) with the
+    // add `last` as their epilogue; false when that is not such a run.
+    auto epilogue_plan = [&](int first, int last, GroupPlan* out) {
+        const NetworkLayer& add = net.layers[last];
+        const int exit = last - 1;
+        if (add.op != OpKind::Add || exit < first || !single_exit(consumers, first, exit))
+            return false;
+        bool feeds = false;
+        std::vector<int> others;
+        for (const std::string& in : add.inputs) {
+            const int p = producer_index(net, in);
+            if (p == exit && !feeds) feeds = true;
+            else if (p >= first && p <= exit) return false;
+            else others.push_back(p);
+        }
+        if (!feeds) return false;
+        if (exit == first) {
+            if (!net.layers[exit].shape) return false;
+            *out = alone[exit];
+        } else {
+            const GroupPlan* f = fused_plan(first, exit);
+            if (!f) return false;
+            *out = *f;
+        }
+        int64_t reads = 0;
+        for (int p : others) {
+            if (tensor_of(net, p) != net.layers[exit].output) return false;
+            reads += out->fused ? out->choice.report.output_write_bytes
+                                : dense_bytes(tensor_of(net, p), o.search.line_bytes);
+        }
+        out->layers.push_back(add.name);
+        out->add_epilogue = true;
+        out->epilogue_read_bytes = reads;
+        out->traffic_bytes += reads;
+        out->time_s += reads / o.search.dram_bytes_per_s;
+        return true;
+    };
+
+    const double inf = std::numeric_limits<double>::infinity();
+    std::vector<double> best(n + 1, inf);
+    std::vector<GroupPlan> last_group(n + 1);
+    std::vector<int> from(n + 1, -1);
+    best[0] = 0;
+    auto offer = [&](int j, int i, const GroupPlan& plan) {
+        if (best[j] + cost_of(plan) < best[i]) {
+            best[i] = best[j] + cost_of(plan);
+            last_group[i] = plan;
+            from[i] = j;
+        }
+    };
+    for (int i = 1; i <= n; ++i) {
+        offer(i - 1, i, alone[i - 1]);
+        for (int j = i - 2; j >= 0 && node_of[i - 1] - node_of[j] < o.max_group_nodes; --j) {
+            if (!single_exit(consumers, j, i - 1)) continue;
+            const bool whole_nodes = starts_node[j] && ends_node[i - 1];
+            if (whole_nodes || o.partial_blocks)
+                if (const GroupPlan* f = fused_plan(j, i - 1)) offer(j, i, *f);
+            GroupPlan e;
+            if (o.add_epilogues && epilogue_plan(j, i - 1, &e)) offer(j, i, e);
         }
     }
-    for (int i = m; i > 0; i = from[i]) res.groups.push_back(last_group[i]);
+    for (int i = n; i > 0; i = from[i]) res.groups.push_back(last_group[i]);
     std::reverse(res.groups.begin(), res.groups.end());
     for (const GroupPlan& g : res.groups) {
         res.fused_bytes += g.traffic_bytes;

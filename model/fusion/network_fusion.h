@@ -10,18 +10,38 @@
 // executed layer by layer (each conv/pool/fc layer alone, with the existing
 // per-layer search of model/search.h, and each add reading its inputs and
 // writing its output; a concat costs nothing, its producers write into their
-// channel slice). Dynamic programming over the resulting chain of
-// super-nodes then picks the partition.
+// channel slice). Dynamic programming over the layers in table order then
+// picks the partition; a group is a run of consecutive layers [j, i) of one
+// of these kinds:
+// - one layer alone (the per-layer search; an add reads its inputs and
+//   writes its output; a concat is free);
+// - a fused group (FusedGroup) of layers [j, i): single entry (one tensor
+//   from outside feeds it) and single exit (only the last layer's output is
+//   read outside), spanning at most `max_group_nodes` super-nodes. Whole
+//   blocks are such runs, and so are parts of a block (the 1x1-3x3 chain of
+//   a bottleneck, one inception branch);
+// - an add epilogue: layers [j, i-2] form one layer alone or a fused group
+//   whose exit feeds the add i-1, and the add's other inputs come from
+//   outside the run. The add is applied as the exit's final values are
+//   stored: each other input is read once, in the same tiles as the exit's
+//   write (so its bytes equal the exit's output write bytes; dense bytes
+//   after a single layer), and the sum is written instead of the exit. The
+//   epilogue streams element by element: it adds nothing to the footprint.
+//   This is the usual conv+residual-add fusion of inference libraries; the
+//   layer-by-layer baseline keeps the add as a layer of its own.
 //
-// Why the DP is optimal for a chain (given the per-group costs): a group
-// reads only its input tensor and writes only its output tensor, and the
-// buffer holds nothing across groups, so a partition's cost is the sum of
-// its groups' costs, each depending only on the group's own layers. The best
-// partition of the first i super-nodes ends with some group j..i-1, and its
+// Why the DP is optimal (given the per-group costs): a group reads only its
+// input tensors from DRAM and writes only its exit tensor, and the buffer
+// holds nothing across groups, so a partition's cost is the sum of its
+// groups' costs, each depending only on the group's own layers. The best
+// partition of the first i layers ends with some group j..i-1, and its
 // remaining part must be a best partition of the first j (else swapping it
 // in would be cheaper): best[i] = min_j best[j] + cost(j..i-1). The search
-// is limited to groups of at most `max_group_nodes` super-nodes; within that
-// limit it is exact for the per-group tile search's candidate lists.
+// is limited to groups spanning at most `max_group_nodes` super-nodes;
+// within that limit it is exact for the per-group tile search's candidate
+// lists. Every partition of the former super-node DP is still a candidate,
+// so the result is never worse than it. Identical fused groups (repeated
+// blocks) are searched once.
 #pragma once
 
 #include "generators/networks/network.h"
@@ -50,7 +70,15 @@ EvalStatus build_fused_group(const Network& net, int first, int last, FusedGroup
 struct GroupPlan {
     std::vector<std::string> layers;
     bool fused = false;       // one fused nest; else each layer on its own
-    FusedChoice choice;       // fused only
+    FusedChoice choice;       // fused only: the FusedGroup of `layers` (without
+                              // the add when add_epilogue)
+    // The last layer is an add applied as an epilogue of the one before (see
+    // above): build_fused_group(first, last - 1) is the fused nest when
+    // `fused`, else the layer before the add runs alone with the per-layer
+    // search's schedule. The add's other inputs are read as the exit is
+    // stored (epilogue_read_bytes).
+    bool add_epilogue = false;
+    int64_t epilogue_read_bytes = 0; // the add's other inputs, from DRAM
     int64_t traffic_bytes = 0;
     double time_s = 0.0;
     int64_t macs = 0;         // executed (recomputed halos included)
@@ -60,6 +88,8 @@ struct GroupPlan {
 struct NetworkFusionOptions {
     FusedSearchOptions search; // objective, compute, line size
     int max_group_nodes = 6;   // super-nodes per fused group
+    bool add_epilogues = true; // allow add-epilogue groups (off: former choices)
+    bool partial_blocks = true; // allow fused runs that are not whole super-nodes
 };
 
 struct NetworkFusionResult {
@@ -71,7 +101,7 @@ struct NetworkFusionResult {
     double layer_by_layer_time_s = 0.0, fused_time_s = 0.0;
     int64_t layer_by_layer_macs = 0, fused_macs = 0;
     std::vector<GroupPlan> groups; // in network order
-    int64_t fused_groups_searched = 0;
+    int64_t fused_groups_searched = 0; // distinct fused groups tile-searched
 };
 
 NetworkFusionResult plan_network_fusion(const Network& net, int64_t buffer_bytes,

@@ -1,8 +1,8 @@
 // The fused-group model must equal the fused oracle exactly: random chains of
 // 2-4 small conv/pool layers (odd sizes, stride 2, dilation, padding,
 // depthwise), random residual and concat blocks, random tiles, both halo
-// policies, both weight policies and random per-node weight mixes, several
-// line and element sizes.
+// policies, both weight policies and random per-node weight mixes, exit
+// channel tiles and streamed inputs, several line and element sizes.
 #include "model/fusion/fused_oracle.h"
 #include "model/fusion/fused_traffic.h"
 
@@ -108,6 +108,12 @@ FusedMapping random_mapping(std::mt19937& rng, const FusedGroup& g) {
         for (size_t i = 0; i < g.nodes.size(); ++i)
             m.layer_weights.push_back(pick(rng, 0, 1) ? WeightPolicy::Streamed
                                                       : WeightPolicy::Resident);
+    if (g.nodes.back().op == FusedOp::Layer && pick(rng, 0, 2) == 0)
+        m.exit_channel_tile = pick(rng, 1, e.channels);
+    if (pick(rng, 0, 2) == 0) { // only where the group input has node 0 as its one reader
+        m.stream_input = true;
+        if (!validate(g, m)) m.stream_input = false;
+    }
     return m;
 }
 
@@ -203,11 +209,44 @@ TEST(FusedOracle, HandChainMixedWeights) {
     EXPECT_FALSE(evaluate_fused(g, m, 0, 4).status.ok);
 }
 
+// Exit channel tiles and a streamed input change only the footprint: a
+// 2-channel input through a 1x1 conv to 4 channels then a 3x3 conv to 6, one
+// whole-image tile of 4x4.
+TEST(FusedOracle, HandExitChannelTileAndStreamedInput) {
+    LayerShape a;
+    a.in_channels = 2; a.in_height = 4; a.in_width = 4; a.out_channels = 4;
+    LayerShape b = a;
+    b.in_channels = 4; b.out_channels = 6; b.kernel_h = b.kernel_w = 3; b.pad = 1;
+    const FusedGroup g = make_chain({a, b});
+    FusedMapping m;
+    m.tile_h = 4; m.tile_w = 4;
+    m.weights = WeightPolicy::Streamed;
+    const FusedReport whole = evaluate_fused(g, m, 0, 4);
+    // Peak while b runs: l0 4x16 + b 6x16 + b's filter 36.
+    EXPECT_EQ(whole.footprint_bytes, (64 + 96 + 36) * 4);
+    m.exit_channel_tile = 2;
+    m.stream_input = true;
+    for (const FusedReport& r : {evaluate_fused(g, m, 0, 4), simulate_fused(g, m, 0, 4)}) {
+        EXPECT_EQ(r.traffic_bytes(), whole.traffic_bytes());
+        EXPECT_EQ(r.macs, whole.macs);
+        // While l0 runs: one input channel 16 + l0 4x16 + filter 2; while b
+        // runs: l0 64 + two of b's channels 32 + filter 36.
+        EXPECT_EQ(r.footprint_bytes, (64 + 32 + 36) * 4);
+    }
+    EXPECT_EQ(describe(m), "tile 4x4 refetch streamed k2 stream-in");
+    m.halo = HaloPolicy::Keep;
+    EXPECT_FALSE(validate(g, m).ok);
+    m.halo = HaloPolicy::Refetch;
+    m.exit_channel_tile = 7;
+    EXPECT_FALSE(validate(g, m).ok);
+}
+
 TEST(FusedOracle, KeepNeverComputesMoreThanRefetch) {
     std::mt19937 rng(3);
     for (int trial = 0; trial < 200; ++trial) {
         const FusedGroup g = random_chain(rng);
         FusedMapping m = random_mapping(rng, g);
+        m.stream_input = false; // needs refetch
         m.halo = HaloPolicy::Refetch;
         const FusedReport re = evaluate_fused(g, m, 0, 64);
         m.halo = HaloPolicy::Keep;
