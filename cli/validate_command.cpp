@@ -1,6 +1,7 @@
-// `memsched validate --set NETWORK [--caches 32KiB,256KiB,1MiB] [--schedulers
+// `memsched validate --set NETWORK|none [--layer SPEC]... [--caches 32KiB,256KiB,1MiB] [--schedulers
 // a,b] [--scale S] [--max-layers M] [--calls N] [--json FILE]`: runs
-// `measure` for every scheduler on the distinct conv layers of a built-in
+// `measure` for every scheduler on the distinct layers (conv, depthwise,
+// pools, fc) of a built-in
 // network at several LL sizes, then prints the model's prediction error
 // (median |relative error| per scheduler) and each scheduler's measured
 // traffic as a multiple of the lower bound, per layer and cache.
@@ -34,6 +35,7 @@ struct ValidateCliOptions {
     int max_layers = 0; // 0: all
     int calls = 2;
     std::string json_path;
+    std::vector<std::string> layers; // extra layer specs, measured after the set's
 };
 
 struct Case {
@@ -49,30 +51,35 @@ std::vector<std::string> split(const std::string& text) {
     return out;
 }
 
-// Spatial sizes divided by `scale` (rounded up), kept legal for the kernel.
+// Spatial sizes divided by `scale` (rounded up), kept legal for the kernel;
+// a global pool's window follows the plane.
 LayerShape scaled(LayerShape s, int scale) {
     if (scale == 1) return s;
     LayerShape t = s;
     t.in_height = (s.in_height + scale - 1) / scale;
     t.in_width = (s.in_width + scale - 1) / scale;
+    if (s.kind == LayerKind::GlobalAvgPool) t.kernel_h = t.in_height, t.kernel_w = t.in_width;
     return t.validate() ? s : t;
 }
 
-std::vector<Case> conv_cases(const ValidateCliOptions& opt) {
+std::vector<Case> layer_cases(const ValidateCliOptions& opt) {
+    std::vector<Case> out;
+    for (const std::string& spec : opt.layers) {
+        try {
+            out.push_back({spec, scaled(parse_layer_spec(spec), opt.scale)});
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string("--layer: ") + e.what());
+        }
+    }
+    if (opt.set == "none") return out;
     Network net;
     try {
         net = load_builtin_network(opt.set);
     } catch (const NetworkError& e) {
         throw UsageError(std::string("--set: ") + e.what());
     }
-    std::vector<Case> out;
     for (const LayerSetEntry& e : distinct_layer_shapes(net)) {
-        if (e.shape.kind != LayerKind::Conv) {
-            std::cerr << "validate: skipping " << e.layer_names.front() << " (" << to_string(e.shape.kind)
-                      << "): measure supports conv layers only\n";
-            continue;
-        }
-        if (opt.max_layers > 0 && int(out.size()) == opt.max_layers) break;
+        if (opt.max_layers > 0 && int(out.size()) == opt.max_layers + int(opt.layers.size())) break;
         out.push_back({e.layer_names.front(), scaled(e.shape, opt.scale)});
     }
     return out;
@@ -168,7 +175,7 @@ void run(const ValidateCliOptions& opt) {
     } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
     }
-    const std::vector<Case> cases = conv_cases(opt);
+    const std::vector<Case> cases = layer_cases(opt);
     std::vector<measure::MeasureResult> results;
     std::vector<std::string> names, failures;
     for (const Case& c : cases)
@@ -211,12 +218,13 @@ void run(const ValidateCliOptions& opt) {
 
 void register_validate_command(CLI::App& app) {
     auto opt = std::make_shared<ValidateCliOptions>();
-    CLI::App* cmd = app.add_subcommand("validate", "Model vs cachegrind on a network's distinct conv layers");
-    cmd->add_option("--set", opt->set, "Built-in network (default resnet18)");
+    CLI::App* cmd = app.add_subcommand("validate", "Model vs cachegrind on a network's distinct layers");
+    cmd->add_option("--set", opt->set, "Built-in network (default resnet18; none: only --layer)");
+    cmd->add_option("--layer", opt->layers, "Extra layer spec (repeatable), measured before the set's layers");
     cmd->add_option("--caches", opt->caches, "LL sizes, comma-separated (SIZE or SIZE,ASSOC,LINE is not split)");
     cmd->add_option("--schedulers", opt->schedulers, "Comma-separated schedulers (default: all six)");
     cmd->add_option("--scale", opt->scale, "Divide spatial sizes by this (rounded up) to keep runs short");
-    cmd->add_option("--max-layers", opt->max_layers, "Only the first M distinct conv layers (0: all)");
+    cmd->add_option("--max-layers", opt->max_layers, "Only the first M distinct layers (0: all)");
     cmd->add_option("--calls", opt->calls, "N calls per measurement (default 2)");
     cmd->add_option("--json", opt->json_path, "Write the rows as JSON to this file");
     cmd->callback([opt]() { run(*opt); });

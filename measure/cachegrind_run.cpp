@@ -80,7 +80,9 @@ PerCallCounts run_cachegrind(const std::string& runner_path, const LayerShape& s
     const CachegrindCounts many = one_run(runner_path, shape, d1, ll, 1 + calls, r.tensor_sets, flush_bytes, dir);
     r.per_call = difference(many, r.one_call);
     for (auto& [name, v] : r.per_call.events) {
-        if (v < 0)
+        // Only data events are reported; instruction-cache misses of a tiny
+        // layer may differ by a few lines between the two runs.
+        if (v < 0 && name[0] == 'D')
             throw std::runtime_error("cachegrind: " + name + " fell from " + std::to_string(r.one_call.get(name)) +
                                      " (1 call) to " + std::to_string(many.get(name)) + " (" +
                                      std::to_string(1 + calls) + " calls)");

@@ -49,27 +49,35 @@ void fit_kept_positions(const Problem& p, const MemoryHierarchy& h, Schedule& s)
     }
 }
 
-// Bytes the applied schedule moves besides the reduction's nest, when a
-// scratch buffer of its own does not fit the level (a scratch that fits is
-// reused call after call, so it stays cached):
-// - a root reduction (compute_root, or a reduction left inlined, which
-//   Halide computes at root) is zero-filled in a pass of its own and copied
-//   or divided into the output in another: the init pass allocates it (out),
-//   the copy re-reads it (out) and allocates the output buffer (out); the
-//   nest's own output traffic stands for the update's first touch;
-// - a root padded input is a copy pass: it reads the input (in) and
-//   allocates the padded copy (padded); the nest's input traffic stands for
-//   the conv's reads of that copy.
+// Bytes the applied schedule moves besides the reduction's nest, from its
+// root scratch buffers: a root reduction (compute_root, or a reduction left
+// inlined, which Halide computes at root; size = output) is zero-filled in a
+// pass of its own and copied or divided into the output in another; a root
+// padded input (size = padded input) is filled by a copy pass. The runner
+// reuses each scratch allocation call after call (measure/runner), so:
+// - the call's whole footprint (compulsory bytes + scratch) fits the level:
+//   the scratch is still cached from the previous call, nothing extra;
+// - else a scratch that fits alone is write-allocated once per call (+size)
+//   and then stays while its passes run;
+// - a root reduction larger than the level: the init pass allocates it
+//   (out), the copy re-reads it (out) and allocates the output (out); the
+//   nest's own output traffic stands for the update's first touch (+3 out);
+// - a padded copy larger than the level: its pass reads the input (in) and
+//   allocates the copy (padded); the nest's input traffic stands for the
+//   conv's reads of the copy (+in +padded).
 int64_t extra_pass_bytes(const LayerShape& shape, const autoschedule::ReadSchedule& applied, int64_t capacity) {
-    int64_t bytes = 0;
+    using autoschedule::Placement;
     const int64_t out = shape.output_elements() * shape.element_bytes;
-    if (applied.reduction == autoschedule::Placement::Root && out > capacity) bytes += 3 * out;
-    if (applied.padded_input == autoschedule::Placement::Root) {
-        const int64_t in = shape.input_elements() * shape.element_bytes;
-        const int64_t padded = shape.batch * shape.in_channels * (shape.in_height + 2 * shape.pad) *
-                               (shape.in_width + 2 * shape.pad) * shape.element_bytes;
-        if (padded > capacity) bytes += in + padded;
-    }
+    const int64_t in = shape.input_elements() * shape.element_bytes;
+    const int64_t padded = shape.batch * shape.in_channels * (shape.in_height + 2 * shape.pad) *
+                           (shape.in_width + 2 * shape.pad) * shape.element_bytes;
+    const bool root_reduction = applied.reduction == Placement::Root;
+    const bool root_padded = applied.padded_input == Placement::Root;
+    const int64_t scratch = (root_reduction ? out : 0) + (root_padded ? padded : 0);
+    if (shape.compulsory_bytes() + scratch <= capacity) return 0;
+    int64_t bytes = 0;
+    if (root_reduction) bytes += out > capacity ? 3 * out : out;
+    if (root_padded) bytes += padded > capacity ? in + padded : padded;
     return bytes;
 }
 
