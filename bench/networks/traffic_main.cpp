@@ -1,0 +1,115 @@
+// memsched_network_traffic: each whole-network variant of the netpipe_cg set
+// (MEMSCHED_NETWORK_PIPELINES_CACHEGRIND, built for x86-64-linux-avx2) run
+// under cachegrind at each simulated LL, printed as one markdown table row
+// next to the model's layer-by-layer and fused bytes (plan_network_fusion at
+// a buffer of the LL's size). Per-call figures: (run(1+N) - run(1)) / N.
+//   memsched_network_traffic [--config C] [--variants a,b] [--ll 256KiB,1MiB] [--calls N] [--dir D]
+#include "bench/networks/pipeline_args.h"
+#include "measure/cache_geometry.h"
+#include "measure/cachegrind_output.h"
+#include "model/fusion/network_fusion.h"
+#include "netpipe_cg_registry.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+namespace {
+
+using namespace memsched;
+
+std::vector<std::string> split(const std::string& text) {
+    std::vector<std::string> parts;
+    std::stringstream s(text);
+    for (std::string p; std::getline(s, p, ',');)
+        if (!p.empty()) parts.push_back(p);
+    return parts;
+}
+
+measure::CachegrindCounts cachegrind(const VariantEntry& e, const measure::CacheGeometry& ll, int calls,
+                                     const std::string& dir) {
+    const std::string stem = dir + "/" + e.config + "." + e.variant + "." + std::to_string(ll.size_bytes) +
+                             "." + std::to_string(calls);
+    std::ostringstream cmd;
+    cmd << "HL_NUM_THREADS=1 valgrind --tool=cachegrind --cache-sim=yes --I1=32768,8," << ll.line_bytes
+        << " --D1=" << measure::default_d1().valgrind_arg() << " --LL=" << ll.valgrind_arg()
+        << " --cachegrind-out-file=" << stem << ".out " << MEMSCHED_NETWORK_CG_RUNNER << " " << e.config
+        << " " << e.variant << " " << calls << " >" << stem << ".log 2>&1";
+    if (std::system(cmd.str().c_str()) != 0)
+        throw std::runtime_error("cachegrind run failed; see " + stem + ".log");
+    std::ifstream in(stem + ".out");
+    std::stringstream text;
+    text << in.rdbuf();
+    return measure::parse_cachegrind_output(text.str());
+}
+
+double mib(int64_t bytes) { return double(bytes) / (1 << 20); }
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::string only_config, dir = "/tmp/memsched_network_traffic";
+    std::vector<std::string> variants, lls = {"LL=256KiB", "LL=1MiB"};
+    int calls = 1;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string key = argv[i], value = argv[i + 1];
+        if (key == "--config") only_config = value;
+        else if (key == "--variants") variants = split(value);
+        else if (key == "--ll") {
+            lls.clear();
+            for (const auto& v : split(value)) lls.push_back("LL=" + v);
+        } else if (key == "--calls") calls = std::atoi(value.c_str());
+        else if (key == "--dir") dir = value;
+        else {
+            std::cerr << "memsched_network_traffic: unknown option " << key << "\n";
+            return 2;
+        }
+    }
+    try {
+        if (calls < 1) throw std::invalid_argument("--calls must be >= 1");
+        std::system(("mkdir -p " + dir).c_str());
+        std::cout << "| network | LL | variant | measured LL MiB | model layer-by-layer MiB | model fused MiB | "
+                     "measured / model fused |\n|---|---|---|---|---|---|---|\n";
+        for (const std::string& config : netpipe_cg_registry().configs()) {
+            if (!only_config.empty() && config != only_config) continue;
+            for (const std::string& ll_text : lls) {
+                const measure::CacheGeometry ll = measure::parse_cache_geometry(ll_text, "--ll");
+                const Network* net_ptr = nullptr;
+                Network net;
+                NetworkFusionResult plan;
+                for (const VariantEntry& e : netpipe_cg_registry()) {
+                    if (e.config != config) continue;
+                    if (!variants.empty() && std::find(variants.begin(), variants.end(), e.variant) == variants.end())
+                        continue;
+                    if (!net_ptr) {
+                        net = load_network_subset(pipeline_spec(e));
+                        net_ptr = &net;
+                        plan = plan_network_fusion(net, ll.size_bytes, NetworkFusionOptions{});
+                        if (!plan.status) throw std::runtime_error(config + ": " + plan.status.reason);
+                    }
+                    const auto t0 = std::chrono::steady_clock::now();
+                    const auto one = cachegrind(e, ll, 1, dir);
+                    const auto many = cachegrind(e, ll, 1 + calls, dir);
+                    const int64_t bytes = measure::difference(many, one).ll_misses() * ll.line_bytes / calls;
+                    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                    std::printf("| %s | %s | %s | %.2f | %.2f | %.2f | %.2f |\n", config.c_str(),
+                                ll.describe().c_str(), e.variant, mib(bytes), mib(plan.layer_by_layer_bytes),
+                                mib(plan.fused_bytes), double(bytes) / double(plan.fused_bytes));
+                    std::fflush(stdout);
+                    std::fprintf(stderr, "%s/%s at %s: %.0f s of valgrind\n", config.c_str(), e.variant,
+                                 ll.describe().c_str(), s);
+                }
+            }
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "memsched_network_traffic: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,68 @@
+# MemschedNetworks: whole-network AOT pipelines (generator `network`,
+# generators/network_generator.cpp), one library per scheduler variant,
+# collected in variant sets like the layer sets (cmake/MemschedVariants.cmake).
+#
+#   memsched_add_network_pipeline(SET set SPEC spec [VARIANTS v...] [TARGET t])
+#       spec: NAME[:LAST_LAYER][@WxH], e.g. resnet18, vgg16:pool3,
+#       tinyyolov2@67x45 (see generators/network_subset.h). The config is
+#       the spec as a C identifier (vgg16_pool3). Then call
+#       memsched_finish_variant_set(set) as for any set.
+#
+# Variants meant for whole networks (registered here):
+#   memsched            the plugin as it is (cross-layer fusion on when the
+#                       plugin has it)
+#   memschednofusion    the plugin with MEMSCHED_PARAMS=fusion=0 (layer by
+#                       layer); identical to memsched while the plugin has no
+#                       `fusion` key (a configure message says so)
+#   adams2019           greedy (HL_BEAM_SIZE=MEMSCHED_LAYER_SET_ADAMS2019_BEAM)
+#   mullapudi2016
+# Scheduling a whole network is slow (on the 2-core VM: MemSched 30-150 s
+# CPU per network even at test sizes, Adams2019 ~25 s, Mullapudi2016 ~8 s),
+# so every set of these is opt-in (bench/networks, tests/network_pipelines).
+include_guard(GLOBAL)
+include(MemschedVariants)
+
+set(MEMSCHED_NETWORK_VARIANTS memsched memschednofusion adams2019 mullapudi2016
+    CACHE STRING "Variants built for each whole-network pipeline")
+
+if(TARGET memsched::MemSched)
+  file(STRINGS ${PROJECT_SOURCE_DIR}/autoschedule/plugin_params.cpp _memsched_fusion_key REGEX "\"fusion\"")
+  if(_memsched_fusion_key)
+    memsched_register_variant(memschednofusion AUTOSCHEDULER memsched::MemSched
+                              PARAMS ${MEMSCHED_MACHINE_PARAMS} env.MEMSCHED_PARAMS=fusion=0)
+  else()
+    message(STATUS "memsched: the plugin has no fusion key yet; memschednofusion = memsched")
+    memsched_register_variant(memschednofusion AUTOSCHEDULER memsched::MemSched
+                              PARAMS ${MEMSCHED_MACHINE_PARAMS})
+  endif()
+endif()
+
+function(memsched_add_network_pipeline)
+  cmake_parse_arguments(ARG "" "SET;SPEC;TARGET" "VARIANTS" ${ARGN})
+  if(NOT ARG_SPEC MATCHES "^([A-Za-z0-9_]+)(:([A-Za-z0-9_./-]+))?(@([0-9]+)x([0-9]+))?$")
+    message(FATAL_ERROR "memsched_add_network_pipeline: SPEC=${ARG_SPEC} is not NAME[:LAST_LAYER][@WxH]")
+  endif()
+  set(params network=${CMAKE_MATCH_1})
+  if(CMAKE_MATCH_3)
+    list(APPEND params last_layer=${CMAKE_MATCH_3})
+  endif()
+  if(CMAKE_MATCH_5)
+    list(APPEND params input_width=${CMAKE_MATCH_5} input_height=${CMAKE_MATCH_6})
+  endif()
+  set(json ${PROJECT_SOURCE_DIR}/generators/networks/${CMAKE_MATCH_1}.json)
+  if(NOT EXISTS ${json})
+    message(FATAL_ERROR "memsched_add_network_pipeline: SPEC=${ARG_SPEC}: no network ${json}")
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${json})
+  string(MAKE_C_IDENTIFIER "${ARG_SPEC}" config)
+  if(NOT ARG_VARIANTS)
+    set(ARG_VARIANTS ${MEMSCHED_NETWORK_VARIANTS})
+  endif()
+  set(extra)
+  if(ARG_TARGET)
+    set(extra TARGET ${ARG_TARGET})
+  endif()
+  memsched_add_layer_variants(SET ${ARG_SET} CONFIG ${config} GENERATOR network PARAMS ${params}
+                              VARIANTS ${ARG_VARIANTS} ${extra}
+                              VARIANT_PARAMS adams2019:env.HL_BEAM_SIZE=${MEMSCHED_LAYER_SET_ADAMS2019_BEAM})
+endfunction()
