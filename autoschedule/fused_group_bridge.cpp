@@ -146,6 +146,9 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
         const int64_t bands = (exit.height + r - 1) / r;
         for (bool keep : {false, true}) {
             if (keep && bands == 1) continue; // nothing to keep
+            if (params.forced_halo == PluginParams::ForcedHalo::Recompute && keep) continue;
+            if (params.forced_halo == PluginParams::ForcedHalo::Keep && !keep && bands > 1)
+                continue;
             for (WeightPolicy w : {WeightPolicy::Resident, WeightPolicy::Streamed}) {
                 Candidate c;
                 c.keep = keep;
@@ -184,7 +187,12 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
     out.fused_seconds = best.seconds;
     const bool faster = out.fused_seconds < out.layered_seconds * 0.999;
     const bool same_time = !faster && out.fused_seconds <= out.layered_seconds * 1.001;
-    if (faster) {
+    if (params.forced_halo != PluginParams::ForcedHalo::None) {
+        out.fuse = true;
+        out.why = "forced by fusion=" +
+                  std::string(params.forced_halo == PluginParams::ForcedHalo::Keep ? "keep"
+                                                                                  : "recompute");
+    } else if (faster) {
         out.fuse = true;
         out.why = "faster";
     } else if (same_time && out.fused_bytes < out.layered_bytes) {

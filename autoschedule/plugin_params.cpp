@@ -85,9 +85,12 @@ void apply_item(PluginParams& p, const std::string& key, const std::string& valu
         p.cache_fill_fraction = f;
     }
     else if (key == "fusion") {
-        if (value != "0" && value != "1")
-            throw std::invalid_argument(origin + ": fusion=" + value + " must be 0 or 1");
-        p.cross_layer_fusion = value == "1";
+        using F = PluginParams::ForcedHalo;
+        if (value != "0" && value != "1" && value != "recompute" && value != "keep")
+            throw std::invalid_argument(origin + ": fusion=" + value +
+                                        " must be 0, 1, recompute or keep");
+        p.cross_layer_fusion = value != "0";
+        p.forced_halo = value == "recompute" ? F::Recompute : value == "keep" ? F::Keep : F::None;
     }
     else {
         std::string known;

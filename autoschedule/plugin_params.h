@@ -17,7 +17,10 @@
 //                 in it (the staged copy, the output, the stack) thrashes
 //                 when a tile is planned to fill all of it
 //   fusion=1      fuse consecutive convs across layers when the model
-//                 predicts less traffic (default 1; 0: layer by layer)
+//                 predicts less traffic (default 1; 0: layer by layer;
+//                 recompute / keep: fuse every group that fits, with that
+//                 halo policy, whatever the prediction: for tests and
+//                 measurements)
 #pragma once
 
 #include <cstdint>
@@ -46,6 +49,8 @@ struct PluginParams {
     // every level (see model_bridge.cpp); the printed traffic is unaffected.
     double cache_fill_fraction = 0.5;
     bool cross_layer_fusion = true; // fusion=0 schedules every conv on its own
+    // fusion=recompute|keep: the halo policy forced on every group that fits.
+    enum class ForcedHalo { None, Recompute, Keep } forced_halo = ForcedHalo::None;
     // Where each value came from, for the log line ("l1=49152(sysfs) ...").
     std::string provenance;
 };

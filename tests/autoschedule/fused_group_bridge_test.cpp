@@ -44,6 +44,19 @@ TEST(FusionParam, DefaultOnZeroOffOtherValuesRejected) {
     EXPECT_FALSE(params_with("fusion=0").cross_layer_fusion);
     EXPECT_TRUE(params_with("fusion=1").cross_layer_fusion);
     EXPECT_THROW(params_with("fusion=yes"), std::invalid_argument);
+    EXPECT_TRUE(params_with("fusion=keep").forced_halo == PluginParams::ForcedHalo::Keep);
+    EXPECT_TRUE(params_with("fusion=recompute").cross_layer_fusion);
+}
+
+// fusion=recompute fuses with recomputed halos even where the model would
+// keep them (and whatever the predicted gain).
+TEST(PlanFusedBands, ForcedRecomputeIsObeyed) {
+    const PluginParams p = params_with("fusion=recompute");
+    const FusedGroup g = make_chain({conv3x3(64, 56), conv3x3(64, 56)});
+    const FusedBandPlan plan = plan_fused_bands(g, layered(g, p), 0, 4, p);
+    EXPECT_TRUE(plan.fuse) << plan.describe();
+    EXPECT_FALSE(plan.keep_halo);
+    EXPECT_GT(plan.fused_macs, plan.layered_macs); // halo rows computed twice
 }
 
 TEST(Transposed, SwapsRowsAndColumnsAndIsAnInvolution) {

@@ -1,7 +1,8 @@
 // Cross-layer fusion in the MemSched plugin, in process: a conv->relu->conv
 // chain and a tiny residual block are scheduled with load_plugin, the test
 // checks that the fused schedule is chosen (conv1 computed per band of the
-// output, sliding or recomputing its halo) or not (fusion=0), and compares
+// output, sliding or, with fusion=recompute, recomputing its halo) or not
+// (fusion=0), and compares
 // the JIT results with plain C++ loops at, below and above the estimates.
 #include "Halide.h"
 
@@ -199,7 +200,12 @@ INSTANTIATE_TEST_SUITE_P(
         // Sliding (halo kept): conv1 stored per strip, computed per band.
         Case{"chain_bands_1thread", false, kSmallL2, 1, true, R"(conv1(_[0-9]+)?\.store_at\()"},
         Case{"chain_fusion_off", false, std::string(kSmallL2) + ",fusion=0", 2, false, ""},
-        Case{"residual_bands_2threads", true, kSmallL2, 2, true, "parallel strips"}),
+        Case{"residual_bands_2threads", true, kSmallL2, 2, true, "parallel strips"},
+        // Recomputed halos (forced: the model prefers keeping them here).
+        Case{"chain_recompute_2threads", false, std::string(kSmallL2) + ",fusion=recompute", 2,
+             true, "halo recomputed"},
+        Case{"residual_recompute_1thread", true, std::string(kSmallL2) + ",fusion=recompute", 1,
+             true, "halo recomputed"}),
     case_name);
 
 } // namespace
