@@ -21,7 +21,10 @@
 // - Halo policy Keep: along a tile row, the part of each box that the
 //   previous tile (same row, one column left) held is kept; only the rest is
 //   fetched (group input) or computed (intermediates). At the start of a row
-//   nothing is kept. Every box stays held for the whole tile.
+//   nothing is kept. When one tile spans the whole exit width (full-width
+//   row bands), the halo slides down instead: the part of each box that the
+//   band above held is kept (a line buffer). Every box stays held for the
+//   whole tile.
 // - Weights Resident: every layer's weights are read once and held
 //   throughout. Streamed: each layer's weights are read once per tile, and
 //   one filter (one output channel's slice) is held while the layer runs.

@@ -105,7 +105,10 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
         for (int64_t tx = 0; tx < exit.width; tx += m.tile_w) {
             ++r.tiles;
             read_weights(WeightPolicy::Streamed);
-            const bool keep = m.halo == HaloPolicy::Keep && tx > 0;
+            // Kept halos come from the tile before in the same tile row, or
+            // from the band above when one tile spans the whole width.
+            const bool keep =
+                m.halo == HaloPolicy::Keep && (tx > 0 || (m.tile_w >= exit.width && ty > 0));
             Box e;
             e.include(ty, tx);
             e.include(std::min(ty + m.tile_h, exit.height) - 1, std::min(tx + m.tile_w, exit.width) - 1);

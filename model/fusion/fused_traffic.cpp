@@ -73,8 +73,9 @@ struct LineCounter {
     }
 };
 
-// Per axis: the intervals of one tensor along tile columns, as kept-halo
-// pieces (column 0 whole, then each column minus the previous one).
+// Per axis: the intervals of one tensor along the tiles of that axis, as
+// kept-halo pieces (tile 0 whole, then each tile minus the previous one), or
+// one whole interval per tile under Refetch.
 std::vector<Interval> computed_pieces(const std::vector<std::vector<Interval>>& cols, int tensor,
                                       HaloPolicy halo) {
     std::vector<Interval> out;
@@ -182,25 +183,31 @@ FusedReport evaluate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
     const auto cols = fused_axis_intervals(g, false, m.tile_w);
     r.tiles = static_cast<int64_t>(rows.size() * cols.size());
 
-    // Group input: rows of every tile row x the fetched column pieces.
-    auto dram_bytes = [&](int tensor, HaloPolicy halo) {
+    // Kept halos slide along the inner tile loop: the columns of a tile row,
+    // or the rows when one tile spans the whole width (full-width bands).
+    const bool slide_rows = m.halo == HaloPolicy::Keep && cols.size() == 1;
+    const HaloPolicy row_halo = slide_rows ? HaloPolicy::Keep : HaloPolicy::Refetch;
+    const HaloPolicy col_halo = slide_rows ? HaloPolicy::Refetch : m.halo;
+    // A tensor's fetched or computed parts: row pieces x column pieces.
+    auto dram_bytes = [&](int tensor, bool kept) {
         const LineCounter lc(g.dims_of(tensor - 1), g.element_bytes, line_bytes);
         std::vector<int64_t> ys(lc.period, 0), xs(lc.period, 0);
-        for (const auto& t : rows) lc.add_rows(t[tensor], &ys);
-        for (Interval p : computed_pieces(cols, tensor, halo)) lc.add_lines(p, &xs);
+        for (Interval p : computed_pieces(rows, tensor, kept ? row_halo : HaloPolicy::Refetch))
+            lc.add_rows(p, &ys);
+        for (Interval p : computed_pieces(cols, tensor, kept ? col_halo : HaloPolicy::Refetch))
+            lc.add_lines(p, &xs);
         return lc.bytes(ys, xs);
     };
-    r.input_read_bytes = dram_bytes(0, m.halo);
-    r.output_write_bytes = dram_bytes(n, HaloPolicy::Refetch);
+    r.input_read_bytes = dram_bytes(0, true);
+    r.output_write_bytes = dram_bytes(n, false);
 
     for (int i = 0; i < n; ++i) {
         const int64_t w = g.weight_elements(i) * g.element_bytes;
         r.weight_read_bytes += lines_touched(0, w, line_bytes) * line_bytes *
                                (m.weights_of(i) == WeightPolicy::Resident ? 1 : r.tiles);
-        int64_t row_total = 0;
-        for (const auto& t : rows) row_total += t[i + 1].size();
-        r.macs += g.macs_per_element(i) * g.output_of(i).channels * row_total *
-                  total_size(computed_pieces(cols, i + 1, m.halo));
+        r.macs += g.macs_per_element(i) * g.output_of(i).channels *
+                  total_size(computed_pieces(rows, i + 1, row_halo)) *
+                  total_size(computed_pieces(cols, i + 1, col_halo));
     }
     r.footprint_bytes = peak_footprint(g, m, rows, cols);
     if (capacity_bytes > 0 && r.footprint_bytes > capacity_bytes)

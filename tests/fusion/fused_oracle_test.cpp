@@ -188,6 +188,24 @@ TEST(FusedOracle, HandChainHaloRows) {
     EXPECT_EQ(r.weight_read_bytes, 2 * 9 * 4);
 }
 
+// Same chain with kept halos: one tile spans the width, so the halo slides
+// down (line buffer): every input row is fetched once and every conv a row
+// computed once; all boxes stay held.
+TEST(FusedOracle, HandChainSlidingRows) {
+    LayerShape a;
+    a.in_channels = 1; a.in_height = 8; a.in_width = 8; a.out_channels = 1;
+    a.kernel_h = a.kernel_w = 3; a.pad = 1;
+    const FusedGroup g = make_chain({a, a});
+    FusedMapping m;
+    m.tile_h = 4; m.tile_w = 8;
+    m.halo = HaloPolicy::Keep;
+    for (const FusedReport& r : {evaluate_fused(g, m, 0, 4), simulate_fused(g, m, 0, 4)}) {
+        EXPECT_EQ(r.input_read_bytes, 64 * 4);
+        EXPECT_EQ(r.macs, (64 + 64) * 9);
+        EXPECT_EQ(r.footprint_bytes, (48 + 40 + 32 + 18) * 4);
+    }
+}
+
 // Per-node weights: a streamed layer's weights are read once per tile, a
 // resident one's once; the peak holds the resident weights plus the running
 // streamed layer's filter. Same chain as above (2 tiles, 9 weights per layer).
