@@ -256,6 +256,21 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
     return c;
 }
 
+// Measured, not modeled: per-band depthwise convs and their pads run
+// 1.3-2x slower than at root (the model predicts a gain), so groups with
+// one run layer by layer unless fusion=keep|recompute forces them.
+const char* kDepthwiseMeasuredSlower =
+    "a depthwise conv: fused inverted-residual blocks measured 0.7-0.9x the layer-by-layer "
+    "speed (per-band depthwise and pad stages slower; not modeled); fusion=keep|recompute "
+    "forces it";
+
+bool has_depthwise(const FusedGroup& g) {
+    for (const auto& n : g.nodes)
+        if (n.op == FusedOp::Layer && n.shape.groups > 1 && n.shape.kind == LayerKind::Conv)
+            return true;
+    return false;
+}
+
 std::string group_names(const CrossLayerGroup& g) {
     std::string s;
     for (const auto& n : g.model.nodes) s += (s.empty() ? "" : " -> ") + n.name;
@@ -317,6 +332,11 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
         }
         c->group.bands =
             plan_fused_bands(c->group.model, c->layered, c->shortcut_bytes, c->row_block, params);
+        if (c->group.bands.fuse && params.forced_halo == PluginParams::ForcedHalo::None &&
+            has_depthwise(c->group.model)) {
+            c->group.bands.fuse = false;
+            c->group.bands.why = kDepthwiseMeasuredSlower;
+        }
         // A chosen group is logged where it is scheduled, with its loops.
         if (c->group.bands.fuse) out.groups.push_back(c->group);
         else {

@@ -43,19 +43,25 @@ Halide::Buffer<float> random_buffer(const std::vector<int>& extents, uint32_t se
     return b;
 }
 
-// pad 1, 3x3, stride 1, zero init + one update (the generators' form).
+// pad 1, 3x3, stride 1, zero init + one update (the generators' form);
+// depthwise: weights (s, r, 0, k), output channel k reads input channel k.
 Halide::Func conv3x3(Halide::Func in, Halide::Expr w, Halide::Expr h, Halide::ImageParam weights,
-                     const std::string& name) {
+                     const std::string& name, bool depthwise = false) {
     Halide::Var x("x"), y("y"), c("c"), k("k"), n("n");
     Halide::Func padded(name + "_padded");
     padded(x, y, c, n) = Halide::select(x >= 1 && x <= w && y >= 1 && y <= h,
                                         in(Halide::clamp(x - 1, 0, w - 1),
                                            Halide::clamp(y - 1, 0, h - 1), c, n),
                                         0.0f);
-    Halide::RDom r(0, 3, 0, 3, 0, kC, name + "_r");
     Halide::Func conv(name);
     conv(x, y, k, n) = 0.0f;
-    conv(x, y, k, n) += padded(x + r.x, y + r.y, r.z, n) * weights(r.x, r.y, r.z, k);
+    if (depthwise) {
+        Halide::RDom r(0, 3, 0, 3, name + "_r");
+        conv(x, y, k, n) += padded(x + r.x, y + r.y, k, n) * weights(r.x, r.y, 0, k);
+    } else {
+        Halide::RDom r(0, 3, 0, 3, 0, kC, name + "_r");
+        conv(x, y, k, n) += padded(x + r.x, y + r.y, r.z, n) * weights(r.x, r.y, r.z, k);
+    }
     return conv;
 }
 
@@ -66,8 +72,9 @@ struct Pipeline {
     Halide::Func output{"output"};
 };
 
-// conv1 -> relu -> conv2 (-> + input -> relu when residual).
-Pipeline build(bool residual) {
+// conv1 -> relu -> conv2 (-> + input -> relu when residual); conv2 is a
+// depthwise conv when `depthwise`.
+Pipeline build(bool residual, bool depthwise) {
     Pipeline p;
     Halide::Var x("x"), y("y"), k("k"), n("n");
     Halide::Func in("in");
@@ -76,7 +83,7 @@ Pipeline build(bool residual) {
     Halide::Func c1 = conv3x3(in, w, h, p.w1, "conv1");
     Halide::Func relu1("relu1");
     relu1(x, y, k, n) = Halide::max(c1(x, y, k, n), 0.0f);
-    Halide::Func c2 = conv3x3(relu1, w, h, p.w2, "conv2");
+    Halide::Func c2 = conv3x3(relu1, w, h, p.w2, "conv2", depthwise);
     if (residual)
         p.output(x, y, k, n) = Halide::max(c2(x, y, k, n) + p.input(x, y, k, n), 0.0f);
     else
@@ -84,39 +91,43 @@ Pipeline build(bool residual) {
     p.output.set_estimates({{0, kEstW}, {0, kEstH}, {0, kC}, {0, 1}});
     p.input.set_estimates({{0, kEstW}, {0, kEstH}, {0, kC}, {0, 1}});
     p.w1.set_estimates({{0, 3}, {0, 3}, {0, kC}, {0, kC}});
-    p.w2.set_estimates({{0, 3}, {0, 3}, {0, kC}, {0, kC}});
+    p.w2.set_estimates({{0, 3}, {0, 3}, {0, depthwise ? 1 : kC}, {0, kC}});
     return p;
 }
 
 // Plain C++: same-padded 3x3 conv of one image (x, y, c).
 std::vector<float> conv_ref(const std::vector<float>& in, const Halide::Buffer<float>& wt, int W,
-                            int H) {
+                            int H, bool depthwise = false) {
     std::vector<float> out(size_t(W) * H * kC, 0.0f);
     for (int k = 0; k < kC; k++)
         for (int y = 0; y < H; y++)
             for (int x = 0; x < W; x++) {
                 float acc = 0;
-                for (int c = 0; c < kC; c++)
+                for (int c = 0; c < kC; c++) {
+                    if (depthwise && c != k) continue;
                     for (int r = 0; r < 3; r++)
                         for (int s = 0; s < 3; s++) {
                             const int ix = x + s - 1, iy = y + r - 1;
                             if (ix < 0 || iy < 0 || ix >= W || iy >= H) continue;
-                            acc += in[(size_t(c) * H + iy) * W + ix] * wt(s, r, c, k);
+                            acc += in[(size_t(c) * H + iy) * W + ix] *
+                                   wt(s, r, depthwise ? 0 : c, k);
                         }
+                }
                 out[(size_t(k) * H + y) * W + x] = acc;
             }
     return out;
 }
 
 std::vector<float> reference(const Halide::Buffer<float>& input, const Halide::Buffer<float>& w1,
-                             const Halide::Buffer<float>& w2, bool residual, int W, int H) {
+                             const Halide::Buffer<float>& w2, bool residual, bool depthwise,
+                             int W, int H) {
     std::vector<float> in(size_t(W) * H * kC);
     for (int c = 0; c < kC; c++)
         for (int y = 0; y < H; y++)
             for (int x = 0; x < W; x++) in[(size_t(c) * H + y) * W + x] = input(x, y, c, 0);
     std::vector<float> a = conv_ref(in, w1, W, H);
     for (float& v : a) v = std::max(v, 0.0f);
-    std::vector<float> out = conv_ref(a, w2, W, H);
+    std::vector<float> out = conv_ref(a, w2, W, H, depthwise);
     if (residual)
         for (size_t i = 0; i < out.size(); i++) out[i] = std::max(out[i] + in[i], 0.0f);
     return out;
@@ -125,10 +136,11 @@ std::vector<float> reference(const Halide::Buffer<float>& input, const Halide::B
 struct Case {
     std::string name;
     bool residual;
+    bool depthwise; // conv2 depthwise
     std::string params; // MEMSCHED_PARAMS
     int parallelism;
     bool expect_fused;
-    const char* expect_text; // in the schedule when fused ("" for none)
+    const char* expect_text; // a regex the schedule must match ("" for none)
 };
 
 std::string case_name(const ::testing::TestParamInfo<Case>& i) { return i.param.name; }
@@ -138,7 +150,7 @@ class LayerFusion : public ::testing::TestWithParam<Case> {};
 TEST_P(LayerFusion, ChosenAppliedAndCorrect) {
     load_plugin_once();
     const Case& tc = GetParam();
-    Pipeline p = build(tc.residual);
+    Pipeline p = build(tc.residual, tc.depthwise);
     Halide::Pipeline pipe(p.output);
     const Halide::Target target = Halide::get_jit_target_from_environment();
     Halide::AutoSchedulerResults results;
@@ -157,11 +169,11 @@ TEST_P(LayerFusion, ChosenAppliedAndCorrect) {
         EXPECT_TRUE(has(R"(conv1(_[0-9]+)?\.compute_at\(output(_[0-9]+)?, y_)")) << src;
         EXPECT_TRUE(has(R"(conv1_padded(_[0-9]+)?\.compute_at\(output)")) << src;
         EXPECT_TRUE(has("predicted into L2 fused=[0-9]+B")) << src;
-        if (*tc.expect_text) EXPECT_TRUE(has(tc.expect_text)) << src;
     } else {
         EXPECT_FALSE(has("cross-layer group")) << src;
         EXPECT_TRUE(has(R"(conv1(_[0-9]+)?\.compute_root\(\))")) << src;
     }
+    if (*tc.expect_text) EXPECT_TRUE(has(tc.expect_text)) << src;
 
     const std::vector<std::vector<int>> sizes = {
         {kEstW, kEstH}, {1, 1}, {5, 3}, {7, 13}, {2 * kEstW + 3, kEstH + 7}};
@@ -170,13 +182,14 @@ TEST_P(LayerFusion, ChosenAppliedAndCorrect) {
         SCOPED_TRACE(std::to_string(W) + "x" + std::to_string(H));
         Halide::Buffer<float> input = random_buffer({W, H, kC, 1}, 1);
         Halide::Buffer<float> w1 = random_buffer({3, 3, kC, kC}, 2);
-        Halide::Buffer<float> w2 = random_buffer({3, 3, kC, kC}, 3);
+        Halide::Buffer<float> w2 = random_buffer({3, 3, tc.depthwise ? 1 : kC, kC}, 3);
         p.input.set(input);
         p.w1.set(w1);
         p.w2.set(w2);
         Halide::Buffer<float> got(W, H, kC, 1);
         pipe.realize(got, target);
-        const std::vector<float> want = reference(input, w1, w2, tc.residual, W, H);
+        const std::vector<float> want =
+            reference(input, w1, w2, tc.residual, tc.depthwise, W, H);
         int bad = 0;
         for (int k = 0; k < kC; k++)
             for (int y = 0; y < H; y++)
@@ -198,14 +211,20 @@ INSTANTIATE_TEST_SUITE_P(
     Pipelines, LayerFusion,
     ::testing::Values(
         // Sliding (halo kept): conv1 stored per strip, computed per band.
-        Case{"chain_bands_1thread", false, kSmallL2, 1, true, R"(conv1(_[0-9]+)?\.store_at\()"},
-        Case{"chain_fusion_off", false, std::string(kSmallL2) + ",fusion=0", 2, false, ""},
-        Case{"residual_bands_2threads", true, kSmallL2, 2, true, "parallel strips"},
+        Case{"chain_bands_1thread", false, false, kSmallL2, 1, true,
+             R"(conv1(_[0-9]+)?\.store_at\()"},
+        Case{"chain_fusion_off", false, false, std::string(kSmallL2) + ",fusion=0", 2, false, ""},
+        Case{"residual_bands_2threads", true, false, kSmallL2, 2, true, "parallel strips"},
         // Recomputed halos (forced: the model prefers keeping them here).
-        Case{"chain_recompute_2threads", false, std::string(kSmallL2) + ",fusion=recompute", 2,
-             true, "halo recomputed"},
-        Case{"residual_recompute_1thread", true, std::string(kSmallL2) + ",fusion=recompute", 1,
-             true, "halo recomputed"}),
+        Case{"chain_recompute_2threads", false, false, std::string(kSmallL2) + ",fusion=recompute",
+             2, true, "halo recomputed"},
+        Case{"residual_recompute_1thread", true, false, std::string(kSmallL2) + ",fusion=recompute",
+             1, true, "halo recomputed"},
+        // Depthwise groups run layer by layer unless forced (measured slower fused).
+        Case{"depthwise_not_fused_by_default", false, true, kSmallL2, 2, false,
+             "not fused: .*a depthwise conv"},
+        Case{"depthwise_forced_keep", true, true, std::string(kSmallL2) + ",fusion=keep", 2, true,
+             "halo kept"}),
     case_name);
 
 } // namespace
