@@ -99,10 +99,13 @@ bool names_loop(const std::string& dim_var, const std::string& var) {
                                                            "." + var) == 0);
 }
 
+// Halide 14 cannot inline a Func with an update: left "inlined", it is
+// computed at the innermost loop of its consumer (checked in the lowered
+// code: a one-element allocation inside the output's x loop).
 Placement placement_of(const Halide::Func& f) {
     Halide::LoopLevel level = f.function().schedule().compute_level();
     level.lock();
-    if (level.is_inlined()) return f.function().has_update_definition() ? Placement::Root : Placement::Inlined;
+    if (level.is_inlined()) return f.function().has_update_definition() ? Placement::AtLoop : Placement::Inlined;
     return level.is_root() ? Placement::Root : Placement::AtLoop;
 }
 
@@ -114,13 +117,15 @@ std::vector<AppliedLoop> consumer_prefix(const Problem& p, const StageLoops& con
     Halide::LoopLevel level = reduction.func.function().schedule().compute_level();
     level.lock();
     const std::string cname = consumer.func.name();
-    if (level.func() != cname)
+    if (!level.is_inlined() && level.func() != cname)
         fail(reduction.func.name(), "computed at " + level.func() + ", not at its consumer " + cname);
     const Function& cf = consumer.func.function();
     if (cf.has_update_definition()) fail(cname, "the consumer has an update definition");
     const std::vector<StageLoop> loops =
         stage_loops(cf.definition(), pure_vars(consumer, p.extent), cname, approximations);
-    const std::string var = level.var().name();
+    if (loops.empty()) fail(cname, "the consumer has no loops");
+    // Inlined (see placement_of): at the consumer's innermost loop.
+    const std::string var = level.is_inlined() ? loops.back().var : level.var().name();
     auto at = std::find_if(loops.begin(), loops.end(), [&](const StageLoop& l) { return names_loop(l.var, var); });
     if (at == loops.end()) fail(reduction.func.name(), "compute_at loop " + cname + "." + var + " not found");
     std::vector<AppliedLoop> prefix;

@@ -5,8 +5,9 @@
 //
 // What is read (Halide 14 keeps applied directives in the Functions):
 // - the consumer's (output's) StageSchedule: its splits, fuses and loop order;
-// - the reduction's FuncSchedule compute_level: root (or inlined, which for a
-//   Func with an update is root), or a loop of the consumer;
+// - the reduction's FuncSchedule compute_level: root, or a loop of the
+//   consumer (left inlined, a Func with an update is computed at the
+//   consumer's innermost loop: Halide 14 cannot inline it);
 // - the reduction's update StageSchedule: splits, fuses, renames and order of
 //   its pure vars and RVars;
 // - the padded input's compute_level (inlined, root, or staged in a loop).

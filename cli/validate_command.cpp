@@ -155,7 +155,8 @@ void write_json(const std::string& path, const std::vector<measure::MeasureResul
                              {"compulsory_bytes", r.compulsory_bytes},
                              {"measured_d1_bytes", r.measured_d1_bytes},
                              {"predicted_d1_bytes", m["predicted_d1_bytes"]},
-                             {"prediction_source", r.prediction.source}});
+                             {"prediction_source", r.prediction.source},
+                             {"reader_predicted_ll_bytes", m["reader_predicted_ll_bytes"]}});
     }
     j["failures"] = failures;
     std::ofstream out(path);

@@ -102,6 +102,7 @@ nlohmann::json to_json(const MeasureResult& r) {
     j["relative_error"] = opt(r.relative_error());
     j["d1_relative_error"] = opt(r.d1_relative_error());
     j["prediction_source"] = r.prediction.source;
+    j["reader_predicted_ll_bytes"] = opt(r.prediction.reader_ll_bytes);
     j["lower_bound_bytes"] = r.lower_bound_bytes;
     j["compulsory_bytes"] = r.compulsory_bytes;
     j["compile_seconds"] = r.compile_seconds;

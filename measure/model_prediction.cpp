@@ -50,8 +50,7 @@ void fit_kept_positions(const Problem& p, const MemoryHierarchy& h, Schedule& s)
 }
 
 // Bytes the applied schedule moves besides the reduction's nest, from its
-// root scratch buffers: a root reduction (compute_root, or a reduction left
-// inlined, which Halide computes at root; size = output) is zero-filled in a
+// root scratch buffers: a compute_root reduction (size = output) is zero-filled in a
 // pass of its own and copied or divided into the output in another; a root
 // padded input (size = padded input) is filled by a copy pass. The runner
 // reuses each scratch allocation call after call (measure/runner), so:
@@ -107,6 +106,8 @@ Prediction predict_traffic(const LayerShape& shape, Scheduler scheduler, const C
         out.d1_bytes = plugin_level(compiled.schedule_source, "L1");
         out.source = out.ll_bytes ? "memsched plugin: plan_layer prediction for the applied schedule"
                                   : "no prediction: the plugin's schedule has no 'predicted ... LLC=' comment";
+        if (compiled.applied)
+            out.reader_ll_bytes = applied_bytes(Problem::from_shape(shape), shape, *compiled.applied, ll);
         return out;
     }
     if (!compiled.applied) {

@@ -30,6 +30,9 @@ struct Prediction {
     std::optional<int64_t> ll_bytes; // DRAM <-> LL traffic, reads + writes
     std::optional<int64_t> d1_bytes; // LL <-> D1 traffic
     std::string source;              // how the figure was obtained, or why there is none
+    // memsched only: the same applied schedule read back like the others'
+    // (a cross-check of the plugin's own figure); empty when unreadable.
+    std::optional<int64_t> reader_ll_bytes;
 };
 
 Prediction predict_traffic(const LayerShape& shape, Scheduler scheduler, const CacheGeometry& d1,

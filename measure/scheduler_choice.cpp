@@ -2,6 +2,7 @@
 // paths are fixed at configure time by measure/CMakeLists.txt.
 #include "measure/scheduler_choice.h"
 
+#include <cstdlib>
 #include <stdexcept>
 
 namespace memsched::measure {
@@ -46,7 +47,12 @@ const char* plugin_name(Scheduler s) {
 
 std::string plugin_path(Scheduler s) {
     switch (s) {
-    case Scheduler::MemSched: return MEMSCHED_PLUGIN_MEMSCHED;
+    case Scheduler::MemSched: {
+        // Another build of the plugin (e.g. one of a clean checkout, while
+        // the build tree holds work in progress).
+        const char* other = std::getenv("MEMSCHED_MEASURE_PLUGIN");
+        return other && *other ? other : MEMSCHED_PLUGIN_MEMSCHED;
+    }
     case Scheduler::Mullapudi2016: return MEMSCHED_PLUGIN_MULLAPUDI2016;
     case Scheduler::Adams2019: return MEMSCHED_PLUGIN_ADAMS2019;
     case Scheduler::Li2018: return MEMSCHED_PLUGIN_LI2018;

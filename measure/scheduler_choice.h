@@ -19,7 +19,8 @@ Scheduler parse_scheduler(const std::string& name, const std::string& field = "-
 bool is_plugin(Scheduler s);
 // Halide's registered name ("MemSched", "Adams2019", ...); only for plugins.
 const char* plugin_name(Scheduler s);
-// The plugin's shared object (the build tree's for memsched, Debian's for the others).
+// The plugin's shared object (the build tree's for memsched, or
+// $MEMSCHED_MEASURE_PLUGIN when set; Debian's for the others).
 std::string plugin_path(Scheduler s);
 
 } // namespace memsched::measure

@@ -78,7 +78,8 @@ TEST(ScheduleReader, UnscheduledConvIsTheNaiveNest) {
     const LevelMapping expected = mapping({1, 1, 1, 1, 1, 1, 1},
                                           {Loop::N, Loop::K, Loop::Y, Loop::X, Loop::C, Loop::R, Loop::S});
     EXPECT_EQ(s.schedule.levels[0], expected) << describe(s);
-    EXPECT_EQ(s.reduction, Placement::Root); // a reduction left inlined is computed at root
+    // A reduction left inlined is computed at the consumer's innermost loop.
+    EXPECT_EQ(s.reduction, Placement::AtLoop);
 }
 
 TEST(ScheduleReader, PoolAndFullyConnectedAxes) {
