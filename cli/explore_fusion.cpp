@@ -34,6 +34,7 @@ nlohmann::json group_json(const GroupPlan& g) {
                         {"time_s", g.time_s},
                         {"macs", g.macs},
                         {"footprint_bytes", g.footprint_bytes},
+                        {"layer_by_layer_bytes", g.layer_by_layer_bytes},
                         {"add_epilogue", g.add_epilogue},
                         {"epilogue_read_bytes", g.epilogue_read_bytes}};
     if (g.fused) {
@@ -49,6 +50,8 @@ nlohmann::json group_json(const GroupPlan& g) {
             per_node.push_back(to_string(m.weights_of(static_cast<int>(i))));
         j["layer_weights"] = per_node;
         j["tiles"] = r.tiles;
+        j["exit_channel_tile"] = m.exit_channel_tile;
+        j["stream_input"] = m.stream_input;
         j["input_read_bytes"] = r.input_read_bytes;
         j["weight_read_bytes"] = r.weight_read_bytes;
         j["output_write_bytes"] = r.output_write_bytes;
@@ -64,8 +67,8 @@ void print_table(const Network& net, const NetworkFusionResult& r, const Explore
     std::printf("network %s, buffer %lld bytes, %lld-byte lines, objective %s\n", net.name.c_str(),
                 static_cast<long long>(a.buffer_bytes), static_cast<long long>(a.line_bytes),
                 to_string(a.objective));
-    std::printf("%-44s %-26s %14s %12s\n", "group (first..last, layers)", "tile", "traffic_bytes",
-                "footprint");
+    std::printf("%-44s %-34s %13s %13s %9s\n", "group (first..last, layers)", "tile",
+                "traffic_bytes", "alone_bytes", "footprint");
     for (const GroupPlan& g : r.groups) {
         std::string name = g.layers.front();
         if (g.layers.size() > 1) name += ".." + g.layers.back();
@@ -73,8 +76,9 @@ void print_table(const Network& net, const NetworkFusionResult& r, const Explore
         if (name.size() > 44) name = name.substr(0, 41) + "...";
         std::string how = g.fused ? describe(g.choice.mapping) : "layer by layer";
         if (g.add_epilogue) how = (g.fused ? how : "alone") + " +add";
-        std::printf("%-44s %-26s %14lld %12lld\n", name.c_str(), how.c_str(),
+        std::printf("%-44s %-34s %13lld %13lld %9lld\n", name.c_str(), how.c_str(),
                     static_cast<long long>(g.traffic_bytes),
+                    static_cast<long long>(g.layer_by_layer_bytes),
                     static_cast<long long>(g.footprint_bytes));
     }
     std::printf("layer by layer %lld bytes (%lld conv/pool/fc as `explore --network`, %lld adds)\n",
@@ -85,6 +89,9 @@ void print_table(const Network& net, const NetworkFusionResult& r, const Explore
                 static_cast<long long>(r.fused_bytes), 100.0 * reduction(r),
                 100.0 * (double(r.fused_macs) / r.layer_by_layer_macs - 1.0),
                 r.layer_by_layer_time_s * 1e3, r.fused_time_s * 1e3);
+    std::printf("bound          %lld bytes (weights once + input + output): at most %.1f%% less\n",
+                static_cast<long long>(r.weights_once_bound_bytes),
+                100.0 * (1.0 - double(r.weights_once_bound_bytes) / r.layer_by_layer_bytes));
 }
 
 // Peak buffer use over the plan's groups: the capacity the plan really needs.
@@ -185,6 +192,7 @@ void run_explore_fusion(const ExploreFusionArgs& a) {
                                 {"groups", group_names(r)},
                                 {"group_details", groups},
                                 {"peak_footprint_bytes", peak_footprint(r)},
+                                {"weights_once_bound_bytes", r.weights_once_bound_bytes},
                                 {"fused_groups_searched", r.fused_groups_searched}};
     if (a.pareto) out["pareto"] = pareto_json(front);
     std::cout << out.dump(2) << "\n";

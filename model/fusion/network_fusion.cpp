@@ -227,6 +227,13 @@ NetworkFusionResult plan_network_fusion(const Network& net, int64_t buffer,
         return res;
     }
     res.layer_by_layer_compute_bytes = res.layer_by_layer_bytes - res.eltwise_bytes;
+    res.weights_once_bound_bytes = dense_bytes(net.input, o.search.line_bytes);
+    if (n > 0) res.weights_once_bound_bytes += dense_bytes(net.layers.back().output, o.search.line_bytes);
+    for (const NetworkLayer& l : net.layers)
+        if (l.shape)
+            res.weights_once_bound_bytes +=
+                lines_touched(0, l.shape->weight_elements() * l.shape->element_bytes,
+                              o.search.line_bytes) * o.search.line_bytes;
 
     // Fused plan of layers [first, last], or nullptr when they cannot fuse or
     // nothing fits; searches are shared between identical groups.
@@ -319,7 +326,12 @@ NetworkFusionResult plan_network_fusion(const Network& net, int64_t buffer,
             if (o.add_epilogues && epilogue_plan(j, i - 1, &e)) offer(j, i, e);
         }
     }
-    for (int i = n; i > 0; i = from[i]) res.groups.push_back(last_group[i]);
+    for (int i = n; i > 0; i = from[i]) {
+        res.groups.push_back(last_group[i]);
+        res.groups.back().layer_by_layer_bytes = 0;
+        for (int l = from[i]; l < i; ++l)
+            res.groups.back().layer_by_layer_bytes += alone[l].traffic_bytes;
+    }
     std::reverse(res.groups.begin(), res.groups.end());
     for (const GroupPlan& g : res.groups) {
         res.fused_bytes += g.traffic_bytes;

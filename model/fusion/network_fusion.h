@@ -83,6 +83,7 @@ struct GroupPlan {
     double time_s = 0.0;
     int64_t macs = 0;         // executed (recomputed halos included)
     int64_t footprint_bytes = 0;
+    int64_t layer_by_layer_bytes = 0; // the same layers each run alone (why it was chosen)
 };
 
 struct NetworkFusionOptions {
@@ -102,6 +103,9 @@ struct NetworkFusionResult {
     int64_t layer_by_layer_macs = 0, fused_macs = 0;
     std::vector<GroupPlan> groups; // in network order
     int64_t fused_groups_searched = 0; // distinct fused groups tile-searched
+    // No plan moves less than every layer's weights read once (whole lines)
+    // plus the network input read once and its output written once.
+    int64_t weights_once_bound_bytes = 0;
 };
 
 NetworkFusionResult plan_network_fusion(const Network& net, int64_t buffer_bytes,

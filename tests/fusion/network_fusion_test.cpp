@@ -1,6 +1,7 @@
 // Network partition: super-nodes cut where one tensor is live, the groups
 // cover every layer once in order, layer by layer equals the per-layer
-// search totals of `explore --network`, and the DP never loses to it.
+// search totals of `explore --network`, and the DP never loses to it; the
+// layer-level groups and add epilogues.
 #include "model/fusion/network_fusion.h"
 #include "model/memory_plan/network_shapes.h"
 #include "model/search.h"
@@ -49,6 +50,45 @@ TEST(NetworkFusion, LayerByLayerEqualsPerLayerSearchAndFusedIsNoWorse) {
     EXPECT_EQ(next, net.layers.size());
     for (const GroupPlan& g : r.groups)
         if (g.fused) EXPECT_LE(g.footprint_bytes, buffer);
+}
+
+// The layer-level DP on ResNet-18 at 64x64: never worse than the former
+// whole-super-node choices, every chosen group beats (or ties) its layers run
+// alone, an add epilogue after a lone conv costs the conv plus one read of
+// the identity, and no plan goes below weights-once + input + output.
+TEST(NetworkFusion, LayerLevelGroupsAndAddEpilogues) {
+    const Network net = resize_network(load_builtin_network("resnet18"), 64, 64);
+    const int64_t buffer = 64 * 1024;
+    NetworkFusionOptions whole_only;
+    whole_only.add_epilogues = false;
+    whole_only.partial_blocks = false;
+    const NetworkFusionResult before = plan_network_fusion(net, buffer, whole_only);
+    const NetworkFusionResult r = plan_network_fusion(net, buffer, NetworkFusionOptions{});
+    ASSERT_TRUE(before.status.ok && r.status.ok) << r.status.reason;
+    EXPECT_EQ(r.layer_by_layer_bytes, before.layer_by_layer_bytes);
+    EXPECT_LE(r.fused_bytes, before.fused_bytes);
+    EXPECT_GE(r.fused_bytes, r.weights_once_bound_bytes);
+    int epilogues = 0, lone_conv_epilogues = 0;
+    for (const GroupPlan& g : r.groups) {
+        EXPECT_LE(g.traffic_bytes, g.layer_by_layer_bytes) << g.layers.front();
+        if (!g.add_epilogue) continue;
+        ++epilogues;
+        const NetworkLayer* add = net.find_layer(g.layers.back());
+        ASSERT_NE(add, nullptr);
+        EXPECT_EQ(add->op, OpKind::Add);
+        if (g.fused || g.layers.size() != 2) continue;
+        // conv alone + the identity read once (dense, 64-byte lines).
+        const NetworkLayer* conv = net.find_layer(g.layers.front());
+        const SearchResult alone =
+            search(Problem::from_shape(*conv->shape), MemoryHierarchy::scratchpad(buffer, 64),
+                   SearchOptions{});
+        const int64_t identity = (add->output.elements() * 4 + 63) / 64 * 64;
+        EXPECT_EQ(g.epilogue_read_bytes, identity);
+        EXPECT_EQ(g.traffic_bytes, alone.ranked.front().traffic_bytes + identity);
+        ++lone_conv_epilogues;
+    }
+    EXPECT_GT(epilogues, 0);
+    EXPECT_GT(lone_conv_epilogues, 0);
 }
 
 } // namespace
