@@ -41,7 +41,10 @@
 //   bytes are unchanged.
 // - DRAM bytes are whole lines: each maximal contiguous address range of a
 //   fetch or write is rounded out to lines (line-aligned tensor bases, dense
-//   NCHW layout). Each weight tensor is one contiguous range.
+//   NCHW layout). A run of columns in a row is one range; adjacent full
+//   rows of a channel join into one range, and when a fetch or write covers
+//   whole planes, all its channels are one range. Each weight tensor is one
+//   contiguous range.
 #pragma once
 
 #include "model/eval_status.h"

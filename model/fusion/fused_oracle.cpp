@@ -29,18 +29,39 @@ struct Plane {
 };
 
 // Lines of the points of `pts` (a row-major flag map over the plane) in every
-// channel: each maximal run of consecutive columns is one contiguous range.
+// channel, as the DRAM ranges of fused_group.h: a run of flagged columns in a
+// row is one range; consecutive fully flagged rows of a channel join into one
+// range; when the whole plane is flagged, all channels are one range.
 int64_t run_lines(const FusedDims& d, const std::vector<char>& pts, int64_t eb, int64_t line) {
+    const int64_t plane = d.height * d.width;
+    if (std::all_of(pts.begin(), pts.end(), [](char f) { return f != 0; }))
+        return lines_touched(0, d.channels * plane * eb, line) * line;
     int64_t lines = 0;
-    for (int64_t c = 0; c < d.channels; ++c)
-        for (int64_t y = 0; y < d.height; ++y)
+    for (int64_t c = 0; c < d.channels; ++c) {
+        int64_t band_start = -1; // first full row of the open band
+        auto close_band = [&](int64_t end_row) {
+            if (band_start < 0) return;
+            lines += lines_touched((c * d.height + band_start) * d.width * eb,
+                                   (end_row - band_start) * d.width * eb, line);
+            band_start = -1;
+        };
+        for (int64_t y = 0; y < d.height; ++y) {
+            const char* row = &pts[y * d.width];
+            if (std::all_of(row, row + d.width, [](char f) { return f != 0; })) {
+                if (band_start < 0) band_start = y;
+                continue;
+            }
+            close_band(y);
             for (int64_t x = 0; x < d.width;) {
-                if (!pts[y * d.width + x]) { ++x; continue; }
+                if (!row[x]) { ++x; continue; }
                 int64_t e = x;
-                while (e < d.width && pts[y * d.width + e]) ++e;
+                while (e < d.width && row[e]) ++e;
                 lines += lines_touched(((c * d.height + y) * d.width + x) * eb, (e - x) * eb, line);
                 x = e;
             }
+        }
+        close_band(d.height);
+    }
     return lines * line;
 }
 

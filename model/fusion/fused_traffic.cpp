@@ -73,6 +73,24 @@ struct LineCounter {
     }
 };
 
+// Line-rounded bytes of rows `ys` at full width in every channel: one
+// contiguous range per channel, or one for the whole tensor when `ys` is
+// every row. A channel's start modulo the line repeats with period
+// line / gcd(line, plane bytes), so channels are counted per residue.
+int64_t band_bytes(const FusedDims& d, Interval ys, int64_t eb, int64_t line) {
+    if (ys.empty()) return 0;
+    const int64_t plane = d.height * d.width * eb;
+    if (ys.lo == 0 && ys.hi == d.height) return lines_touched(0, d.channels * plane, line) * line;
+    const int64_t period = line / std::gcd(line, plane);
+    const int64_t start = ys.lo * d.width * eb, len = ys.size() * d.width * eb;
+    int64_t lines = 0;
+    for (int64_t c = 0; c < std::min(d.channels, period); ++c) {
+        const int64_t count = (d.channels - 1 - c) / period + 1; // channels c, c+period, ...
+        lines += count * lines_touched((c * plane) % line + start, len, line);
+    }
+    return lines * line;
+}
+
 // Per axis: the intervals of one tensor along the tiles of that axis, as
 // kept-halo pieces (tile 0 whole, then each tile minus the previous one), or
 // one whole interval per tile under Refetch.
@@ -189,14 +207,25 @@ FusedReport evaluate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
     const HaloPolicy row_halo = slide_rows ? HaloPolicy::Keep : HaloPolicy::Refetch;
     const HaloPolicy col_halo = slide_rows ? HaloPolicy::Refetch : m.halo;
     // A tensor's fetched or computed parts: row pieces x column pieces.
+    // Full-width column pieces make each channel's rows one contiguous range
+    // (band_bytes); the other pieces are one range per row (LineCounter).
     auto dram_bytes = [&](int tensor, bool kept) {
-        const LineCounter lc(g.dims_of(tensor - 1), g.element_bytes, line_bytes);
+        const FusedDims d = g.dims_of(tensor - 1);
+        const LineCounter lc(d, g.element_bytes, line_bytes);
         std::vector<int64_t> ys(lc.period, 0), xs(lc.period, 0);
-        for (Interval p : computed_pieces(rows, tensor, kept ? row_halo : HaloPolicy::Refetch))
-            lc.add_rows(p, &ys);
-        for (Interval p : computed_pieces(cols, tensor, kept ? col_halo : HaloPolicy::Refetch))
-            lc.add_lines(p, &xs);
-        return lc.bytes(ys, xs);
+        const std::vector<Interval> row_pieces =
+            computed_pieces(rows, tensor, kept ? row_halo : HaloPolicy::Refetch);
+        for (Interval p : row_pieces) lc.add_rows(p, &ys);
+        int64_t full_width = 0;
+        for (Interval p : computed_pieces(cols, tensor, kept ? col_halo : HaloPolicy::Refetch)) {
+            if (p.lo == 0 && p.hi == d.width) ++full_width;
+            else lc.add_lines(p, &xs);
+        }
+        int64_t bytes = lc.bytes(ys, xs);
+        if (full_width > 0)
+            for (Interval p : row_pieces)
+                bytes += full_width * band_bytes(d, p, g.element_bytes, line_bytes);
+        return bytes;
     };
     r.input_read_bytes = dram_bytes(0, true);
     r.output_write_bytes = dram_bytes(n, false);

@@ -3,7 +3,9 @@
 // closed form. Rows and columns are handled apart: each tensor's box per tile
 // is a row interval times a column interval, so every sum over the tile grid
 // factors into (sum over tile rows) x (sum over tile columns). Line rounding
-// factors the same way through the row start address modulo the line size.
+// factors the same way through the row start address modulo the line size;
+// full-width pieces, whose rows join into one range per channel, are counted
+// per channel start modulo the line.
 // Cost: O(nodes x kernel x (tile rows + tile columns) + line x tile rows).
 #pragma once
 

@@ -206,6 +206,27 @@ TEST(FusedOracle, HandChainSlidingRows) {
     }
 }
 
+// Contiguous ranges: a whole-plane box is one range for all channels, a
+// full-width band one range per channel. 1x1 conv 2->1 on 2x4x4, 64-byte
+// lines (one 4x4 plane = 64 bytes).
+TEST(FusedOracle, HandFullWidthRangesJoinRows) {
+    LayerShape a;
+    a.in_channels = 2; a.in_height = 4; a.in_width = 4; a.out_channels = 1;
+    const FusedGroup g = make_chain({a});
+    FusedMapping m;
+    m.tile_h = 4; m.tile_w = 4;
+    for (const FusedReport& r : {evaluate_fused(g, m, 0, 64), simulate_fused(g, m, 0, 64)}) {
+        EXPECT_EQ(r.input_read_bytes, 128);
+        EXPECT_EQ(r.output_write_bytes, 64);
+    }
+    m.tile_h = 2; // two bands of 32 bytes per channel, each within one line
+    for (const FusedReport& r : {evaluate_fused(g, m, 0, 64), simulate_fused(g, m, 0, 64)})
+        EXPECT_EQ(r.input_read_bytes, 4 * 64);
+    m.tile_w = 2; // 8-byte row pieces, one line each: 2 channels x 4 rows x 2 columns
+    for (const FusedReport& r : {evaluate_fused(g, m, 0, 64), simulate_fused(g, m, 0, 64)})
+        EXPECT_EQ(r.input_read_bytes, 16 * 64);
+}
+
 // Per-node weights: a streamed layer's weights are read once per tile, a
 // resident one's once; the peak holds the resident weights plus the running
 // streamed layer's filter. Same chain as above (2 tiles, 9 weights per layer).
