@@ -3,7 +3,9 @@
 // through pointwise, single-consumer stages (bias, batch norm, activations,
 // adds), which are inlined there. Pure stages read many times by a
 // reduction (pads, folded weights) are materialised. A reduction is never
-// inlined.
+// inlined. Convs upstream of a root's convs (a conv read through a pad by
+// another conv, "tiled in place" here) may further be computed in that
+// root's row bands: cross-layer fusion, layer_fusion.h.
 #pragma once
 
 #include "autoschedule/conv_match.h"
