@@ -4,6 +4,7 @@
 // next to the model's layer-by-layer and fused bytes (plan_network_fusion at
 // a buffer of the LL's size). Per-call figures: (run(1+N) - run(1)) / N.
 //   memsched_network_traffic [--config C] [--variants a,b] [--ll 256KiB,1MiB] [--calls N] [--dir D]
+//   memsched_network_traffic --predict NAME[:LAST][@WxH],... [--ll ...]   (model only, no valgrind)
 #include "bench/networks/pipeline_args.h"
 #include "measure/cache_geometry.h"
 #include "measure/cachegrind_output.h"
@@ -51,11 +52,50 @@ measure::CachegrindCounts cachegrind(const VariantEntry& e, const measure::Cache
 
 double mib(int64_t bytes) { return double(bytes) / (1 << 20); }
 
+// "vgg16:pool3@112x96" -> spec.
+NetworkSubsetSpec parse_spec(const std::string& text) {
+    NetworkSubsetSpec spec;
+    std::string rest = text;
+    if (const size_t at = rest.find('@'); at != std::string::npos) {
+        const std::string size = rest.substr(at + 1);
+        const size_t x = size.find('x');
+        if (x == std::string::npos) throw std::invalid_argument("--predict: " + text + ": size is not WxH");
+        spec.input_width = std::stoll(size.substr(0, x));
+        spec.input_height = std::stoll(size.substr(x + 1));
+        rest = rest.substr(0, at);
+    }
+    if (const size_t colon = rest.find(':'); colon != std::string::npos) {
+        spec.last_layer = rest.substr(colon + 1);
+        rest = rest.substr(0, colon);
+    }
+    spec.network = rest;
+    return spec;
+}
+
+void print_predictions(const std::vector<std::string>& specs, const std::vector<std::string>& lls) {
+    std::cout << "| network | buffer | model layer-by-layer MiB | model fused MiB | reduction | groups |\n"
+                 "|---|---|---|---|---|---|\n";
+    for (const std::string& text : specs) {
+        const Network net = load_network_subset(parse_spec(text));
+        for (const std::string& ll_text : lls) {
+            const measure::CacheGeometry ll = measure::parse_cache_geometry(ll_text, "--ll");
+            const NetworkFusionResult r = plan_network_fusion(net, ll.size_bytes, NetworkFusionOptions{});
+            if (!r.status) throw std::runtime_error(text + ": " + r.status.reason);
+            int fused_groups = 0;
+            for (const GroupPlan& g : r.groups) fused_groups += g.fused ? 1 : 0;
+            std::printf("| %s | %s | %.2f | %.2f | %.1f%% | %d fused of %zu |\n", text.c_str(),
+                        ll.describe().c_str(), mib(r.layer_by_layer_bytes), mib(r.fused_bytes),
+                        100.0 * (1.0 - double(r.fused_bytes) / double(r.layer_by_layer_bytes)), fused_groups,
+                        r.groups.size());
+        }
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     std::string only_config, dir = "/tmp/memsched_network_traffic";
-    std::vector<std::string> variants, lls = {"LL=256KiB", "LL=1MiB"};
+    std::vector<std::string> variants, predict, lls = {"LL=256KiB", "LL=1MiB"};
     int calls = 1;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string key = argv[i], value = argv[i + 1];
@@ -66,6 +106,7 @@ int main(int argc, char** argv) {
             for (const auto& v : split(value)) lls.push_back("LL=" + v);
         } else if (key == "--calls") calls = std::atoi(value.c_str());
         else if (key == "--dir") dir = value;
+        else if (key == "--predict") predict = split(value);
         else {
             std::cerr << "memsched_network_traffic: unknown option " << key << "\n";
             return 2;
@@ -73,6 +114,10 @@ int main(int argc, char** argv) {
     }
     try {
         if (calls < 1) throw std::invalid_argument("--calls must be >= 1");
+        if (!predict.empty()) {
+            print_predictions(predict, lls);
+            return 0;
+        }
         std::system(("mkdir -p " + dir).c_str());
         std::cout << "| network | LL | variant | measured LL MiB | model layer-by-layer MiB | model fused MiB | "
                      "measured / model fused |\n|---|---|---|---|---|---|---|\n";
