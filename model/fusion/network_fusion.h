@@ -5,16 +5,14 @@
 // is live (every edge from the layers before the cut to the layers after it
 // leaves the same layer). Between two cuts lies a super-node: one layer, or
 // a single-entry single-exit block (residual or inverted-residual block,
-// inception module, fire module). Each super-node is either part of a fused
-// group (the whole block fused, possibly with neighbouring super-nodes) or
-// executed layer by layer (each conv/pool/fc layer alone, with the existing
-// per-layer search of model/search.h, and each add reading its inputs and
-// writing its output; a concat costs nothing, its producers write into their
-// channel slice). Dynamic programming over the layers in table order then
+// inception module, fire module). Super-nodes measure how far a group may
+// span. Layer by layer (the baseline) runs each conv/pool/fc layer alone
+// with the per-layer search of model/search.h, each add reading its inputs
+// and writing its output, and a concat for free (its producers write into
+// their channel slice). Dynamic programming over the layers in table order
 // picks the partition; a group is a run of consecutive layers [j, i) of one
 // of these kinds:
-// - one layer alone (the per-layer search; an add reads its inputs and
-//   writes its output; a concat is free);
+// - one layer alone, as in the baseline;
 // - a fused group (FusedGroup) of layers [j, i): single entry (one tensor
 //   from outside feeds it) and single exit (only the last layer's output is
 //   read outside), spanning at most `max_group_nodes` super-nodes. Whole
