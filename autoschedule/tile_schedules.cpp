@@ -228,8 +228,11 @@ void schedule_channel_block(ScheduleWriter& w, const StageInfo& r, const StageIn
     init.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard).vectorize(k + "_v");
     init.reorder({k + "_v", k + "_vo", x, y, n});
     StageWriter up = w.stage(r.func, 0);
+    // The block's channel extent is only bounded (a tail block is smaller),
+    // so the unrolled vector loop is a split of constant factor.
     up.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard);
-    std::vector<std::string> order{k + "_v", k + "_vo"};
+    up.split(k + "_vo", k + "_bo", k + "_u", mk.k_vectors(), kGuard);
+    std::vector<std::string> order{k + "_v", k + "_u"};
     std::string xb = x, yb = y;
     if (!fixed_extent) {
         up.split(x, x + "_bo", x + "_b", mk.x_cols, kGuard);
@@ -239,9 +242,9 @@ void schedule_channel_block(ScheduleWriter& w, const StageInfo& r, const StageIn
     order.insert(order.end(), {xb, yb});
     for (const auto& rv : r.rvars) order.push_back(rv.name);
     if (!fixed_extent) order.insert(order.end(), {x + "_bo", y + "_bo"});
-    order.push_back(n);
+    order.insert(order.end(), {k + "_bo", n});
     up.reorder(order);
-    up.vectorize(k + "_v").unroll(k + "_vo").unroll(xb).unroll(yb);
+    up.vectorize(k + "_v").unroll(k + "_u").unroll(xb).unroll(yb);
     unroll_kernel_columns(up, r);
 }
 
