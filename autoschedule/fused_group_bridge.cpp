@@ -63,16 +63,6 @@ std::string mib(int64_t bytes) {
 
 } // namespace
 
-FusedGroup transposed(const FusedGroup& g) {
-    FusedGroup t = g;
-    std::swap(t.input.height, t.input.width);
-    for (auto& n : t.nodes) {
-        std::swap(n.shape.in_height, n.shape.in_width);
-        std::swap(n.shape.kernel_h, n.shape.kernel_w);
-    }
-    return t;
-}
-
 std::string FusedBandPlan::describe() const {
     std::ostringstream s;
     s << (fuse ? "fused" : "not fused") << ": ";
@@ -133,7 +123,6 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
     // The bands Halide applies: whole register blocks of rows, full width.
     const int last = int(g.nodes.size()) - 1;
     const FusedDims exit = g.output_of(last);
-    const FusedGroup t = transposed(g);
     std::vector<int64_t> rows;
     for (int64_t c : fused_tile_candidates(exit.height))
         rows.push_back(std::min(exit.height, (c + row_block - 1) / row_block * row_block));
@@ -153,14 +142,9 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                 Candidate c;
                 c.keep = keep;
                 c.band_rows = r;
-                c.mapping = keep ? FusedMapping{exit.width, r, HaloPolicy::Keep, w}
-                                 : FusedMapping{r, exit.width, HaloPolicy::Refetch, w};
-                // Line rounding follows rows of the group as given, so the
-                // transposed group is evaluated without it: a full-width
-                // band's boxes are whole rows, contiguous in memory, where
-                // rounding adds at most a line per channel.
-                c.report = evaluate_fused(keep ? t : g, c.mapping, b.capacity_bytes,
-                                          keep ? g.element_bytes : b.line_bytes);
+                // Full-width bands: a kept halo slides down the rows.
+                c.mapping = {r, exit.width, keep ? HaloPolicy::Keep : HaloPolicy::Refetch, w};
+                c.report = evaluate_fused(g, c.mapping, b.capacity_bytes, b.line_bytes);
                 if (!c.report.status) continue;
                 // Parallel tasks: bands, or one strip of serial bands per core.
                 const double tasks = double(keep ? std::min<int64_t>(params.parallelism, bands) : bands);

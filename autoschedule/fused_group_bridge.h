@@ -7,10 +7,9 @@
 // Halide.
 //
 // The Halide schedule (layer_fusion.h) tiles the exit in row bands of the
-// full width. The model's tiles slide along columns, so bands that keep
-// rows are evaluated on the transposed group (rows and columns swapped),
-// where one tile row of full height slides along what are rows here
-// (without line rounding, which the model applies along its own rows).
+// full width, so only full-width tiles are offered to the model; with them
+// the model's kept halo slides down the rows, as Halide's sliding window
+// does (restarted at each parallel strip, which the model does not see).
 #pragma once
 
 #include "autoschedule/model_bridge.h"
@@ -27,7 +26,7 @@ struct FusedBandPlan {
     std::string why;           // one line: the decision and its reason
     int64_t band_rows = 0;     // exit rows per band
     bool keep_halo = false;    // sliding window (else halos recomputed)
-    FusedMapping mapping;      // as evaluated (transposed group when keep_halo)
+    FusedMapping mapping;      // as evaluated: tile_h = band_rows, tile_w = exit width
     FusedReport report;        // the fused prediction for the applied bands
     int64_t fused_bytes = 0;   // into the buffer level, fused
     int64_t layered_bytes = 0; // into the same level, layer by layer
@@ -38,9 +37,6 @@ struct FusedBandPlan {
 
     std::string describe() const; // one line for the schedule comment and the log
 };
-
-// Swaps rows and columns of every tensor and layer (exposed for tests).
-FusedGroup transposed(const FusedGroup& g);
 
 // `layered`: the per-layer plans the plugin applies without fusion, one per
 // Layer node; `shortcut_bytes`: other bytes layer-by-layer execution moves
