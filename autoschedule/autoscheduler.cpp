@@ -50,14 +50,8 @@ struct Driver {
     TilePlan plan_for(const ConvMatch& match, const std::string& what, bool staged_input = false,
                       bool allow_channel_vectors = false) {
         const LayerShape& shape = match.shape;
-        const bool fc = shape.kind == LayerKind::FullyConnected;
-        const bool per_channel = match.depthwise || !shape.has_weights();
-        MicroKernel mk = fc ? MicroKernel{1, 1, 8}
-                            : choose_micro_kernel(target, params.vector_width_override,
-                                                  shape.out_width(), shape.out_height(),
-                                                  shape.out_channels, per_channel,
-                                                  allow_channel_vectors);
-        TilePlan tiles = plan_layer(shape, params, mk, staged_input);
+        TilePlan tiles =
+            plan_match_tiles(match, target, params, staged_input, allow_channel_vectors);
         const std::string line = what + " (" + to_string(shape.kind) + " n" +
                                  std::to_string(shape.batch) + " c" + std::to_string(shape.in_channels) +
                                  " k" + std::to_string(shape.out_channels) + " " +

@@ -308,14 +308,16 @@ bool CrossLayerPlan::in_band(const std::string& name) const {
 }
 
 TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
-                          const PluginParams& params, bool staged_input) {
+                          const PluginParams& params, bool staged_input,
+                          bool allow_channel_vectors) {
     const LayerShape& shape = match.shape;
     const bool fc = shape.kind == LayerKind::FullyConnected;
     const bool per_channel = match.depthwise || !shape.has_weights();
     MicroKernel mk = fc ? MicroKernel{1, 1, 8}
                         : choose_micro_kernel(target, params.vector_width_override,
                                               shape.out_width(), shape.out_height(),
-                                              shape.out_channels, per_channel);
+                                              shape.out_channels, per_channel,
+                                              allow_channel_vectors);
     return plan_layer(shape, params, mk, staged_input);
 }
 

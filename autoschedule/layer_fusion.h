@@ -52,8 +52,11 @@ struct CrossLayerPlan {
 // The plan of one conv-like layer alone: micro-kernel from the ISA, tiles
 // from the model (model_bridge.h). Shared by the per-layer schedules and
 // the layer-by-layer side of the fusion decision.
+// allow_channel_vectors: the channel-vectorized block may be chosen
+// (micro_kernel.h); only stages scheduled alone use it.
 TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
-                          const PluginParams& params, bool staged_input);
+                          const PluginParams& params, bool staged_input,
+                          bool allow_channel_vectors = false);
 
 // Finds the groups and asks the model; empty when params.cross_layer_fusion
 // is off.
