@@ -2,11 +2,14 @@
 # generators/network_generator.cpp), one library per scheduler variant,
 # collected in variant sets like the layer sets (cmake/MemschedVariants.cmake).
 #
-#   memsched_add_network_pipeline(SET set SPEC spec [VARIANTS v...] [TARGET t])
+#   memsched_add_network_pipeline(SET set SPEC spec [VARIANTS v...] [TARGET t]
+#                                 [PLUGIN_PARAMS k=v,...])
 #       spec: NAME[:LAST_LAYER][@WxH], e.g. resnet18, vgg16:pool3,
 #       tinyyolov2@67x45 (see generators/network_subset.h). The config is
 #       the spec as a C identifier (vgg16_pool3). Then call
-#       memsched_finish_variant_set(set) as for any set.
+#       memsched_finish_variant_set(set) as for any set. PLUGIN_PARAMS go
+#       to the MemSched variants as MEMSCHED_PARAMS (e.g. l2=256k,llc=256k
+#       to plan for a simulated cache rather than this machine's).
 #
 # Variants meant for whole networks (registered here):
 #   memsched            the plugin as it is (cross-layer fusion on when the
@@ -38,7 +41,7 @@ if(TARGET memsched::MemSched)
 endif()
 
 function(memsched_add_network_pipeline)
-  cmake_parse_arguments(ARG "" "SET;SPEC;TARGET" "VARIANTS" ${ARGN})
+  cmake_parse_arguments(ARG "" "SET;SPEC;TARGET;PLUGIN_PARAMS" "VARIANTS" ${ARGN})
   if(NOT ARG_SPEC MATCHES "^([A-Za-z0-9_]+)(:([A-Za-z0-9_./-]+))?(@([0-9]+)x([0-9]+))?$")
     message(FATAL_ERROR "memsched_add_network_pipeline: SPEC=${ARG_SPEC} is not NAME[:LAST_LAYER][@WxH]")
   endif()
@@ -62,7 +65,12 @@ function(memsched_add_network_pipeline)
   if(ARG_TARGET)
     set(extra TARGET ${ARG_TARGET})
   endif()
+  set(variant_params adams2019:env.HL_BEAM_SIZE=${MEMSCHED_LAYER_SET_ADAMS2019_BEAM})
+  if(ARG_PLUGIN_PARAMS)
+    # The last env.MEMSCHED_PARAMS wins: memschednofusion keeps its fusion=0.
+    list(APPEND variant_params memsched:env.MEMSCHED_PARAMS=${ARG_PLUGIN_PARAMS}
+                               memschednofusion:env.MEMSCHED_PARAMS=${ARG_PLUGIN_PARAMS},fusion=0)
+  endif()
   memsched_add_layer_variants(SET ${ARG_SET} CONFIG ${config} GENERATOR network PARAMS ${params}
-                              VARIANTS ${ARG_VARIANTS} ${extra}
-                              VARIANT_PARAMS adams2019:env.HL_BEAM_SIZE=${MEMSCHED_LAYER_SET_ADAMS2019_BEAM})
+                              VARIANTS ${ARG_VARIANTS} ${extra} VARIANT_PARAMS ${variant_params})
 endfunction()
