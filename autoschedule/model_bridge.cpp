@@ -248,6 +248,7 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
             }
         }
     }
+    best.tile_traffic = best.traffic;
     if (!best.traffic.empty() && !best_fits) {
         // No cache tile fits the L2: report what the levels from the L2
         // outwards can keep of the register blocks (the plan itself is kept:

@@ -212,12 +212,16 @@ TEST(ModelBridge, TileLargerThanTheCacheIsNotPredictedAsHeld) {
     EXPECT_GE(small.traffic[2].bytes, spatial_blocks * weights) << small.describe();
     EXPECT_LE(small.traffic[2].bytes, 2 * spatial_blocks * weights) << small.describe();
     EXPECT_GE(small.traffic[1].bytes, spatial_blocks * weights) << small.describe();
+    // Fusion decisions keep the tile figure (the buffer holding the tile).
+    ASSERT_EQ(small.tile_traffic.size(), 3u);
+    EXPECT_LT(small.tile_traffic[2].bytes, 2 * double(s.compulsory_bytes()));
 
     // A realistic hierarchy holds the tile: the template's figure, unchanged.
     p.levels = {{"L1", 32 << 10, 64, 200}, {"L2", 1 << 20, 64, 100}, {"LLC", 8 << 20, 64, 50}};
     const TilePlan big = plan_layer(s, p, mk);
     EXPECT_EQ(big.source.find("tile exceeds"), std::string::npos) << big.describe();
     EXPECT_LT(big.traffic[2].bytes, 2 * double(s.compulsory_bytes())) << big.describe();
+    EXPECT_EQ(big.tile_traffic[2].bytes, big.traffic[2].bytes);
 }
 
 // A cache tile's footprint (staged input rows + output rows + weights of the
