@@ -95,8 +95,10 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
             return out;
         }
         const TilePlan& p = layered[li++];
-        const int64_t bytes = p.traffic.size() > size_t(b.level)
-                                  ? int64_t(std::llround(p.traffic[b.level].bytes))
+        // The tile figure, as before issue #5's fix (model_bridge.h).
+        const auto& traffic = p.tile_traffic.empty() ? p.traffic : p.tile_traffic;
+        const int64_t bytes = traffic.size() > size_t(b.level)
+                                  ? int64_t(std::llround(traffic[b.level].bytes))
                                   : 0;
         const int64_t macs = g.nodes[i].shape.macs();
         out.layered_bytes += bytes;

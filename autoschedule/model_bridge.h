@@ -30,6 +30,13 @@ struct TilePlan {
     // Sum over levels of traffic / bandwidth: ranks plans whose roofline
     // time is equal (compute-bound), so traffic still decides the tile.
     double transfer_seconds = 0;
+    // The template's figure (each level holding the cache tile). Equal to
+    // `traffic` unless the tile fits no L2 (issue #5: then `traffic` is what
+    // the caches keep of the register blocks). Cross-layer fusion decisions
+    // (fused_group_bridge) still compare this one, so that the emitted
+    // schedules did not change with the fix; moving them to `traffic` needs
+    // a benchmark run first.
+    std::vector<PredictedTraffic> tile_traffic;
 
     std::string describe() const; // one line: tiles, order, traffic per level
 };
