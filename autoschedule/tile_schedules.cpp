@@ -19,26 +19,23 @@ void unroll_kernel_columns(StageWriter& up, const StageInfo& r) {
         up.unroll(r.rvars[0].name);
 }
 
-// The loops a tiled 4-D stage has after apply_tile_splits.
-struct TileLoops {
-    std::string lanes, k_inner, y_inner;     // the register block
+// The loops around a register block, whatever its shape.
+struct CacheTileLoops {
     std::string x_outer, row_blocks, kblocks; // blocks inside a cache tile
     std::vector<std::string> outer;           // parallel tile loops, innermost first
 };
 
-// Splits x into vectors, y into row blocks and k into channel blocks (the
-// register block), then row blocks and channel blocks into the plan's cache
-// tiles. `extents` are the stage's (x, y, k, n) extents.
-TileLoops apply_tile_splits(StageWriter& st, const std::vector<std::string>& v,
-                            const std::vector<int64_t>& extents, const TilePlan& plan) {
+// The loops a tiled 4-D stage has after apply_tile_splits.
+struct TileLoops : CacheTileLoops {
+    std::string lanes, k_inner, y_inner; // the register block
+};
+
+// Splits the row blocks (y_o) and channel blocks (k_o) into the plan's cache
+// tiles, in the plan's tile order, then n.
+void split_into_cache_tiles(StageWriter& st, const std::string& y, const std::string& k,
+                            const std::string& n, const std::vector<int64_t>& extents,
+                            const TilePlan& plan, CacheTileLoops& t) {
     const MicroKernel& mk = plan.kernel;
-    const std::string &x = v[0], &y = v[1], &k = v[2], &n = v[3];
-    TileLoops t;
-    st.split(x, x + "_o", x + "_i", mk.vector_lanes, kGuard);
-    st.split(y, y + "_o", y + "_i", mk.rows, kGuard);
-    st.split(k, k + "_o", k + "_i", mk.k_block, kGuard);
-    t.lanes = x + "_i", t.y_inner = y + "_i", t.k_inner = k + "_i";
-    t.x_outer = x + "_o", t.row_blocks = y + "_o", t.kblocks = k + "_o";
     std::string row_tiles, ktiles;
     const int64_t rows_per_tile = std::max<int64_t>(1, (plan.tile_y + mk.rows - 1) / mk.rows);
     if (rows_per_tile * mk.rows < extents[1]) {
@@ -58,6 +55,22 @@ TileLoops apply_tile_splits(StageWriter& st, const std::vector<std::string>& v,
     for (const auto& l : {first, second})
         if (!l.empty()) t.outer.push_back(l);
     t.outer.push_back(n);
+}
+
+// Splits x into vectors, y into row blocks and k into channel blocks (the
+// register block), then row blocks and channel blocks into the plan's cache
+// tiles. `extents` are the stage's (x, y, k, n) extents.
+TileLoops apply_tile_splits(StageWriter& st, const std::vector<std::string>& v,
+                            const std::vector<int64_t>& extents, const TilePlan& plan) {
+    const MicroKernel& mk = plan.kernel;
+    const std::string &x = v[0], &y = v[1], &k = v[2], &n = v[3];
+    TileLoops t;
+    st.split(x, x + "_o", x + "_i", mk.vector_lanes, kGuard);
+    st.split(y, y + "_o", y + "_i", mk.rows, kGuard);
+    st.split(k, k + "_o", k + "_i", mk.k_block, kGuard);
+    t.lanes = x + "_i", t.y_inner = y + "_i", t.k_inner = k + "_i";
+    t.x_outer = x + "_o", t.row_blocks = y + "_o", t.kblocks = k + "_o";
+    split_into_cache_tiles(st, y, k, n, extents, plan, t);
     return t;
 }
 
@@ -170,10 +183,8 @@ void vectorize_init(StageWriter& init, const StageInfo& r, const MicroKernel& mk
 // The root's splits for a channel-vectorized block: k into vectors (k_v)
 // and blocks of k_vectors (k_u), x into column blocks, y into row blocks,
 // then row blocks and channel blocks into the plan's cache tiles.
-struct ChannelLoops {
-    std::string k_v, k_u, x_i, y_i;          // the register block
-    std::string x_outer, row_blocks, kblocks; // blocks inside a cache tile
-    std::vector<std::string> outer;           // parallel tile loops, innermost first
+struct ChannelLoops : CacheTileLoops {
+    std::string k_v, k_u, x_i, y_i; // the register block
 };
 
 ChannelLoops apply_channel_splits(StageWriter& st, const std::vector<std::string>& v,
@@ -187,23 +198,7 @@ ChannelLoops apply_channel_splits(StageWriter& st, const std::vector<std::string
     st.split(y, y + "_o", y + "_i", mk.rows, kGuard);
     t.k_v = k + "_v", t.k_u = k + "_u", t.x_i = x + "_i", t.y_i = y + "_i";
     t.x_outer = x + "_o", t.row_blocks = y + "_o", t.kblocks = k + "_o";
-    std::string row_tiles, ktiles;
-    const int64_t rows_per_tile = std::max<int64_t>(1, (plan.tile_y + mk.rows - 1) / mk.rows);
-    if (rows_per_tile * mk.rows < extents[1]) {
-        st.split(y + "_o", y + "_t", y + "_b", int(rows_per_tile), kGuard);
-        t.row_blocks = y + "_b", row_tiles = y + "_t";
-    }
-    const int64_t blocks_per_tile =
-        std::max<int64_t>(1, (plan.tile_k + mk.k_block - 1) / mk.k_block);
-    if (blocks_per_tile * mk.k_block < extents[2]) {
-        st.split(k + "_o", k + "_t", k + "_b", int(blocks_per_tile), kGuard);
-        t.kblocks = k + "_b", ktiles = k + "_t";
-    }
-    const std::string& first = plan.k_outer ? row_tiles : ktiles;
-    const std::string& second = plan.k_outer ? ktiles : row_tiles;
-    for (const auto& l : {first, second})
-        if (!l.empty()) t.outer.push_back(l);
-    t.outer.push_back(n);
+    split_into_cache_tiles(st, y, k, n, extents, plan, t);
     return t;
 }
 
