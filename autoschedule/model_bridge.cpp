@@ -11,6 +11,7 @@
 // schedule that is applied, not for a different, unconstrained optimum.
 #include "autoschedule/model_bridge.h"
 
+#include "model/kept_fit.h"
 #include "model/memory_hierarchy.h"
 #include "model/objective.h"
 #include "model/problem.h"
@@ -88,38 +89,6 @@ Schedule template_schedule(const Problem& p, const MemoryHierarchy& h, const Mic
     return s;
 }
 
-// The kept positions and halo policy with the least traffic among those whose
-// boxes fit level `level`'s (planned) capacity; the smallest boxes if none
-// fits. What an LRU cache can keep of a nest, as measure/ models it for the
-// other schedulers' read-back nests.
-// `input_lines`: the input box's bytes are scaled by this factor for the fit
-// (rows of a few columns occupy whole cache lines), up to the padded map's
-// bytes; `capacity`: the bytes the boxes must fit.
-void fit_kept_positions(const Problem& p, const MemoryHierarchy& h, Schedule& s, size_t level,
-                        double input_lines, int64_t padded_input_bytes, int64_t capacity) {
-    LevelMapping best = s.levels[level], smallest = s.levels[level];
-    int64_t best_bytes = -1, smallest_footprint = -1;
-    for (int a = 0; a <= kNumLoops; a++)
-        for (int b = 0; b <= kNumLoops; b++)
-            for (int c = 0; c <= kNumLoops; c++)
-                for (HaloPolicy halo : {HaloPolicy::Refetch, HaloPolicy::Keep}) {
-                    s.levels[level].kept_at = {a, b, c};
-                    s.levels[level].halo = halo;
-                    const TrafficReport r = evaluate(p, h, s);
-                    // A box never takes more lines than the whole padded map.
-                    const int64_t in = r.levels[level].tensors[int(Tensor::Input)].footprint_bytes;
-                    const int64_t in_lines =
-                        std::max(in, std::min(int64_t(input_lines * double(in)), padded_input_bytes));
-                    const int64_t fp = r.levels[level].footprint_bytes() - in + in_lines;
-                    if (smallest_footprint < 0 || fp < smallest_footprint)
-                        smallest_footprint = fp, smallest = s.levels[level];
-                    if (fp > capacity) continue;
-                    const int64_t bytes = r.levels[level].traffic_bytes();
-                    if (best_bytes < 0 || bytes < best_bytes) best_bytes = bytes, best = s.levels[level];
-                }
-    s.levels[level] = best_bytes >= 0 ? best : smallest;
-}
-
 // What of an LRU cache a block's boxes may fill and still be there for the
 // next block (the output lines, the stack and set conflicts take the rest;
 // measured at 32 KiB: 28 KiB of boxes stay (layer3.0.downsample's input),
@@ -173,7 +142,7 @@ std::vector<int64_t> unheld_tile_traffic(const Problem& p, const MemoryHierarchy
         sl.levels.assign(s.levels.begin(), s.levels.begin() + l + 1);
         for (size_t i = 1; i <= l; i++) sl.levels[i] = s.levels[0];
         const auto usable = int64_t(kLruUsableFraction * double(params.levels[l].capacity_bytes));
-        fit_kept_positions(p, hl, sl, l, input_lines, padded_input_bytes, usable);
+        fit_kept_positions(p, hl, sl, l, KeptFitOptions{usable, input_lines, padded_input_bytes});
         bytes.push_back(evaluate(p, hl, sl).levels[l].traffic_bytes());
     }
     return bytes;

@@ -1,6 +1,7 @@
 // Model predictions per scheduler (see model_prediction.h).
 #include "measure/model_prediction.h"
 
+#include "model/kept_fit.h"
 #include "model/problem.h"
 #include "model/schedule.h"
 #include "model/traffic.h"
@@ -22,31 +23,6 @@ MemoryHierarchy single_level(const CacheGeometry& g) {
     h.levels.push_back(MemoryLevel{g.level, g.size_bytes, g.line_bytes, 50e9, int(g.associativity)});
     h.levels.push_back(MemoryLevel{"DRAM", 0, g.line_bytes, 10e9, 0});
     return h;
-}
-
-// The kept positions and halo policy with the least traffic among those
-// whose boxes fit the level's capacity (the smallest boxes if none fits).
-void fit_kept_positions(const Problem& p, const MemoryHierarchy& h, Schedule& s) {
-    for (size_t level = 0; level < s.levels.size(); level++) {
-        LevelMapping best = s.levels[level], smallest = s.levels[level];
-        int64_t best_bytes = -1, smallest_footprint = -1;
-        for (int a = 0; a <= kNumLoops; a++)
-            for (int b = 0; b <= kNumLoops; b++)
-                for (int c = 0; c <= kNumLoops; c++)
-                    for (HaloPolicy halo : {HaloPolicy::Refetch, HaloPolicy::Keep}) {
-                        s.levels[level].kept_at = {a, b, c};
-                        s.levels[level].halo = halo;
-                        const TrafficReport r = evaluate(p, h, s);
-                        const int64_t fp = r.levels[level].footprint_bytes();
-                        if (smallest_footprint < 0 || fp < smallest_footprint) smallest_footprint = fp, smallest = s.levels[level];
-                        if (!r.levels[level].fits()) continue;
-                        const int64_t bytes = r.levels[level].traffic_bytes();
-                        if (best_bytes < 0 || bytes < best_bytes) best_bytes = bytes, best = s.levels[level];
-                    }
-        // Nothing fits (e.g. a register block's whole reduction exceeds a small
-        // D1): the smallest boxes, i.e. the least reuse the nest can have.
-        s.levels[level] = best_bytes >= 0 ? best : smallest;
-    }
 }
 
 // Bytes the applied schedule moves besides the reduction's nest, from its
@@ -85,7 +61,8 @@ int64_t applied_bytes(const Problem& p, const LayerShape& shape, const autosched
                       const CacheGeometry& g) {
     const MemoryHierarchy h = single_level(g);
     Schedule s = applied.schedule;
-    fit_kept_positions(p, h, s);
+    // Each level keeps what an LRU can of the applied nest (model/kept_fit.h).
+    for (size_t level = 0; level < s.levels.size(); level++) fit_kept_positions(p, h, s, level);
     return evaluate(p, h, s).levels[0].traffic_bytes() + extra_pass_bytes(shape, applied, g.size_bytes);
 }
 
