@@ -13,6 +13,14 @@
 namespace memsched {
 namespace {
 
+// The hand cases' layer: one channel, 8x8, 3x3 pad 1.
+LayerShape one_channel_3x3() {
+    LayerShape a;
+    a.in_channels = 1; a.in_height = 8; a.in_width = 8; a.out_channels = 1;
+    a.kernel_h = a.kernel_w = 3; a.pad = 1;
+    return a;
+}
+
 int64_t pick(std::mt19937& rng, int64_t lo, int64_t hi) {
     return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
 }
@@ -170,10 +178,7 @@ TEST(FusedOracle, RandomBlocksMatchExactly) {
 // Hand case: two 3x3 pad-1 convs on 1x8x8, 4x8 tiles (two tile rows), one
 // element per line (line 4 bytes, so bytes = elements x 4).
 TEST(FusedOracle, HandChainHaloRows) {
-    LayerShape a;
-    a.in_channels = 1; a.in_height = 8; a.in_width = 8; a.out_channels = 1;
-    a.kernel_h = a.kernel_w = 3; a.pad = 1;
-    const FusedGroup g = make_chain({a, a});
+    const FusedGroup g = make_chain({one_channel_3x3(), one_channel_3x3()});
     FusedMapping m;
     m.tile_h = 4; m.tile_w = 8;
     const FusedReport r = evaluate_fused(g, m, 0, 4);
@@ -192,10 +197,7 @@ TEST(FusedOracle, HandChainHaloRows) {
 // down (line buffer): every input row is fetched once and every conv a row
 // computed once; all boxes stay held.
 TEST(FusedOracle, HandChainSlidingRows) {
-    LayerShape a;
-    a.in_channels = 1; a.in_height = 8; a.in_width = 8; a.out_channels = 1;
-    a.kernel_h = a.kernel_w = 3; a.pad = 1;
-    const FusedGroup g = make_chain({a, a});
+    const FusedGroup g = make_chain({one_channel_3x3(), one_channel_3x3()});
     FusedMapping m;
     m.tile_h = 4; m.tile_w = 8;
     m.halo = HaloPolicy::Keep;
@@ -231,10 +233,7 @@ TEST(FusedOracle, HandFullWidthRangesJoinRows) {
 // resident one's once; the peak holds the resident weights plus the running
 // streamed layer's filter. Same chain as above (2 tiles, 9 weights per layer).
 TEST(FusedOracle, HandChainMixedWeights) {
-    LayerShape a;
-    a.in_channels = 1; a.in_height = 8; a.in_width = 8; a.out_channels = 1;
-    a.kernel_h = a.kernel_w = 3; a.pad = 1;
-    const FusedGroup g = make_chain({a, a});
+    const FusedGroup g = make_chain({one_channel_3x3(), one_channel_3x3()});
     FusedMapping m;
     m.tile_h = 4; m.tile_w = 8;
     m.layer_weights = {WeightPolicy::Streamed, WeightPolicy::Resident};
