@@ -165,7 +165,49 @@ std::string describe(const FusedMapping& m) {
                     to_string(m.halo) + " " + w;
     if (m.exit_channel_tile > 0) d += " k" + std::to_string(m.exit_channel_tile);
     if (m.stream_input) d += " stream-in";
+    if (!m.split.empty())
+        d += " split" + std::to_string(m.split_channels) + "(" +
+             std::to_string(std::count(m.split.begin(), m.split.end(), true)) + ")";
     return d;
+}
+
+bool is_channel_wise(const FusedGroup& g, int node) {
+    const FusedNode& n = g.nodes[static_cast<size_t>(node)];
+    const LayerShape& s = n.shape;
+    return n.op == FusedOp::Layer && s.groups == s.in_channels && s.out_channels == s.in_channels;
+}
+
+std::vector<int> group_consumers(const FusedGroup& g, int node) {
+    std::vector<int> out;
+    for (int j = node + 1; j < static_cast<int>(g.nodes.size()); ++j)
+        for (int in : g.nodes[static_cast<size_t>(j)].inputs)
+            if (in == node) out.push_back(j);
+    return out;
+}
+
+namespace {
+
+// The split-run rules of fused_group.h for a split node i (see validate).
+EvalStatus validate_split_node(const FusedGroup& g, const FusedMapping& m, int i) {
+    const std::string who = "split node " + std::to_string(i) + ": ";
+    const FusedNode& n = g.nodes[static_cast<size_t>(i)];
+    if (n.op != FusedOp::Layer) return EvalStatus::failure(who + "not a layer");
+    const std::vector<int> readers = group_consumers(g, i);
+    if (readers.size() != 1 || g.nodes[static_cast<size_t>(readers[0])].op != FusedOp::Layer)
+        return EvalStatus::failure(who + "needs exactly one consumer, a layer");
+    const int in = n.inputs[0];
+    if (in >= 0 && m.is_split(in) && !is_channel_wise(g, i))
+        return EvalStatus::failure(who + "follows a split node but is not channel-wise");
+    if (i == 0 && m.stream_input)
+        return EvalStatus::failure(who + "node 0 cannot be split with stream_input");
+    return EvalStatus::success();
+}
+
+} // namespace
+
+int split_reducer(const FusedGroup& g, const FusedMapping& m, int node) {
+    while (m.is_split(node)) node = group_consumers(g, node).front();
+    return node;
 }
 
 EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
@@ -190,6 +232,24 @@ EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
                 if (in == -1 && (i != 0 || g.nodes[i].op != FusedOp::Layer))
                     return EvalStatus::failure(
                         "stream_input needs the group input read only by node 0, a layer");
+    }
+    if (!m.split.empty()) {
+        if (m.split.size() != g.nodes.size())
+            return EvalStatus::failure("split has " + std::to_string(m.split.size()) +
+                                       " entries for " + std::to_string(g.nodes.size()) +
+                                       " nodes");
+        if (m.split_channels < 1)
+            return EvalStatus::failure("split_channels=" + std::to_string(m.split_channels));
+        if (m.halo != HaloPolicy::Refetch)
+            return EvalStatus::failure("split needs halo refetch");
+        for (int i = 0; i <= last; ++i)
+            if (m.is_split(i))
+                if (EvalStatus st = validate_split_node(g, m, i); !st) return st;
+        // The exit computes exit_channel_tile channels at a time, which a
+        // reducer accumulating every output over the blocks cannot.
+        if (m.exit_channel_tile > 0 && g.nodes[last].inputs[0] >= 0 &&
+            m.is_split(g.nodes[last].inputs[0]))
+            return EvalStatus::failure("exit_channel_tile with a split run into the exit");
     }
     if (!m.layer_weights.empty() && m.layer_weights.size() != g.nodes.size())
         return EvalStatus::failure("layer_weights has " + std::to_string(m.layer_weights.size()) +

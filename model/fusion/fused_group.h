@@ -39,6 +39,20 @@
 //   read only by node 0, a layer): node 0 accumulates its box over the input
 //   channels one at a time, so one channel of the input box is held. DRAM
 //   bytes are unchanged.
+// - Channel-split runs (FusedMapping::split_channels = kc > 0, halo Refetch):
+//   a node marked in FusedMapping::split is computed kc output channels at a
+//   time inside the step of its "reducer", the first unmarked node down its
+//   chain of single consumers. A run is p -> c1 .. cm -> r: p a layer, c1..cm
+//   channel-wise layers (depthwise conv or pool: groups = in = out channels),
+//   each marked with exactly one consumer, r an unmarked layer. For each
+//   block of kc channels, p computes them from its whole input box, c1..cm
+//   follow channel by channel, and r accumulates them into all its outputs
+//   (Halide: split r's reduction over channels and compute_at p..cm at the
+//   outer channel loop). So a marked node holds kc channels of its box, and
+//   p's input box stays held until r has run. The whole run is live during
+//   r's step, with the held weights of every streamed member (a filter each;
+//   r holds its filter's kc-channel slice). DRAM bytes, tiles and MACs are
+//   unchanged: the blocks partition the channels.
 // - DRAM bytes are whole lines: each maximal contiguous address range of a
 //   fetch or write is rounded out to lines (line-aligned tensor bases, dense
 //   NCHW layout). A run of columns in a row is one range; adjacent full
@@ -116,20 +130,40 @@ struct FusedMapping {
     int64_t exit_channel_tile = 0;
     // The group input is streamed one channel at a time through node 0.
     bool stream_input = false;
+    // Channel-split runs: per node (empty = none), true for a node computed
+    // split_channels channels at a time inside its reducer's step.
+    int64_t split_channels = 0;
+    std::vector<bool> split;
 
     WeightPolicy weights_of(int node) const {
         return layer_weights.empty() ? weights : layer_weights[static_cast<size_t>(node)];
+    }
+    bool is_split(int node) const {
+        return !split.empty() && split[static_cast<size_t>(node)];
     }
 };
 
 // "tile 8x14 keep resident"; with per-node weights "tile 8x14 keep mixed(RSR)"
 // (R resident, S streamed, one letter per node); " k16" for exit channel
-// tiles of 16 and " stream-in" for a streamed input are appended.
+// tiles of 16, " stream-in" for a streamed input and " split16(3)" for three
+// nodes computed in 16-channel blocks are appended.
 std::string describe(const FusedMapping& m);
 
 // The group is legal and the tile lies within the exit layer's output; the
 // reason names the field, e.g. "tile_h=0". Shared by the model and the oracle.
 EvalStatus validate(const FusedGroup& g, const FusedMapping& m);
+
+// Indexes of the nodes that read node i's output, in order.
+std::vector<int> group_consumers(const FusedGroup& g, int node);
+
+// Whether node i is channel-wise: a layer whose output channel j reads only
+// input channel j (depthwise conv, pools).
+bool is_channel_wise(const FusedGroup& g, int node);
+
+// The node whose step runs node i: i itself, or for a split node the first
+// unsplit node down its chain of single consumers (the run's reducer).
+// Needs validate(g, m) to hold.
+int split_reducer(const FusedGroup& g, const FusedMapping& m, int node);
 
 struct FusedReport {
     EvalStatus status;               // illegal mapping, or footprint over capacity

@@ -94,6 +94,15 @@ std::vector<Box> tile_boxes(const FusedGroup& g, Box exit) {
     return box;
 }
 
+// Weight elements a streamed node holds while it runs: one filter, or the
+// kc-channel slice of it when it reduces a split run's blocks.
+int64_t held_filter(const FusedGroup& g, const FusedMapping& m, int node) {
+    const LayerShape& s = g.nodes[node].shape;
+    const int in = g.nodes[node].inputs[0];
+    if (g.filter_elements(node) == 0 || in < 0 || !m.is_split(in)) return g.filter_elements(node);
+    return std::min(m.split_channels, s.in_channels_per_group()) * s.kernel_h * s.kernel_w;
+}
+
 } // namespace
 
 FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t capacity_bytes,
@@ -157,6 +166,8 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
                 int64_t held_channels = planes[t].d.channels;
                 if (t == n && m.exit_channel_tile > 0) held_channels = m.exit_channel_tile;
                 if (t == 0 && m.stream_input) held_channels = 1; // one input channel at a time
+                if (t > 0 && m.is_split(t - 1)) // one block of channels at a time
+                    held_channels = std::min(held_channels, m.split_channels);
                 bytes[t] = box[t].points() * held_channels * eb;
             }
             std::vector<int> pending(n + 1, 0);
@@ -164,17 +175,28 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
                 for (int in : g.nodes[i].inputs) ++pending[in + 1];
             std::vector<char> alive(n + 1, m.halo == HaloPolicy::Keep ? 1 : 0);
             alive[0] = 1;
+            std::vector<int> waiting; // split nodes, run inside their reducer's step
             for (int i = 0; i < n; ++i) {
-                alive[i + 1] = 1;
+                if (m.is_split(i)) { waiting.push_back(i); continue; }
+                // This step: node i and the split nodes whose reducer it is.
+                std::vector<int> step;
+                for (int w : waiting)
+                    if (split_reducer(g, m, w) == i) step.push_back(w);
+                step.push_back(i);
                 int64_t used = resident;
-                if (m.weights_of(i) == WeightPolicy::Streamed) used += g.filter_elements(i);
+                for (int j : step) {
+                    alive[j + 1] = 1;
+                    if (m.weights_of(j) == WeightPolicy::Streamed)
+                        used += held_filter(g, m, j);
+                }
                 used *= eb;
                 for (int t = 0; t <= n; ++t)
                     if (alive[t]) used += bytes[t];
                 peak = std::max(peak, used);
                 if (m.halo == HaloPolicy::Keep) continue;
-                for (int in : g.nodes[i].inputs)
-                    if (--pending[in + 1] == 0) alive[in + 1] = 0;
+                for (int j : step)
+                    for (int in : g.nodes[j].inputs)
+                        if (--pending[in + 1] == 0) alive[in + 1] = 0;
             }
         }
     r.footprint_bytes = peak;

@@ -29,6 +29,29 @@ FusedMapping with_smaller_footprint(const FusedGroup& g, const FusedMapping& m) 
     return out;
 }
 
+FusedMapping with_split_channels(const FusedGroup& g, const FusedMapping& m, int64_t kc) {
+    if (m.halo != HaloPolicy::Refetch) return m;
+    const int n = static_cast<int>(g.nodes.size());
+    FusedMapping out = m;
+    out.split.assign(static_cast<size_t>(n), false);
+    auto splittable = [&](int i) {
+        return i >= 0 && g.nodes[i].op == FusedOp::Layer && group_consumers(g, i).size() == 1 &&
+               !(i == 0 && m.stream_input);
+    };
+    // From the exit back, so a node already split belongs to a later run.
+    for (int r = n - 1; r >= 0; --r) {
+        if (g.nodes[r].op != FusedOp::Layer || out.split[r]) continue;
+        if (r == n - 1 && m.exit_channel_tile > 0) continue;
+        for (int i = g.nodes[r].inputs[0]; splittable(i); i = g.nodes[i].inputs[0]) {
+            out.split[i] = true;
+            if (!is_channel_wise(g, i)) break; // i starts the run
+        }
+    }
+    if (std::find(out.split.begin(), out.split.end(), true) == out.split.end()) return m;
+    out.split_channels = kc;
+    return out;
+}
+
 FusedMapping fill_resident_weights(const FusedGroup& g, const FusedMapping& streamed,
                                    int64_t spare_bytes) {
     const int n = static_cast<int>(g.nodes.size());
@@ -74,9 +97,15 @@ FusedChoice search_fused_group(const FusedGroup& g, int64_t capacity_bytes,
         ++evaluated;
         if (!c.report.status && c.report.footprint_bytes > 0) { // over the buffer: hold less
             const FusedMapping smaller = with_smaller_footprint(g, m);
-            if (smaller.exit_channel_tile != m.exit_channel_tile ||
-                smaller.stream_input != m.stream_input) {
-                c.mapping = smaller;
+            // The reducers in order; each moves what `m` moves.
+            for (const FusedMapping& less :
+                 {smaller, with_split_channels(g, m, kSplitChannels),
+                  with_split_channels(g, smaller, kSplitChannels)}) {
+                if (c.report.status) break;
+                if (less.exit_channel_tile == m.exit_channel_tile &&
+                    less.stream_input == m.stream_input && less.split == m.split)
+                    continue;
+                c.mapping = less;
                 c.report = evaluate_fused(g, c.mapping, capacity_bytes, o.line_bytes);
                 ++evaluated;
             }

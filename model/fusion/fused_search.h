@@ -6,7 +6,8 @@
 // and both weight policies, plus, where all-resident weights do not fit but
 // streamed ones do, a per-node mix (fill_resident_weights). A mapping over
 // the buffer is retried with the footprint reducers (with_smaller_footprint),
-// which leave its traffic unchanged. Ties go to fewer MACs, then larger tiles.
+// and then with channel-split runs (with_split_channels), all of which leave
+// its traffic unchanged. Ties go to fewer MACs, then larger tiles.
 #pragma once
 
 #include "model/fusion/fused_group.h"
@@ -43,6 +44,17 @@ inline constexpr int64_t kExitChannelTile = 16;
 // kExitChannelTile when the exit is a layer, and a streamed input where the
 // semantics allow it (fused_group.h).
 FusedMapping with_smaller_footprint(const FusedGroup& g, const FusedMapping& m);
+
+// Channel blocks the search splits runs into (fused_group.h): the same
+// vector-friendly width as the exit channel tiles.
+inline constexpr int64_t kSplitChannels = 16;
+
+// `m` holding less without moving more: with halo refetch, every layer's
+// chain of single-consumer producers is split (computed kc channels at a
+// time inside it) back to and including the first one that is not
+// channel-wise; the exit is no reducer when it has exit channel tiles, nor
+// node 0 a split node with a streamed input. `m` unchanged when nothing splits.
+FusedMapping with_split_channels(const FusedGroup& g, const FusedMapping& m, int64_t kc);
 
 // The all-streamed mapping `streamed` with as many nodes' weights made
 // resident as fit in `spare_bytes` (buffer minus the all-streamed peak),

@@ -127,13 +127,29 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
         }
         return s;
     };
-    std::vector<int> last_use(n + 1, -1); // tensor index (0 = input) -> last consumer
-    for (int i = 0; i < n; ++i)
-        for (int in : g.nodes[i].inputs) last_use[in + 1] = std::max(last_use[in + 1], i);
-    int64_t resident = 0, max_filter = 0; // weights held throughout; largest streamed filter
+    // Steps: node i runs in the step of step_of[i] (itself, or its split
+    // run's reducer); tensor t is made in step made[t] and last read in
+    // step last_use[t] (tensor index 0 = input).
+    std::vector<int> step_of(n), made(n + 1, -1), last_use(n + 1, -1);
     for (int i = 0; i < n; ++i) {
-        if (m.weights_of(i) == WeightPolicy::Resident) resident += g.weight_elements(i);
-        else max_filter = std::max(max_filter, g.filter_elements(i));
+        step_of[i] = split_reducer(g, m, i);
+        made[i + 1] = step_of[i];
+        for (int in : g.nodes[i].inputs) last_use[in + 1] = std::max(last_use[in + 1], step_of[i]);
+    }
+    int64_t resident = 0, max_filter = 0; // weights held throughout; largest streamed filter
+    std::vector<int64_t> step_filters(n, 0); // streamed weights held in each step
+    for (int i = 0; i < n; ++i) {
+        if (m.weights_of(i) == WeightPolicy::Resident) {
+            resident += g.weight_elements(i);
+            continue;
+        }
+        max_filter = std::max(max_filter, g.filter_elements(i));
+        int64_t held = g.filter_elements(i);
+        const int in = g.nodes[i].inputs[0];
+        if (held > 0 && in >= 0 && m.is_split(in)) // the kc-channel slice of its filter
+            held = held / g.nodes[i].shape.in_channels_per_group() *
+                   std::min(m.split_channels, g.nodes[i].shape.in_channels_per_group());
+        step_filters[step_of[i]] += held;
     }
     int64_t peak = 0;
     for (const auto& ys : sizes(rows))
@@ -142,6 +158,10 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
             for (int t = 0; t <= n; ++t) box[t] = g.dims_of(t - 1).channels * ys[t] * xs[t];
             if (m.exit_channel_tile > 0) box[n] = m.exit_channel_tile * ys[n] * xs[n];
             if (m.stream_input) box[0] = ys[0] * xs[0];
+            for (int i = 0; i < n; ++i)
+                if (m.is_split(i))
+                    box[i + 1] = std::min(m.split_channels, g.dims_of(i).channels) * ys[i + 1] *
+                                 xs[i + 1];
             if (m.halo == HaloPolicy::Keep) {
                 int64_t all = std::accumulate(box.begin(), box.end(), int64_t{0});
                 all += resident + max_filter;
@@ -149,10 +169,10 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
                 continue;
             }
             for (int step = 0; step < n; ++step) {
-                int64_t live = resident;
-                if (m.weights_of(step) == WeightPolicy::Streamed) live += g.filter_elements(step);
-                for (int t = 0; t <= step + 1; ++t)
-                    if (t == step + 1 || last_use[t] >= step) live += box[t];
+                if (m.is_split(step)) continue; // runs inside its reducer's step
+                int64_t live = resident + step_filters[step];
+                for (int t = 0; t <= n; ++t)
+                    if (made[t] <= step && (made[t] == step || last_use[t] >= step)) live += box[t];
                 peak = std::max(peak, live);
             }
         }

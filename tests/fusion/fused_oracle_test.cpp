@@ -2,12 +2,15 @@
 // 2-4 small conv/pool layers (odd sizes, stride 2, dilation, padding,
 // depthwise), random residual and concat blocks, random tiles, both halo
 // policies, both weight policies and random per-node weight mixes, exit
-// channel tiles and streamed inputs, several line and element sizes.
+// channel tiles, streamed inputs and channel-split runs, several line and
+// element sizes.
 #include "model/fusion/fused_oracle.h"
+#include "model/fusion/fused_search.h"
 #include "model/fusion/fused_traffic.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <random>
 
 namespace memsched {
@@ -19,6 +22,13 @@ LayerShape one_channel_3x3() {
     a.in_channels = 1; a.in_height = 8; a.in_width = 8; a.out_channels = 1;
     a.kernel_h = a.kernel_w = 3; a.pad = 1;
     return a;
+}
+
+// Random cases per test: `base`, times MEMSCHED_ORACLE_TRIALS_SCALE when set
+// (for long local runs; ctest uses the default).
+int trials(int base) {
+    const char* scale = std::getenv("MEMSCHED_ORACLE_TRIALS_SCALE");
+    return scale ? base * std::max(1, std::atoi(scale)) : base;
 }
 
 int64_t pick(std::mt19937& rng, int64_t lo, int64_t hi) {
@@ -122,6 +132,14 @@ FusedMapping random_mapping(std::mt19937& rng, const FusedGroup& g) {
         m.stream_input = true;
         if (!validate(g, m)) m.stream_input = false;
     }
+    if (m.halo == HaloPolicy::Refetch && pick(rng, 0, 1) == 0) {
+        // Channel-split runs, then a random subset of them (unmarking a node
+        // keeps the runs legal: the next one starts there).
+        FusedMapping split = with_split_channels(g, m, pick(rng, 1, 3));
+        for (size_t i = 0; i < split.split.size(); ++i)
+            if (pick(rng, 0, 3) == 0) split.split[i] = false;
+        if (validate(g, split)) m = split;
+    }
     return m;
 }
 
@@ -152,7 +170,7 @@ std::string describe_group(const FusedGroup& g, const FusedMapping& m, int64_t l
 
 TEST(FusedOracle, RandomChainsMatchExactly) {
     std::mt19937 rng(20240611);
-    for (int trial = 0; trial < 600; ++trial) {
+    for (int trial = 0; trial < trials(600); ++trial) {
         const FusedGroup g = random_chain(rng);
         const FusedMapping m = random_mapping(rng, g);
         const int64_t line = pick(rng, 0, 1) ? 64 : 16;
@@ -165,7 +183,7 @@ TEST(FusedOracle, RandomChainsMatchExactly) {
 
 TEST(FusedOracle, RandomBlocksMatchExactly) {
     std::mt19937 rng(7);
-    for (int trial = 0; trial < 300; ++trial) {
+    for (int trial = 0; trial < trials(300); ++trial) {
         const FusedGroup g = random_block(rng);
         const FusedMapping m = random_mapping(rng, g);
         const int64_t line = pick(rng, 0, 1) ? 64 : 32;
@@ -279,18 +297,66 @@ TEST(FusedOracle, HandExitChannelTileAndStreamedInput) {
     EXPECT_FALSE(validate(g, m).ok);
 }
 
+// Channel-split run: 1x1 expand 2->8, 3x3 depthwise, 1x1 project 8->2 on
+// 2x4x4, one whole tile, streamed weights. Split in blocks of 2, expand and
+// depthwise hold 2 channels each and run inside the project's step.
+TEST(FusedOracle, HandChannelSplitRun) {
+    LayerShape expand;
+    expand.in_channels = 2; expand.in_height = 4; expand.in_width = 4; expand.out_channels = 8;
+    LayerShape dw = expand;
+    dw.in_channels = dw.out_channels = dw.groups = 8;
+    dw.kernel_h = dw.kernel_w = 3; dw.pad = 1;
+    LayerShape project = expand;
+    project.in_channels = 8; project.out_channels = 2;
+    const FusedGroup g = make_chain({expand, dw, project});
+    FusedMapping m;
+    m.tile_h = 4; m.tile_w = 4;
+    m.weights = WeightPolicy::Streamed;
+    const FusedReport whole = evaluate_fused(g, m, 0, 4);
+    // Peak while dw runs: expand 8x16 + dw 8x16 + its filter 9.
+    EXPECT_EQ(whole.footprint_bytes, (128 + 128 + 9) * 4);
+    const FusedMapping split = with_split_channels(g, m, 2);
+    EXPECT_EQ(split.split, (std::vector<bool>{true, true, false}));
+    EXPECT_EQ(describe(split), "tile 4x4 refetch streamed split2(2)");
+    for (const FusedReport& r : {evaluate_fused(g, split, 0, 4), simulate_fused(g, split, 0, 4)}) {
+        EXPECT_EQ(r.traffic_bytes(), whole.traffic_bytes());
+        EXPECT_EQ(r.macs, whole.macs);
+        // One step: input 32, expand 2x16, dw 2x16, project 2x16, filters
+        // expand 2 + dw 9 + the project's 2-channel slice 2.
+        EXPECT_EQ(r.footprint_bytes, (32 + 32 + 32 + 32 + 13) * 4);
+    }
+    FusedMapping bad = split;
+    bad.halo = HaloPolicy::Keep;
+    EXPECT_FALSE(validate(g, bad).ok);
+    bad = split;
+    bad.split[2] = true; // the exit has no consumer
+    EXPECT_FALSE(validate(g, bad).ok);
+    // A split 1x1 after a split layer must be channel-wise.
+    const FusedGroup two = make_chain({expand, project, expand});
+    FusedMapping chain = m;
+    chain.split = {true, true, false};
+    chain.split_channels = 2;
+    EXPECT_FALSE(validate(two, chain).ok);
+    chain.split = {false, true, false};
+    EXPECT_TRUE(validate(two, chain).ok);
+}
+
+// Kept halos never compute or fetch more elements than refetched ones (in
+// whole lines they can: a kept part inside a row splits its fetch into two
+// ranges that may share a line, so lines are one element here).
 TEST(FusedOracle, KeepNeverComputesMoreThanRefetch) {
     std::mt19937 rng(3);
     for (int trial = 0; trial < 200; ++trial) {
         const FusedGroup g = random_chain(rng);
         FusedMapping m = random_mapping(rng, g);
-        m.stream_input = false; // needs refetch
+        m.stream_input = false; // these two need refetch
+        m.split.clear();
         m.halo = HaloPolicy::Refetch;
-        const FusedReport re = evaluate_fused(g, m, 0, 64);
+        const FusedReport re = evaluate_fused(g, m, 0, g.element_bytes);
         m.halo = HaloPolicy::Keep;
-        const FusedReport ke = evaluate_fused(g, m, 0, 64);
+        const FusedReport ke = evaluate_fused(g, m, 0, g.element_bytes);
         EXPECT_LE(ke.macs, re.macs);
-        EXPECT_LE(ke.input_read_bytes, re.input_read_bytes);
+        EXPECT_LE(ke.input_read_bytes, re.input_read_bytes) << describe_group(g, m, g.element_bytes);
         EXPECT_GE(ke.footprint_bytes, re.footprint_bytes);
     }
 }
