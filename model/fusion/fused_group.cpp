@@ -165,6 +165,7 @@ std::string describe(const FusedMapping& m) {
                     to_string(m.halo) + " " + w;
     if (m.exit_channel_tile > 0) d += " k" + std::to_string(m.exit_channel_tile);
     if (m.stream_input) d += " stream-in";
+    if (m.concat_in_place) d += " concat-in-place";
     if (!m.split.empty())
         d += " split" + std::to_string(m.split_channels) + "(" +
              std::to_string(std::count(m.split.begin(), m.split.end(), true)) + ")";
@@ -205,6 +206,15 @@ EvalStatus validate_split_node(const FusedGroup& g, const FusedMapping& m, int i
 
 } // namespace
 
+int concat_slice_of(const FusedGroup& g, const FusedMapping& m, int node) {
+    const std::vector<int> readers = group_consumers(g, node);
+    if (readers.size() != 1 || g.nodes[static_cast<size_t>(readers[0])].op != FusedOp::Concat)
+        return -1;
+    const int c = readers[0];
+    const bool tiled_exit = c + 1 == static_cast<int>(g.nodes.size()) && m.exit_channel_tile > 0;
+    return m.concat_in_place || tiled_exit ? c : -1;
+}
+
 int split_reducer(const FusedGroup& g, const FusedMapping& m, int node) {
     while (m.is_split(node)) node = group_consumers(g, node).front();
     return node;
@@ -221,9 +231,15 @@ EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
     if (m.exit_channel_tile < 0 || m.exit_channel_tile > exit.channels)
         return EvalStatus::failure("exit_channel_tile=" + std::to_string(m.exit_channel_tile) +
                                    " with " + std::to_string(exit.channels) + " exit channels");
-    if (m.exit_channel_tile > 0 && g.nodes[last].op != FusedOp::Layer)
+    if (m.exit_channel_tile > 0 && g.nodes[last].op == FusedOp::Add)
         return EvalStatus::failure("exit_channel_tile=" + std::to_string(m.exit_channel_tile) +
-                                   " needs a layer exit, not an add or concat");
+                                   " needs a layer or concat exit, not an add");
+    if (m.exit_channel_tile > 0 && g.nodes[last].op == FusedOp::Concat)
+        for (int in : g.nodes[last].inputs)
+            if (in < 0 || g.nodes[in].op != FusedOp::Layer || group_consumers(g, in).size() != 1)
+                return EvalStatus::failure(
+                    "exit_channel_tile=" + std::to_string(m.exit_channel_tile) +
+                    " on a concat exit needs every input a layer read only by it");
     if (m.stream_input) {
         if (m.halo != HaloPolicy::Refetch)
             return EvalStatus::failure("stream_input needs halo refetch");

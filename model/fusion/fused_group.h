@@ -39,6 +39,13 @@
 //   read only by node 0, a layer): node 0 accumulates its box over the input
 //   channels one at a time, so one channel of the input box is held. DRAM
 //   bytes are unchanged.
+// - Concat in place (FusedMapping::concat_in_place): a node read only by a
+//   concat writes into its channel slice of the concat's box, so it holds
+//   no box of its own; the concat's box is held from the step of its first
+//   such input on. With exit channel tiles on a concat exit (every input a
+//   layer read only by the exit), each input writes its slice k channels at
+//   a time straight to DRAM: it holds k channels of its box while it runs,
+//   and the concat holds nothing. DRAM bytes are unchanged.
 // - Channel-split runs (FusedMapping::split_channels = kc > 0, halo Refetch):
 //   a node marked in FusedMapping::split is computed kc output channels at a
 //   time inside the step of its "reducer", the first unmarked node down its
@@ -134,6 +141,8 @@ struct FusedMapping {
     // split_channels channels at a time inside its reducer's step.
     int64_t split_channels = 0;
     std::vector<bool> split;
+    // Concat inputs write into their slice of the concat's box.
+    bool concat_in_place = false;
 
     WeightPolicy weights_of(int node) const {
         return layer_weights.empty() ? weights : layer_weights[static_cast<size_t>(node)];
@@ -146,7 +155,7 @@ struct FusedMapping {
 // "tile 8x14 keep resident"; with per-node weights "tile 8x14 keep mixed(RSR)"
 // (R resident, S streamed, one letter per node); " k16" for exit channel
 // tiles of 16, " stream-in" for a streamed input and " split16(3)" for three
-// nodes computed in 16-channel blocks are appended.
+// nodes computed in 16-channel blocks and " concat-in-place" are appended.
 std::string describe(const FusedMapping& m);
 
 // The group is legal and the tile lies within the exit layer's output; the
@@ -155,6 +164,11 @@ EvalStatus validate(const FusedGroup& g, const FusedMapping& m);
 
 // Indexes of the nodes that read node i's output, in order.
 std::vector<int> group_consumers(const FusedGroup& g, int node);
+
+// The concat node whose box (or, for a channel-tiled concat exit, whose
+// DRAM slice) node i writes into instead of holding a box of its own; -1
+// when none (see "Concat in place" above). Needs validate(g, m) to hold.
+int concat_slice_of(const FusedGroup& g, const FusedMapping& m, int node);
 
 // Whether node i is channel-wise: a layer whose output channel j reads only
 // input channel j (depthwise conv, pools).

@@ -103,6 +103,12 @@ int64_t held_filter(const FusedGroup& g, const FusedMapping& m, int node) {
     return std::min(m.split_channels, s.in_channels_per_group()) * s.kernel_h * s.kernel_w;
 }
 
+// Node i writes its concat-exit slice straight to DRAM, k channels at a time.
+bool direct_to_dram(const FusedGroup& g, const FusedMapping& m, int node) {
+    const int last = static_cast<int>(g.nodes.size()) - 1;
+    return m.exit_channel_tile > 0 && concat_slice_of(g, m, node) == last;
+}
+
 } // namespace
 
 FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t capacity_bytes,
@@ -168,6 +174,12 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
                 if (t == 0 && m.stream_input) held_channels = 1; // one input channel at a time
                 if (t > 0 && m.is_split(t - 1)) // one block of channels at a time
                     held_channels = std::min(held_channels, m.split_channels);
+                if (t > 0 && concat_slice_of(g, m, t - 1) >= 0) // in the concat's box, or
+                    held_channels = direct_to_dram(g, m, t - 1)  // k channels to DRAM
+                                        ? std::min(held_channels, m.exit_channel_tile)
+                                        : 0;
+                if (t == n && g.nodes[n - 1].op == FusedOp::Concat && m.exit_channel_tile > 0)
+                    held_channels = 0; // its inputs write their slices
                 bytes[t] = box[t].points() * held_channels * eb;
             }
             std::vector<int> pending(n + 1, 0);
@@ -186,6 +198,8 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
                 int64_t used = resident;
                 for (int j : step) {
                     alive[j + 1] = 1;
+                    const int c = concat_slice_of(g, m, j);
+                    if (c >= 0 && !direct_to_dram(g, m, j)) alive[c + 1] = 1; // its box opens
                     if (m.weights_of(j) == WeightPolicy::Streamed)
                         used += held_filter(g, m, j);
                 }
@@ -194,6 +208,8 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
                     if (alive[t]) used += bytes[t];
                 peak = std::max(peak, used);
                 if (m.halo == HaloPolicy::Keep) continue;
+                for (int j : step) // written out as it ran
+                    if (direct_to_dram(g, m, j)) alive[j + 1] = 0;
                 for (int j : step)
                     for (int in : g.nodes[j].inputs)
                         if (--pending[in + 1] == 0) alive[in + 1] = 0;

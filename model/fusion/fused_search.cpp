@@ -22,12 +22,23 @@ std::vector<int64_t> fused_tile_candidates(int64_t extent) {
 FusedMapping with_smaller_footprint(const FusedGroup& g, const FusedMapping& m) {
     FusedMapping out = m;
     const int last = static_cast<int>(g.nodes.size()) - 1;
-    if (g.nodes[last].op == FusedOp::Layer)
+    if (g.nodes[last].op != FusedOp::Add) { // a layer, or a concat of layers read only by it
         out.exit_channel_tile = std::min<int64_t>(kExitChannelTile, g.output_of(last).channels);
+        if (!validate(g, out)) out.exit_channel_tile = m.exit_channel_tile;
+    }
     out.stream_input = true;
     if (!validate(g, out)) out.stream_input = false;
     return out;
 }
+
+namespace {
+
+bool has_concat(const FusedGroup& g) {
+    return std::any_of(g.nodes.begin(), g.nodes.end(),
+                       [](const FusedNode& n) { return n.op == FusedOp::Concat; });
+}
+
+} // namespace
 
 FusedMapping with_split_channels(const FusedGroup& g, const FusedMapping& m, int64_t kc) {
     if (m.halo != HaloPolicy::Refetch) return m;
@@ -97,13 +108,20 @@ FusedChoice search_fused_group(const FusedGroup& g, int64_t capacity_bytes,
         ++evaluated;
         if (!c.report.status && c.report.footprint_bytes > 0) { // over the buffer: hold less
             const FusedMapping smaller = with_smaller_footprint(g, m);
+            std::vector<FusedMapping> reducers = {smaller,
+                                                  with_split_channels(g, m, kSplitChannels),
+                                                  with_split_channels(g, smaller, kSplitChannels)};
+            if (has_concat(g))
+                for (size_t i = 0; i < 3; ++i) {
+                    reducers.push_back(reducers[i]);
+                    reducers.back().concat_in_place = true;
+                }
             // The reducers in order; each moves what `m` moves.
-            for (const FusedMapping& less :
-                 {smaller, with_split_channels(g, m, kSplitChannels),
-                  with_split_channels(g, smaller, kSplitChannels)}) {
+            for (const FusedMapping& less : reducers) {
                 if (c.report.status) break;
                 if (less.exit_channel_tile == m.exit_channel_tile &&
-                    less.stream_input == m.stream_input && less.split == m.split)
+                    less.stream_input == m.stream_input && less.split == m.split &&
+                    less.concat_in_place == m.concat_in_place)
                     continue;
                 c.mapping = less;
                 c.report = evaluate_fused(g, c.mapping, capacity_bytes, o.line_bytes);

@@ -6,8 +6,9 @@
 // and both weight policies, plus, where all-resident weights do not fit but
 // streamed ones do, a per-node mix (fill_resident_weights). A mapping over
 // the buffer is retried with the footprint reducers (with_smaller_footprint),
-// and then with channel-split runs (with_split_channels), all of which leave
-// its traffic unchanged. Ties go to fewer MACs, then larger tiles.
+// and then with channel-split runs (with_split_channels), and in groups with
+// a concat each of these with the concat in place, all of which leave its
+// traffic unchanged. Ties go to fewer MACs, then larger tiles.
 #pragma once
 
 #include "model/fusion/fused_group.h"
@@ -41,7 +42,8 @@ std::vector<int64_t> fused_tile_candidates(int64_t extent);
 inline constexpr int64_t kExitChannelTile = 16;
 
 // `m` holding less without moving more: exit channel tiles of
-// kExitChannelTile when the exit is a layer, and a streamed input where the
+// kExitChannelTile when the exit is a layer (or a concat of layers read only
+// by it), and a streamed input where the
 // semantics allow it (fused_group.h).
 FusedMapping with_smaller_footprint(const FusedGroup& g, const FusedMapping& m);
 

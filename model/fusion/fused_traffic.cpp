@@ -136,6 +136,18 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
         made[i + 1] = step_of[i];
         for (int in : g.nodes[i].inputs) last_use[in + 1] = std::max(last_use[in + 1], step_of[i]);
     }
+    last_use[n] = n - 1; // the exit is held until the last step writes it
+    // Concat inputs written into the concat's box (held from the first such
+    // input on), or straight to DRAM k channels at a time for a tiled exit.
+    const bool tiled_concat_exit =
+        m.exit_channel_tile > 0 && g.nodes[n - 1].op == FusedOp::Concat;
+    std::vector<int> slice(n + 1, -1);
+    for (int i = 0; i < n; ++i) {
+        const int c = slice[i + 1] = concat_slice_of(g, m, i);
+        if (c < 0) continue;
+        if (tiled_concat_exit && c == n - 1) last_use[i + 1] = made[i + 1];
+        else made[c + 1] = std::min(made[c + 1], made[i + 1]);
+    }
     int64_t resident = 0, max_filter = 0; // weights held throughout; largest streamed filter
     std::vector<int64_t> step_filters(n, 0); // streamed weights held in each step
     for (int i = 0; i < n; ++i) {
@@ -157,6 +169,14 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
             std::vector<int64_t> box(n + 1);
             for (int t = 0; t <= n; ++t) box[t] = g.dims_of(t - 1).channels * ys[t] * xs[t];
             if (m.exit_channel_tile > 0) box[n] = m.exit_channel_tile * ys[n] * xs[n];
+            for (int t = 1; t <= n; ++t) {
+                if (slice[t] < 0) continue;
+                const bool direct = tiled_concat_exit && slice[t] == n - 1;
+                box[t] = direct ? std::min(m.exit_channel_tile, g.dims_of(t - 1).channels) *
+                                      ys[t] * xs[t]
+                                : 0;
+            }
+            if (tiled_concat_exit) box[n] = 0;
             if (m.stream_input) box[0] = ys[0] * xs[0];
             for (int i = 0; i < n; ++i)
                 if (m.is_split(i))

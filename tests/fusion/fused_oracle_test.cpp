@@ -2,8 +2,8 @@
 // 2-4 small conv/pool layers (odd sizes, stride 2, dilation, padding,
 // depthwise), random residual and concat blocks, random tiles, both halo
 // policies, both weight policies and random per-node weight mixes, exit
-// channel tiles, streamed inputs and channel-split runs, several line and
-// element sizes.
+// channel tiles (of layer and concat exits), streamed inputs, channel-split
+// runs and concats in place, several line and element sizes.
 #include "model/fusion/fused_oracle.h"
 #include "model/fusion/fused_search.h"
 #include "model/fusion/fused_traffic.h"
@@ -126,8 +126,11 @@ FusedMapping random_mapping(std::mt19937& rng, const FusedGroup& g) {
         for (size_t i = 0; i < g.nodes.size(); ++i)
             m.layer_weights.push_back(pick(rng, 0, 1) ? WeightPolicy::Streamed
                                                       : WeightPolicy::Resident);
-    if (g.nodes.back().op == FusedOp::Layer && pick(rng, 0, 2) == 0)
-        m.exit_channel_tile = pick(rng, 1, e.channels);
+    if (g.nodes.back().op != FusedOp::Add && pick(rng, 0, 2) == 0) {
+        m.exit_channel_tile = pick(rng, 1, e.channels); // a concat exit: its layers' slices
+        if (!validate(g, m)) m.exit_channel_tile = 0;
+    }
+    m.concat_in_place = pick(rng, 0, 1) == 0;
     if (pick(rng, 0, 2) == 0) { // only where the group input has node 0 as its one reader
         m.stream_input = true;
         if (!validate(g, m)) m.stream_input = false;
