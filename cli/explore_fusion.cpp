@@ -20,7 +20,7 @@ namespace {
 std::vector<std::vector<std::string>> group_names(const NetworkFusionResult& r) {
     std::vector<std::vector<std::string>> out;
     for (const GroupPlan& g : r.groups) {
-        if (g.fused || g.add_epilogue) out.push_back(g.layers);
+        if (g.fused || g.add_epilogue || g.pool_epilogue) out.push_back(g.layers);
         else
             for (const std::string& l : g.layers) out.push_back({l});
     }
@@ -36,6 +36,7 @@ nlohmann::json group_json(const GroupPlan& g) {
                         {"footprint_bytes", g.footprint_bytes},
                         {"layer_by_layer_bytes", g.layer_by_layer_bytes},
                         {"add_epilogue", g.add_epilogue},
+                        {"pool_epilogue", g.pool_epilogue},
                         {"epilogue_read_bytes", g.epilogue_read_bytes}};
     if (g.fused) {
         const FusedMapping& m = g.choice.mapping;
@@ -45,13 +46,16 @@ nlohmann::json group_json(const GroupPlan& g) {
         j["halo"] = to_string(m.halo);
         j["weights"] = to_string(m.weights);
         nlohmann::json per_node = nlohmann::json::array(); // one policy per fused node
-        const size_t fused_nodes = g.layers.size() - (g.add_epilogue ? 1 : 0);
+        const size_t fused_nodes =
+            g.layers.size() - (g.add_epilogue ? 1 : 0) - (g.pool_epilogue ? 1 : 0);
         for (size_t i = 0; i < fused_nodes; ++i)
             per_node.push_back(to_string(m.weights_of(static_cast<int>(i))));
         j["layer_weights"] = per_node;
         j["tiles"] = r.tiles;
         j["exit_channel_tile"] = m.exit_channel_tile;
         j["stream_input"] = m.stream_input;
+        j["split_channels"] = m.split.empty() ? 0 : m.split_channels;
+        j["concat_in_place"] = m.concat_in_place;
         j["input_read_bytes"] = r.input_read_bytes;
         j["weight_read_bytes"] = r.weight_read_bytes;
         j["output_write_bytes"] = r.output_write_bytes;
@@ -76,6 +80,7 @@ void print_table(const Network& net, const NetworkFusionResult& r, const Explore
         if (name.size() > 44) name = name.substr(0, 41) + "...";
         std::string how = g.fused ? describe(g.choice.mapping) : "layer by layer";
         if (g.add_epilogue) how = (g.fused ? how : "alone") + " +add";
+        if (g.pool_epilogue) how = (g.fused || g.add_epilogue ? how : "alone") + " +pool";
         std::printf("%-44s %-34s %13lld %13lld %9lld\n", name.c_str(), how.c_str(),
                     static_cast<long long>(g.traffic_bytes),
                     static_cast<long long>(g.layer_by_layer_bytes),

@@ -1,7 +1,7 @@
 // Network partition: super-nodes cut where one tensor is live, the groups
 // cover every layer once in order, layer by layer equals the per-layer
 // search totals of `explore --network`, and the DP never loses to it; the
-// layer-level groups and add epilogues.
+// layer-level groups, add epilogues and pool epilogues.
 #include "model/fusion/network_fusion.h"
 #include "model/memory_plan/network_shapes.h"
 #include "model/search.h"
@@ -89,6 +89,39 @@ TEST(NetworkFusion, LayerLevelGroupsAndAddEpilogues) {
     }
     EXPECT_GT(epilogues, 0);
     EXPECT_GT(lone_conv_epilogues, 0);
+}
+
+// Pool epilogue on SqueezeNet at 64x64: the run ending at conv10 feeds the
+// global average pool; as the pool's epilogue the run is fused and searched
+// at the budget less the pool's 1000 sums, and its exit store is replaced by
+// the pool's 1000-float write. Never worse than without pool epilogues.
+TEST(NetworkFusion, PoolEpilogue) {
+    const Network net = resize_network(load_builtin_network("squeezenet"), 64, 64);
+    const int64_t buffer = 64 * 1024;
+    NetworkFusionOptions without;
+    without.pool_epilogues = false;
+    const NetworkFusionResult before = plan_network_fusion(net, buffer, without);
+    const NetworkFusionResult r = plan_network_fusion(net, buffer, NetworkFusionOptions{});
+    ASSERT_TRUE(before.status.ok && r.status.ok) << r.status.reason;
+    EXPECT_EQ(r.layer_by_layer_bytes, before.layer_by_layer_bytes);
+    EXPECT_LT(r.fused_bytes, before.fused_bytes);
+    const GroupPlan& last = r.groups.back();
+    ASSERT_TRUE(last.pool_epilogue);
+    ASSERT_TRUE(last.fused && !last.add_epilogue) << "expected a fused run ending at conv10";
+    EXPECT_EQ(last.layers.back(), "avgpool");
+    EXPECT_EQ(last.layers[last.layers.size() - 2], "conv10");
+    EXPECT_LE(last.footprint_bytes, buffer);
+    int first = 0;
+    while (net.layers[first].name != last.layers.front()) ++first;
+    const int pool = first + static_cast<int>(last.layers.size()) - 1;
+    FusedGroup g;
+    ASSERT_TRUE(build_fused_group(net, first, pool - 1, &g).ok);
+    const int64_t sums = net.layers[pool].output.elements() * 4;
+    const FusedChoice run = search_fused_group(g, buffer - sums, FusedSearchOptions{});
+    ASSERT_TRUE(run.status.ok);
+    EXPECT_EQ(last.traffic_bytes, run.report.traffic_bytes() - run.report.output_write_bytes +
+                                      (sums + 63) / 64 * 64);
+    EXPECT_EQ(last.footprint_bytes, run.report.footprint_bytes + sums);
 }
 
 } // namespace
