@@ -262,9 +262,11 @@ EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
             if (m.is_split(i))
                 if (EvalStatus st = validate_split_node(g, m, i); !st) return st;
         // The exit computes exit_channel_tile channels at a time, which a
-        // reducer accumulating every output over the blocks cannot.
+        // reducer accumulating every output over the blocks cannot; a
+        // channel-wise exit can, its blocks being the run's blocks.
         if (m.exit_channel_tile > 0 && g.nodes[last].inputs[0] >= 0 &&
-            m.is_split(g.nodes[last].inputs[0]))
+            m.is_split(g.nodes[last].inputs[0]) &&
+            !(is_channel_wise(g, last) && m.split_channels == m.exit_channel_tile))
             return EvalStatus::failure("exit_channel_tile with a split run into the exit");
     }
     if (!m.layer_weights.empty() && m.layer_weights.size() != g.nodes.size())

@@ -58,7 +58,10 @@
 //   outer channel loop). So a marked node holds kc channels of its box, and
 //   p's input box stays held until r has run. The whole run is live during
 //   r's step, with the held weights of every streamed member (a filter each;
-//   r holds its filter's kc-channel slice). DRAM bytes, tiles and MACs are
+//   r holds its filter's kc-channel slice). The exit may be the reducer of
+//   a run with exit channel tiles only when it is channel-wise and
+//   split_channels equals exit_channel_tile: each block of the run then
+//   feeds the same block of the exit, which writes it. DRAM bytes, tiles and MACs are
 //   unchanged: the blocks partition the channels.
 // - DRAM bytes are whole lines: each maximal contiguous address range of a
 //   fetch or write is rounded out to lines (line-aligned tensor bases, dense

@@ -49,10 +49,13 @@ FusedMapping with_split_channels(const FusedGroup& g, const FusedMapping& m, int
         return i >= 0 && g.nodes[i].op == FusedOp::Layer && group_consumers(g, i).size() == 1 &&
                !(i == 0 && m.stream_input);
     };
+    // A channel-wise exit with channel tiles reduces a run in its own blocks.
+    const bool exit_blocks = m.exit_channel_tile > 0 && is_channel_wise(g, n - 1);
+    if (exit_blocks) kc = m.exit_channel_tile;
     // From the exit back, so a node already split belongs to a later run.
     for (int r = n - 1; r >= 0; --r) {
         if (g.nodes[r].op != FusedOp::Layer || out.split[r]) continue;
-        if (r == n - 1 && m.exit_channel_tile > 0) continue;
+        if (r == n - 1 && m.exit_channel_tile > 0 && !exit_blocks) continue;
         for (int i = g.nodes[r].inputs[0]; splittable(i); i = g.nodes[i].inputs[0]) {
             out.split[i] = true;
             if (!is_channel_wise(g, i)) break; // i starts the run

@@ -138,6 +138,7 @@ FusedMapping random_mapping(std::mt19937& rng, const FusedGroup& g) {
     if (m.halo == HaloPolicy::Refetch && pick(rng, 0, 1) == 0) {
         // Channel-split runs, then a random subset of them (unmarking a node
         // keeps the runs legal: the next one starts there).
+        // (blocks of the exit channel tile when the exit is channel-wise)
         FusedMapping split = with_split_channels(g, m, pick(rng, 1, 3));
         for (size_t i = 0; i < split.split.size(); ++i)
             if (pick(rng, 0, 3) == 0) split.split[i] = false;
@@ -342,6 +343,32 @@ TEST(FusedOracle, HandChannelSplitRun) {
     EXPECT_FALSE(validate(two, chain).ok);
     chain.split = {false, true, false};
     EXPECT_TRUE(validate(two, chain).ok);
+}
+
+// A channel-wise exit with channel tiles reduces a run in its own blocks:
+// 1x1 expand 2->8 then a 3x3 depthwise exit, exit tiles of 2.
+TEST(FusedOracle, HandChannelWiseExitBlocks) {
+    LayerShape expand;
+    expand.in_channels = 2; expand.in_height = 4; expand.in_width = 4; expand.out_channels = 8;
+    LayerShape dw = expand;
+    dw.in_channels = dw.out_channels = dw.groups = 8;
+    dw.kernel_h = dw.kernel_w = 3; dw.pad = 1;
+    const FusedGroup g = make_chain({expand, dw});
+    FusedMapping m;
+    m.tile_h = 4; m.tile_w = 4;
+    m.weights = WeightPolicy::Streamed;
+    m.exit_channel_tile = 2;
+    // Unsplit, the peak is while dw runs: expand 8x16 + dw 2x16 + filter 9.
+    EXPECT_EQ(evaluate_fused(g, m, 0, 4).footprint_bytes, (128 + 32 + 9) * 4);
+    const FusedMapping split = with_split_channels(g, m, 5); // takes the exit's 2
+    EXPECT_EQ(split.split_channels, 2);
+    EXPECT_EQ(split.split, (std::vector<bool>{true, false}));
+    for (const FusedReport& r : {evaluate_fused(g, split, 0, 4), simulate_fused(g, split, 0, 4)})
+        // One step: input 32, expand 2x16, dw 2x16, filters 2 + 9.
+        EXPECT_EQ(r.footprint_bytes, (32 + 32 + 32 + 11) * 4);
+    FusedMapping other = split;
+    other.split_channels = 1; // blocks differ from the exit's
+    EXPECT_FALSE(validate(g, other).ok);
 }
 
 // Kept halos never compute or fetch more elements than refetched ones (in
