@@ -32,7 +32,7 @@
 //   (small layers resident, big ones streamed): the resident ones are held
 //   throughout, and a streamed one holds one filter while it runs.
 // - Exit channel tiles (FusedMapping::exit_channel_tile = k > 0, the exit a
-//   layer): the exit computes and writes k output channels of its box at a
+//   layer; for a concat exit see "Concat in place"): the exit computes and writes k output channels of its box at a
 //   time, so only k channels of its box are held. DRAM bytes, tiles and MACs
 //   are unchanged (each channel row is its own DRAM range either way).
 // - Streamed input (FusedMapping::stream_input, halo Refetch, the group input
@@ -45,13 +45,17 @@
 //   such input on. With exit channel tiles on a concat exit (every input a
 //   layer read only by the exit), each input writes its slice k channels at
 //   a time straight to DRAM: it holds k channels of its box while it runs,
-//   and the concat holds nothing. DRAM bytes are unchanged.
+//   and the concat holds nothing. DRAM bytes are unchanged. (Halide: the
+//   concat as one Func whose update stages compute the branches' last
+//   layers over their channel slices, computed at the tile; for the exit,
+//   each update split by k channels with the branch computed per block.)
 // - Channel-split runs (FusedMapping::split_channels = kc > 0, halo Refetch):
 //   a node marked in FusedMapping::split is computed kc output channels at a
 //   time inside the step of its "reducer", the first unmarked node down its
-//   chain of single consumers. A run is p -> c1 .. cm -> r: p a layer, c1..cm
-//   channel-wise layers (depthwise conv or pool: groups = in = out channels),
-//   each marked with exactly one consumer, r an unmarked layer. For each
+//   chain of single consumers. A run is p -> c1 .. cm -> r (m >= 0): p any
+//   layer, c1..cm channel-wise layers (depthwise conv or pool: groups = in =
+//   out channels), all of them marked and each read only by the next, r an
+//   unmarked layer. For each
 //   block of kc channels, p computes them from its whole input box, c1..cm
 //   follow channel by channel, and r accumulates them into all its outputs
 //   (Halide: split r's reduction over channels and compute_at p..cm at the
@@ -61,8 +65,8 @@
 //   r holds its filter's kc-channel slice). The exit may be the reducer of
 //   a run with exit channel tiles only when it is channel-wise and
 //   split_channels equals exit_channel_tile: each block of the run then
-//   feeds the same block of the exit, which writes it. DRAM bytes, tiles and MACs are
-//   unchanged: the blocks partition the channels.
+//   feeds the same block of the exit, which writes it. DRAM bytes, tiles
+//   and MACs are unchanged: the blocks partition the channels.
 // - DRAM bytes are whole lines: each maximal contiguous address range of a
 //   fetch or write is rounded out to lines (line-aligned tensor bases, dense
 //   NCHW layout). A run of columns in a row is one range; adjacent full
