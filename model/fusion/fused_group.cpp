@@ -199,8 +199,8 @@ EvalStatus validate_split_node(const FusedGroup& g, const FusedMapping& m, int i
     const int in = n.inputs[0];
     if (in >= 0 && m.is_split(in) && !is_channel_wise(g, i))
         return EvalStatus::failure(who + "follows a split node but is not channel-wise");
-    if (i == 0 && m.stream_input)
-        return EvalStatus::failure(who + "node 0 cannot be split with stream_input");
+    if (in == -1 && m.stream_input)
+        return EvalStatus::failure(who + "reads the streamed input, so it cannot be split");
     return EvalStatus::success();
 }
 
@@ -218,6 +218,12 @@ int concat_slice_of(const FusedGroup& g, const FusedMapping& m, int node) {
 int split_reducer(const FusedGroup& g, const FusedMapping& m, int node) {
     while (m.is_split(node)) node = group_consumers(g, node).front();
     return node;
+}
+
+int run_step(const FusedGroup& g, const FusedMapping& m, int node) {
+    const std::vector<int>& in = g.nodes[static_cast<size_t>(node)].inputs;
+    if (m.stream_input && std::find(in.begin(), in.end(), -1) != in.end()) return 0;
+    return split_reducer(g, m, node);
 }
 
 EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
@@ -245,9 +251,9 @@ EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
             return EvalStatus::failure("stream_input needs halo refetch");
         for (int i = 0; i <= last; ++i)
             for (int in : g.nodes[i].inputs)
-                if (in == -1 && (i != 0 || g.nodes[i].op != FusedOp::Layer))
+                if (in == -1 && g.nodes[i].op != FusedOp::Layer)
                     return EvalStatus::failure(
-                        "stream_input needs the group input read only by node 0, a layer");
+                        "stream_input needs every reader of the group input a layer");
     }
     if (!m.split.empty()) {
         if (m.split.size() != g.nodes.size())

@@ -35,9 +35,13 @@
 //   layer; for a concat exit see "Concat in place"): the exit computes and writes k output channels of its box at a
 //   time, so only k channels of its box are held. DRAM bytes, tiles and MACs
 //   are unchanged (each channel row is its own DRAM range either way).
-// - Streamed input (FusedMapping::stream_input, halo Refetch, the group input
-//   read only by node 0, a layer): node 0 accumulates its box over the input
-//   channels one at a time, so one channel of the input box is held. DRAM
+// - Streamed input (FusedMapping::stream_input, halo Refetch, every reader
+//   of the group input a layer, none split): the readers accumulate their
+//   boxes over the input channels one at a time, so one channel of the input
+//   box is held. All readers run in node 0's step (node 0 always reads the
+//   input): their boxes are held from then until their consumers have run.
+//   (Halide: the readers computed at the tile with their reductions over
+//   input channels fused into one loop, input channel outermost.) DRAM
 //   bytes are unchanged.
 // - Concat in place (FusedMapping::concat_in_place): a node read only by a
 //   concat writes into its channel slice of the concat's box, so it holds
@@ -185,6 +189,10 @@ bool is_channel_wise(const FusedGroup& g, int node);
 // unsplit node down its chain of single consumers (the run's reducer).
 // Needs validate(g, m) to hold.
 int split_reducer(const FusedGroup& g, const FusedMapping& m, int node);
+
+// The step node i runs in: its split run's reducer, node 0 for a reader of
+// a streamed input, else itself. Needs validate(g, m) to hold.
+int run_step(const FusedGroup& g, const FusedMapping& m, int node);
 
 struct FusedReport {
     EvalStatus status;               // illegal mapping, or footprint over capacity

@@ -187,14 +187,13 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
                 for (int in : g.nodes[i].inputs) ++pending[in + 1];
             std::vector<char> alive(n + 1, m.halo == HaloPolicy::Keep ? 1 : 0);
             alive[0] = 1;
-            std::vector<int> waiting; // split nodes, run inside their reducer's step
             for (int i = 0; i < n; ++i) {
-                if (m.is_split(i)) { waiting.push_back(i); continue; }
-                // This step: node i and the split nodes whose reducer it is.
+                if (run_step(g, m, i) != i) continue; // runs inside another step
+                // This step: node i, the split nodes whose reducer it is and,
+                // for node 0, every other reader of a streamed input.
                 std::vector<int> step;
-                for (int w : waiting)
-                    if (split_reducer(g, m, w) == i) step.push_back(w);
-                step.push_back(i);
+                for (int j = 0; j < n; ++j)
+                    if (run_step(g, m, j) == i) step.push_back(j);
                 int64_t used = resident;
                 for (int j : step) {
                     alive[j + 1] = 1;

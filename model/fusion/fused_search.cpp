@@ -47,7 +47,9 @@ FusedMapping with_split_channels(const FusedGroup& g, const FusedMapping& m, int
     out.split.assign(static_cast<size_t>(n), false);
     auto splittable = [&](int i) {
         return i >= 0 && g.nodes[i].op == FusedOp::Layer && group_consumers(g, i).size() == 1 &&
-               !(i == 0 && m.stream_input);
+               !(m.stream_input &&
+                 std::find(g.nodes[i].inputs.begin(), g.nodes[i].inputs.end(), -1) !=
+                     g.nodes[i].inputs.end());
     };
     // A channel-wise exit with channel tiles reduces a run in its own blocks.
     const bool exit_blocks = m.exit_channel_tile > 0 && is_channel_wise(g, n - 1);

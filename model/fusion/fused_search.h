@@ -55,8 +55,8 @@ inline constexpr int64_t kSplitChannels = 16;
 // chain of single-consumer producers is split (computed kc channels at a
 // time inside it) back to and including the first one that is not
 // channel-wise; the exit is no reducer when it has exit channel tiles unless
-// it is channel-wise (then kc is its exit channel tile), nor
-// node 0 a split node with a streamed input. `m` unchanged when nothing splits.
+// it is channel-wise (then kc is its exit channel tile), nor a reader of a
+// streamed input a split node. `m` unchanged when nothing splits.
 FusedMapping with_split_channels(const FusedGroup& g, const FusedMapping& m, int64_t kc);
 
 // The all-streamed mapping `streamed` with as many nodes' weights made

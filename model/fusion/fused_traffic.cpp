@@ -127,12 +127,11 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
         }
         return s;
     };
-    // Steps: node i runs in the step of step_of[i] (itself, or its split
-    // run's reducer); tensor t is made in step made[t] and last read in
+    // Steps: node i runs in the step of step_of[i] (run_step); tensor t is made in step made[t] and last read in
     // step last_use[t] (tensor index 0 = input).
     std::vector<int> step_of(n), made(n + 1, -1), last_use(n + 1, -1);
     for (int i = 0; i < n; ++i) {
-        step_of[i] = split_reducer(g, m, i);
+        step_of[i] = run_step(g, m, i);
         made[i + 1] = step_of[i];
         for (int in : g.nodes[i].inputs) last_use[in + 1] = std::max(last_use[in + 1], step_of[i]);
     }
@@ -189,7 +188,7 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
                 continue;
             }
             for (int step = 0; step < n; ++step) {
-                if (m.is_split(step)) continue; // runs inside its reducer's step
+                if (step_of[step] != step) continue; // runs inside another step
                 int64_t live = resident + step_filters[step];
                 for (int t = 0; t <= n; ++t)
                     if (made[t] <= step && (made[t] == step || last_use[t] >= step)) live += box[t];

@@ -131,7 +131,7 @@ FusedMapping random_mapping(std::mt19937& rng, const FusedGroup& g) {
         if (!validate(g, m)) m.exit_channel_tile = 0;
     }
     m.concat_in_place = pick(rng, 0, 1) == 0;
-    if (pick(rng, 0, 2) == 0) { // only where the group input has node 0 as its one reader
+    if (pick(rng, 0, 2) == 0) { // only where every reader of the group input is a layer
         m.stream_input = true;
         if (!validate(g, m)) m.stream_input = false;
     }
@@ -374,6 +374,37 @@ TEST(FusedOracle, HandChannelWiseExitBlocks) {
 // Kept halos never compute or fetch more elements than refetched ones (in
 // whole lines they can: a kept part inside a row splits its fetch into two
 // ranges that may share a line, so lines are one element here).
+// A streamed input read by two layers (a 1x1 conv and a 1x1 projection)
+// runs both in node 0's step; an add reading it cannot stream. 2x4x4 input,
+// 1x1 convs to 4 channels, one whole tile, resident weights (8 + 8).
+TEST(FusedOracle, HandStreamedInputTwoReaders) {
+    LayerShape a;
+    a.in_channels = 2; a.in_height = 4; a.in_width = 4; a.out_channels = 4;
+    LayerShape b = a;
+    b.in_channels = 4; b.kernel_h = b.kernel_w = 3; b.pad = 1;
+    FusedGroup g;
+    g.input = {2, 4, 4};
+    g.nodes = {{"a", FusedOp::Layer, a, {-1}}, {"b", FusedOp::Layer, b, {0}},
+               {"proj", FusedOp::Layer, a, {-1}}, {"add", FusedOp::Add, {}, {1, 2}}};
+    FusedMapping m;
+    m.tile_h = 4; m.tile_w = 4;
+    m.stream_input = true;
+    for (const FusedReport& r : {evaluate_fused(g, m, 0, 4), simulate_fused(g, m, 0, 4)}) {
+        // Step 0 (a and proj): one input channel 16 + a 64 + proj 64 + weights
+        // 8 + 144 + 8 = 304; step 1 (b): a + b + proj = 192 + 160.
+        EXPECT_EQ(r.footprint_bytes, (192 + 160) * 4);
+        EXPECT_EQ(r.input_read_bytes, 32 * 4); // read once for both readers
+    }
+    // Identity instead of the projection: the add reads the input.
+    FusedGroup identity;
+    identity.input = {4, 4, 4};
+    identity.nodes = {{"b", FusedOp::Layer, b, {-1}}, {"add", FusedOp::Add, {}, {0, -1}}};
+    ASSERT_TRUE(identity.validate().ok);
+    const EvalStatus st = validate(identity, m);
+    EXPECT_FALSE(st.ok);
+    EXPECT_NE(st.reason.find("stream_input"), std::string::npos) << st.reason;
+}
+
 TEST(FusedOracle, KeepNeverComputesMoreThanRefetch) {
     std::mt19937 rng(3);
     for (int trial = 0; trial < 200; ++trial) {
