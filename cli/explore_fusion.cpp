@@ -63,6 +63,38 @@ nlohmann::json group_json(const GroupPlan& g) {
     return j;
 }
 
+// Where the fused plan's bytes go: fused groups' weight reads (and how much
+// of that re-reads weights already read once), their input reads and exit
+// writes (pool epilogues: the pool output instead), add epilogues' identity
+// reads, and the bytes of the layers run alone.
+struct Breakdown {
+    int64_t weight_read_bytes = 0, weight_reread_bytes = 0, input_read_bytes = 0;
+    int64_t output_write_bytes = 0, epilogue_read_bytes = 0, alone_bytes = 0;
+};
+
+Breakdown breakdown(const Network& net, const NetworkFusionResult& r, int64_t line) {
+    Breakdown b;
+    for (const GroupPlan& g : r.groups) {
+        b.epilogue_read_bytes += g.epilogue_read_bytes;
+        if (!g.fused) {
+            b.alone_bytes += g.traffic_bytes - g.epilogue_read_bytes;
+            continue;
+        }
+        const FusedReport& f = g.choice.report;
+        int64_t once = 0; // each layer's weights once, whole lines (pools and adds have none)
+        for (const std::string& name : g.layers)
+            if (const NetworkLayer* l = net.find_layer(name); l && l->shape)
+                once += (l->shape->weight_elements() * l->shape->element_bytes + line - 1) / line *
+                        line;
+        b.weight_read_bytes += f.weight_read_bytes;
+        b.weight_reread_bytes += f.weight_read_bytes - once;
+        b.input_read_bytes += f.input_read_bytes;
+        b.output_write_bytes += g.traffic_bytes - g.epilogue_read_bytes - f.weight_read_bytes -
+                                f.input_read_bytes;
+    }
+    return b;
+}
+
 double reduction(const NetworkFusionResult& r) {
     return 1.0 - double(r.fused_bytes) / double(r.layer_by_layer_bytes);
 }
@@ -94,6 +126,14 @@ void print_table(const Network& net, const NetworkFusionResult& r, const Explore
                 static_cast<long long>(r.fused_bytes), 100.0 * reduction(r),
                 100.0 * (double(r.fused_macs) / r.layer_by_layer_macs - 1.0),
                 r.layer_by_layer_time_s * 1e3, r.fused_time_s * 1e3);
+    const Breakdown b = breakdown(net, r, a.line_bytes);
+    std::printf("where          fused groups: weights %lld (%lld re-read), inputs %lld, exits %lld;"
+                " add epilogues %lld; layers alone %lld\n",
+                static_cast<long long>(b.weight_read_bytes),
+                static_cast<long long>(b.weight_reread_bytes),
+                static_cast<long long>(b.input_read_bytes),
+                static_cast<long long>(b.output_write_bytes),
+                static_cast<long long>(b.epilogue_read_bytes), static_cast<long long>(b.alone_bytes));
     std::printf("bound          %lld bytes (weights once + input + output): at most %.1f%% less\n",
                 static_cast<long long>(r.weights_once_bound_bytes),
                 100.0 * (1.0 - double(r.weights_once_bound_bytes) / r.layer_by_layer_bytes));
@@ -199,6 +239,13 @@ void run_explore_fusion(const ExploreFusionArgs& a) {
                                 {"peak_footprint_bytes", peak_footprint(r)},
                                 {"weights_once_bound_bytes", r.weights_once_bound_bytes},
                                 {"fused_groups_searched", r.fused_groups_searched}};
+    const Breakdown b = breakdown(net, r, a.line_bytes);
+    out["breakdown"] = {{"fused_weight_read_bytes", b.weight_read_bytes},
+                        {"fused_weight_reread_bytes", b.weight_reread_bytes},
+                        {"fused_input_read_bytes", b.input_read_bytes},
+                        {"fused_output_write_bytes", b.output_write_bytes},
+                        {"epilogue_read_bytes", b.epilogue_read_bytes},
+                        {"alone_bytes", b.alone_bytes}};
     if (a.pareto) out["pareto"] = pareto_json(front);
     std::cout << out.dump(2) << "\n";
 }
