@@ -26,7 +26,9 @@ FusedMapping with_smaller_footprint(const FusedGroup& g, const FusedMapping& m) 
         out.exit_channel_tile = std::min<int64_t>(kExitChannelTile, g.output_of(last).channels);
         if (!validate(g, out)) out.exit_channel_tile = m.exit_channel_tile;
     }
-    out.stream_input = true;
+    // Streamed through node 0 alone; several readers would hold their boxes
+    // from node 0's step on, which can hold more (the search tries that too).
+    out.stream_input = group_consumers(g, -1).size() == 1;
     if (!validate(g, out)) out.stream_input = false;
     return out;
 }
@@ -113,24 +115,30 @@ FusedChoice search_fused_group(const FusedGroup& g, int64_t capacity_bytes,
         ++evaluated;
         if (!c.report.status && c.report.footprint_bytes > 0) { // over the buffer: hold less
             const FusedMapping smaller = with_smaller_footprint(g, m);
+            FusedMapping all_readers = smaller; // the input streamed through every reader
+            all_readers.stream_input = true;
             std::vector<FusedMapping> reducers = {smaller,
                                                   with_split_channels(g, m, kSplitChannels),
                                                   with_split_channels(g, smaller, kSplitChannels)};
+            if (!smaller.stream_input && validate(g, all_readers)) reducers.push_back(all_readers);
             if (has_concat(g))
-                for (size_t i = 0; i < 3; ++i) {
+                for (size_t i = 0, end = reducers.size(); i < end; ++i) {
                     reducers.push_back(reducers[i]);
                     reducers.back().concat_in_place = true;
                 }
-            // The reducers in order; each moves what `m` moves.
+            // Each reducer moves what `m` moves: keep the one holding least,
+            // which leaves the most room for resident weights.
             for (const FusedMapping& less : reducers) {
-                if (c.report.status) break;
                 if (less.exit_channel_tile == m.exit_channel_tile &&
                     less.stream_input == m.stream_input && less.split == m.split &&
                     less.concat_in_place == m.concat_in_place)
                     continue;
-                c.mapping = less;
-                c.report = evaluate_fused(g, c.mapping, capacity_bytes, o.line_bytes);
+                const FusedReport r = evaluate_fused(g, less, capacity_bytes, o.line_bytes);
                 ++evaluated;
+                if (r.status && (!c.report.status || r.footprint_bytes < c.report.footprint_bytes)) {
+                    c.mapping = less;
+                    c.report = r;
+                }
             }
         }
         if (!c.report.status) return c;

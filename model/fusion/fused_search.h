@@ -6,9 +6,10 @@
 // and both weight policies, plus, where all-resident weights do not fit but
 // streamed ones do, a per-node mix (fill_resident_weights). A mapping over
 // the buffer is retried with the footprint reducers (with_smaller_footprint),
-// and then with channel-split runs (with_split_channels), and in groups with
-// a concat each of these with the concat in place, all of which leave its
-// traffic unchanged. Ties go to fewer MACs, then larger tiles.
+// with channel-split runs (with_split_channels), with the input streamed
+// through all its readers, and in groups with a concat each of these with
+// the concat in place; all leave its traffic unchanged, and the one that
+// fits holding least is kept. Ties go to fewer MACs, then larger tiles.
 #pragma once
 
 #include "model/fusion/fused_group.h"
@@ -43,7 +44,7 @@ inline constexpr int64_t kExitChannelTile = 16;
 
 // `m` holding less without moving more: exit channel tiles of
 // kExitChannelTile when the exit is a layer (or a concat of layers read only
-// by it), and a streamed input where the
+// by it), and a streamed input where node 0 is its only reader and the
 // semantics allow it (fused_group.h).
 FusedMapping with_smaller_footprint(const FusedGroup& g, const FusedMapping& m);
 
