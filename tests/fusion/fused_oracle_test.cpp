@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 
@@ -172,29 +174,63 @@ std::string describe_group(const FusedGroup& g, const FusedMapping& m, int64_t l
     return d;
 }
 
+// How often the random cases use each option, so a generator change cannot
+// silently stop testing one.
+struct Coverage {
+    int split = 0, split_into_exit = 0, concat_in_place = 0, concat_exit_tiles = 0,
+        streamed_readers = 0;
+    void count(const FusedGroup& g, const FusedMapping& m) {
+        const int last = static_cast<int>(g.nodes.size()) - 1;
+        const bool has_concat = std::any_of(g.nodes.begin(), g.nodes.end(), [](const FusedNode& n) {
+            return n.op == FusedOp::Concat;
+        });
+        split += !m.split.empty();
+        split_into_exit += !m.split.empty() && m.exit_channel_tile > 0;
+        concat_in_place += m.concat_in_place && has_concat;
+        concat_exit_tiles += m.exit_channel_tile > 0 && g.nodes[last].op == FusedOp::Concat;
+        streamed_readers += m.stream_input && group_consumers(g, -1).size() > 1;
+    }
+};
+
 TEST(FusedOracle, RandomChainsMatchExactly) {
     std::mt19937 rng(20240611);
+    Coverage seen;
     for (int trial = 0; trial < trials(600); ++trial) {
         const FusedGroup g = random_chain(rng);
         const FusedMapping m = random_mapping(rng, g);
+        seen.count(g, m);
         const int64_t line = pick(rng, 0, 1) ? 64 : 16;
         const int64_t cap = pick(rng, 0, 1) ? 0 : pick(rng, 64, 4096);
         expect_equal(evaluate_fused(g, m, cap, line), simulate_fused(g, m, cap, line),
                      describe_group(g, m, line));
         if (HasFailure()) return;
     }
+    EXPECT_GT(seen.split, 50);
+    EXPECT_GT(seen.split_into_exit, 5);
+    std::printf("chains: %d split (%d into a channel-tiled exit) of %d\n", seen.split,
+                seen.split_into_exit, trials(600));
 }
 
 TEST(FusedOracle, RandomBlocksMatchExactly) {
     std::mt19937 rng(7);
+    Coverage seen;
     for (int trial = 0; trial < trials(300); ++trial) {
         const FusedGroup g = random_block(rng);
         const FusedMapping m = random_mapping(rng, g);
+        seen.count(g, m);
         const int64_t line = pick(rng, 0, 1) ? 64 : 32;
         expect_equal(evaluate_fused(g, m, 0, line), simulate_fused(g, m, 0, line),
                      describe_group(g, m, line));
         if (HasFailure()) return;
     }
+    EXPECT_GT(seen.split, 20);
+    EXPECT_GT(seen.concat_in_place, 20);
+    EXPECT_GT(seen.concat_exit_tiles, 5);
+    EXPECT_GT(seen.streamed_readers, 5);
+    std::printf("blocks: %d split, %d concat in place, %d concat exit tiles, %d streamed to "
+                "several readers of %d\n",
+                seen.split, seen.concat_in_place, seen.concat_exit_tiles, seen.streamed_readers,
+                trials(300));
 }
 
 // Hand case: two 3x3 pad-1 convs on 1x8x8, 4x8 tiles (two tile rows), one
