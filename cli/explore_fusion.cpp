@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "generators/networks/network.h"
+#include "model/footprint.h"
 #include "model/fusion/network_fusion.h"
 
 #include <nlohmann/json.hpp>
@@ -84,8 +85,8 @@ Breakdown breakdown(const Network& net, const NetworkFusionResult& r, int64_t li
         int64_t once = 0; // each layer's weights once, whole lines (pools and adds have none)
         for (const std::string& name : g.layers)
             if (const NetworkLayer* l = net.find_layer(name); l && l->shape)
-                once += (l->shape->weight_elements() * l->shape->element_bytes + line - 1) / line *
-                        line;
+                once += lines_touched(0, l->shape->weight_elements() * l->shape->element_bytes,
+                                      line) * line;
         b.weight_read_bytes += f.weight_read_bytes;
         b.weight_reread_bytes += f.weight_read_bytes - once;
         b.input_read_bytes += f.input_read_bytes;

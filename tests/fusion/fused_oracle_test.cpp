@@ -33,6 +33,21 @@ int trials(int base) {
     return scale ? base * std::max(1, std::atoi(scale)) : base;
 }
 
+// The channel-split hand cases' layers on 2x4x4: a 1x1 expand 2->8 and a
+// 3x3 pad-1 depthwise over its 8 channels.
+LayerShape expand_2_to_8() {
+    LayerShape e;
+    e.in_channels = 2; e.in_height = 4; e.in_width = 4; e.out_channels = 8;
+    return e;
+}
+
+LayerShape depthwise_8() {
+    LayerShape d = expand_2_to_8();
+    d.in_channels = d.out_channels = d.groups = 8;
+    d.kernel_h = d.kernel_w = 3; d.pad = 1;
+    return d;
+}
+
 int64_t pick(std::mt19937& rng, int64_t lo, int64_t hi) {
     return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
 }
@@ -341,11 +356,7 @@ TEST(FusedOracle, HandExitChannelTileAndStreamedInput) {
 // 2x4x4, one whole tile, streamed weights. Split in blocks of 2, expand and
 // depthwise hold 2 channels each and run inside the project's step.
 TEST(FusedOracle, HandChannelSplitRun) {
-    LayerShape expand;
-    expand.in_channels = 2; expand.in_height = 4; expand.in_width = 4; expand.out_channels = 8;
-    LayerShape dw = expand;
-    dw.in_channels = dw.out_channels = dw.groups = 8;
-    dw.kernel_h = dw.kernel_w = 3; dw.pad = 1;
+    const LayerShape expand = expand_2_to_8(), dw = depthwise_8();
     LayerShape project = expand;
     project.in_channels = 8; project.out_channels = 2;
     const FusedGroup g = make_chain({expand, dw, project});
@@ -384,11 +395,7 @@ TEST(FusedOracle, HandChannelSplitRun) {
 // A channel-wise exit with channel tiles reduces a run in its own blocks:
 // 1x1 expand 2->8 then a 3x3 depthwise exit, exit tiles of 2.
 TEST(FusedOracle, HandChannelWiseExitBlocks) {
-    LayerShape expand;
-    expand.in_channels = 2; expand.in_height = 4; expand.in_width = 4; expand.out_channels = 8;
-    LayerShape dw = expand;
-    dw.in_channels = dw.out_channels = dw.groups = 8;
-    dw.kernel_h = dw.kernel_w = 3; dw.pad = 1;
+    const LayerShape expand = expand_2_to_8(), dw = depthwise_8();
     const FusedGroup g = make_chain({expand, dw});
     FusedMapping m;
     m.tile_h = 4; m.tile_w = 4;

@@ -11,6 +11,19 @@
 namespace memsched {
 namespace {
 
+// The plan with default options and with `without` (some options off):
+// both succeed and share the layer-by-layer baseline.
+std::pair<NetworkFusionResult, NetworkFusionResult> plan_both(
+    const Network& net, int64_t buffer, const NetworkFusionOptions& without) {
+    std::pair<NetworkFusionResult, NetworkFusionResult> out{
+        plan_network_fusion(net, buffer, without),
+        plan_network_fusion(net, buffer, NetworkFusionOptions{})};
+    EXPECT_TRUE(out.first.status.ok) << out.first.status.reason;
+    EXPECT_TRUE(out.second.status.ok) << out.second.status.reason;
+    EXPECT_EQ(out.second.layer_by_layer_bytes, out.first.layer_by_layer_bytes);
+    return out;
+}
+
 TEST(NetworkFusion, Resnet18SuperNodesAreBlocks) {
     const Network net = load_builtin_network("resnet18");
     const std::vector<SuperNode> nodes = fusion_super_nodes(net);
@@ -62,10 +75,8 @@ TEST(NetworkFusion, LayerLevelGroupsAndAddEpilogues) {
     NetworkFusionOptions whole_only;
     whole_only.add_epilogues = false;
     whole_only.partial_blocks = false;
-    const NetworkFusionResult before = plan_network_fusion(net, buffer, whole_only);
-    const NetworkFusionResult r = plan_network_fusion(net, buffer, NetworkFusionOptions{});
-    ASSERT_TRUE(before.status.ok && r.status.ok) << r.status.reason;
-    EXPECT_EQ(r.layer_by_layer_bytes, before.layer_by_layer_bytes);
+    const auto [before, r] = plan_both(net, buffer, whole_only);
+    ASSERT_TRUE(before.status.ok && r.status.ok);
     EXPECT_LE(r.fused_bytes, before.fused_bytes);
     EXPECT_GE(r.fused_bytes, r.weights_once_bound_bytes);
     int epilogues = 0, lone_conv_epilogues = 0;
@@ -100,10 +111,8 @@ TEST(NetworkFusion, PoolEpilogue) {
     const int64_t buffer = 64 * 1024;
     NetworkFusionOptions without;
     without.pool_epilogues = false;
-    const NetworkFusionResult before = plan_network_fusion(net, buffer, without);
-    const NetworkFusionResult r = plan_network_fusion(net, buffer, NetworkFusionOptions{});
-    ASSERT_TRUE(before.status.ok && r.status.ok) << r.status.reason;
-    EXPECT_EQ(r.layer_by_layer_bytes, before.layer_by_layer_bytes);
+    const auto [before, r] = plan_both(net, buffer, without);
+    ASSERT_TRUE(before.status.ok && r.status.ok);
     EXPECT_LT(r.fused_bytes, before.fused_bytes);
     const GroupPlan& last = r.groups.back();
     ASSERT_TRUE(last.pool_epilogue);
