@@ -104,7 +104,7 @@ void print_table(const Network& net, const NetworkFusionResult& r, const Explore
     std::printf("network %s, buffer %lld bytes, %lld-byte lines, objective %s\n", net.name.c_str(),
                 static_cast<long long>(a.buffer_bytes), static_cast<long long>(a.line_bytes),
                 to_string(a.objective));
-    std::printf("%-44s %-34s %13s %13s %9s\n", "group (first..last, layers)", "tile",
+    std::printf("%-44s %-56s %13s %13s %9s\n", "group (first..last, layers)", "tile",
                 "traffic_bytes", "alone_bytes", "footprint");
     for (const GroupPlan& g : r.groups) {
         std::string name = g.layers.front();
@@ -114,7 +114,7 @@ void print_table(const Network& net, const NetworkFusionResult& r, const Explore
         std::string how = g.fused ? describe(g.choice.mapping) : "layer by layer";
         if (g.add_epilogue) how = (g.fused ? how : "alone") + " +add";
         if (g.pool_epilogue) how = (g.fused || g.add_epilogue ? how : "alone") + " +pool";
-        std::printf("%-44s %-34s %13lld %13lld %9lld\n", name.c_str(), how.c_str(),
+        std::printf("%-44s %-56s %13lld %13lld %9lld\n", name.c_str(), how.c_str(),
                     static_cast<long long>(g.traffic_bytes),
                     static_cast<long long>(g.layer_by_layer_bytes),
                     static_cast<long long>(g.footprint_bytes));
