@@ -20,6 +20,7 @@ struct ConvMatch {
     int x_dim = -1, y_dim = -1, k_dim = -1, n_dim = -1;
     std::string input;   // callee read as activations
     std::string weights; // callee read as weights ("" for pools)
+    std::string channel_rvar; // the RVar over input channels ("" when none: depthwise, pools)
 };
 
 // nullopt (with `why` set) when the reduction is not one of these layers or

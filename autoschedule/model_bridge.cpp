@@ -89,6 +89,33 @@ Schedule template_schedule(const Problem& p, const MemoryHierarchy& h, const Mic
     return s;
 }
 
+// Issue #5: the nest of a conv whose reduction is split into chunks of
+// tile_c input channels (tile_schedules.h, schedule_split_reduction_tiles):
+//   L1  = one register block over one chunk (lanes x rows x k_block x
+//         tile_c x r x s), stepped channel blocks / row blocks / x vectors;
+//   L2  = one cache tile over one chunk (tile_y rows x tile_k channels x full
+//         width x tile_c); the chunks are the innermost tile loop, so the
+//         tile's output box stays (partial sums accumulate in it) while each
+//         chunk's input and weights are fetched;
+//   LLC = the same tile (the split is only planned when no level holds a
+//         whole-reduction tile, so the whole layer does not fit either).
+Schedule split_schedule(const Problem& p, const MemoryHierarchy& h, const MicroKernel& mk,
+                        int64_t tile_y, int64_t tile_k, int64_t tile_c, bool k_outer) {
+    Schedule s = template_schedule(p, h, mk, tile_y, tile_k, k_outer);
+    LevelMapping& reg = s.levels[0];
+    reg.tile[int(Loop::C)] = tile_c;
+    LevelMapping tile = s.levels[1];
+    tile.tile[int(Loop::C)] = tile_c;
+    tile.order = k_outer ? std::array<Loop, kNumLoops>{Loop::N, Loop::K, Loop::Y, Loop::C, Loop::X, Loop::R, Loop::S}
+                         : std::array<Loop, kNumLoops>{Loop::N, Loop::Y, Loop::K, Loop::C, Loop::X, Loop::R, Loop::S};
+    const int chunk = position(tile, Loop::C);
+    tile.kept_at[int(Tensor::Output)] = chunk;
+    tile.kept_at[int(Tensor::Input)] = chunk + 1;
+    tile.kept_at[int(Tensor::Weights)] = chunk + 1;
+    for (size_t l = 1; l < s.levels.size(); l++) s.levels[l] = tile;
+    return s;
+}
+
 // What of an LRU cache a block's boxes may fill and still be there for the
 // next block (the output lines, the stack and set conflicts take the rest;
 // measured at 32 KiB: 28 KiB of boxes stay (layer3.0.downsample's input),
@@ -148,6 +175,13 @@ std::vector<int64_t> unheld_tile_traffic(const Problem& p, const MemoryHierarchy
     return bytes;
 }
 
+// Some level from the L2 outwards holds the tile.
+bool held_by_a_cache(const TrafficReport& report) {
+    for (size_t i = 1; i < report.levels.size(); i++)
+        if (report.levels[i].fits()) return true;
+    return false;
+}
+
 std::vector<int64_t> candidate_sizes(int64_t extent, int64_t unit) {
     std::vector<int64_t> out;
     for (int64_t t = unit; t < extent; t *= 2) out.push_back(t);
@@ -168,11 +202,42 @@ bool better(const TilePlan& a, bool a_fits, const TilePlan& b, bool b_fits) {
     return a.transfer_seconds < b.transfer_seconds * 0.999;
 }
 
+// One candidate nest scored: traffic per level, roofline time (idle cores
+// counted when there are fewer tiles than threads), transfer time.
+struct Scored {
+    TilePlan plan;
+    bool fits = false; // the L2 holds the cache tile
+    bool held = false; // some level holds it
+};
+
+Scored score(const Problem& problem, const MemoryHierarchy& h, const PluginParams& params,
+             const Schedule& s, TilePlan plan) {
+    ComputeSpec compute;
+    compute.peak_flops_per_s = params.peak_gflops_per_core * 1e9 * params.parallelism;
+    const TrafficReport report = evaluate(problem, h, s);
+    plan.predicted_seconds = roofline_time_s(problem, h, compute, report);
+    plan.traffic.clear();
+    plan.transfer_seconds = 0;
+    for (size_t i = 0; i < report.levels.size(); i++) {
+        const int64_t bytes = report.levels[i].traffic_bytes();
+        plan.traffic.push_back({report.levels[i].level_name, double(bytes)});
+        plan.transfer_seconds += transfer_time_s(h, int(i), bytes);
+    }
+    // Fewer tasks than threads leaves cores idle (the model is per layer, not per core).
+    const double tasks = double(problem.extent[int(Loop::N)]) *
+                         std::ceil(double(problem.extent[int(Loop::Y)]) / double(plan.tile_y)) *
+                         std::ceil(double(problem.extent[int(Loop::K)]) / double(plan.tile_k));
+    plan.predicted_seconds *= std::max(1.0, params.parallelism / tasks);
+    return {plan, report.levels.size() > 1 && report.levels[1].fits(), held_by_a_cache(report)};
+}
+
 } // namespace
 
 std::string TilePlan::describe() const {
     std::ostringstream s;
-    s << "kernel " << kernel.describe() << ", tile y" << tile_y << " k" << tile_k << ", "
+    s << "kernel " << kernel.describe() << ", tile y" << tile_y << " k" << tile_k;
+    if (tile_c > 0) s << " c" << tile_c << " (reduction split, partial sums in the tile)";
+    s << ", "
       << (k_outer ? "k-tiles outer" : "y-tiles outer") << ", predicted";
     for (const auto& t : traffic) s << " " << t.level << "=" << std::llround(t.bytes) << "B";
     s << " time=" << std::llround(predicted_seconds * 1e9) << "ns (" << source << ")";
@@ -183,12 +248,10 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
                     bool staged_input) {
     const Problem problem = Problem::from_shape(shape);
     const MemoryHierarchy h = hierarchy_of(params);
-    ComputeSpec compute;
-    compute.peak_flops_per_s = params.peak_gflops_per_core * 1e9 * params.parallelism;
     const int64_t kb = std::max<int64_t>(1, std::min<int64_t>(kernel.k_block, shape.out_channels));
     const int64_t height = problem.extent[int(Loop::Y)];
     TilePlan best;
-    bool best_fits = false;
+    bool best_fits = false, best_held = false;
     std::string rejected;
     const int64_t rows = std::max<int64_t>(1, std::min<int64_t>(kernel.rows, height));
     for (int64_t ty : candidate_sizes(height, rows)) {
@@ -200,24 +263,16 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
                     rejected = st.reason;
                     continue;
                 }
-                const TrafficReport report = evaluate(problem, h, s);
-                TilePlan p{kernel, ty, tk, k_outer, {}, roofline_time_s(problem, h, compute, report),
-                           "memsched model, time objective"};
-                for (size_t i = 0; i < report.levels.size(); i++) {
-                    const int64_t bytes = report.levels[i].traffic_bytes();
-                    p.traffic.push_back({report.levels[i].level_name, double(bytes)});
-                    p.transfer_seconds += transfer_time_s(h, int(i), bytes);
-                }
-                // Fewer tasks than threads leaves cores idle (the model is per layer, not per core).
-                const double tasks = double(shape.batch) * std::ceil(double(height) / ty) *
-                                     std::ceil(double(shape.out_channels) / tk);
-                p.predicted_seconds *= std::max(1.0, params.parallelism / tasks);
-                const bool fits = report.levels.size() > 1 && report.levels[1].fits();
-                if (best.traffic.empty() || better(p, fits, best, best_fits)) best = p, best_fits = fits;
+                TilePlan candidate{kernel, ty, tk, k_outer};
+                candidate.source = "memsched model, time objective";
+                const Scored p = score(problem, h, params, s, candidate);
+                if (best.traffic.empty() || better(p.plan, p.fits, best, best_fits))
+                    best = p.plan, best_fits = p.fits, best_held = p.held;
             }
         }
     }
     best.tile_traffic = best.traffic;
+    best.tile_held = best_held;
     if (!best.traffic.empty() && !best_fits) {
         // No cache tile fits the L2: report what the levels from the L2
         // outwards can keep of the register blocks (the plan itself is kept:
@@ -232,6 +287,47 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
         // Cannot happen for a legal shape; keep the build working and say why.
         best = TilePlan{kernel, 1, kb, true, {}, 0, "no model prediction: " + rejected};
     }
+    return best;
+}
+
+TilePlan plan_reduction_split(const ConvMatch& match, const PluginParams& params,
+                              const TilePlan& whole) {
+    const LayerShape& shape = match.shape;
+    // Only where no cache holds the whole-reduction tile: wherever one does
+    // (every layer of the bench sets on this machine's 2 MiB L2 and LLC),
+    // the plan and the emitted schedule stay as they were.
+    if (whole.tile_held || whole.traffic.empty() || match.channel_rvar.empty() ||
+        shape.kind != LayerKind::Conv || shape.groups != 1 || whole.kernel.channel_vectors ||
+        shape.in_channels < 2)
+        return whole;
+    const Problem problem = Problem::from_shape(shape);
+    const MemoryHierarchy h = hierarchy_of(params);
+    const MicroKernel& mk = whole.kernel;
+    const int64_t kb = std::max<int64_t>(1, std::min<int64_t>(mk.k_block, shape.out_channels));
+    const int64_t height = problem.extent[int(Loop::Y)];
+    const int64_t rows = std::max<int64_t>(1, std::min<int64_t>(mk.rows, height));
+    TilePlan best;
+    bool best_fits = false;
+    for (int64_t tc : candidate_sizes(shape.in_channels, 1))
+        for (int64_t ty : candidate_sizes(height, rows))
+            for (int64_t tk : candidate_sizes(shape.out_channels, kb))
+                for (bool k_outer : {true, false}) {
+                    const Schedule s = split_schedule(problem, h, mk, ty, tk, tc, k_outer);
+                    if (!validate(s, problem, h)) continue;
+                    TilePlan candidate{mk, ty, tk, k_outer};
+                    candidate.tile_c = tc;
+                    candidate.split_rvar = match.channel_rvar;
+                    candidate.source = "memsched model, time objective; no cache holds a "
+                                       "whole-reduction tile: reduction split";
+                    const Scored p = score(problem, h, params, s, candidate);
+                    if (p.fits && (best.traffic.empty() || better(p.plan, true, best, best_fits)))
+                        best = p.plan, best_fits = true;
+                }
+    // The split pays off only when the model says it moves less from DRAM
+    // than what the caches keep of the whole-reduction blocks.
+    if (best.traffic.empty() || best.traffic.back().bytes >= whole.traffic.back().bytes) return whole;
+    best.tile_traffic = best.traffic;
+    best.tile_held = true;
     return best;
 }
 
