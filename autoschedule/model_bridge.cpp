@@ -231,6 +231,17 @@ Scored score(const Problem& problem, const MemoryHierarchy& h, const PluginParam
     return {plan, report.levels.size() > 1 && report.levels[1].fits(), held_by_a_cache(report)};
 }
 
+// Among tiles that fit, the split is ranked by the bytes from DRAM first:
+// it exists to cut them (issue #5); the faster levels' traffic (which the
+// time objective would weigh by bandwidth, favouring small register-level
+// reloads over DRAM) only breaks ties.
+bool less_dram_traffic(const TilePlan& a, const TilePlan& b) {
+    const double da = a.traffic.back().bytes, db = b.traffic.back().bytes;
+    if (da < db * 0.999) return true;
+    if (da > db * 1.001) return false;
+    return a.transfer_seconds < b.transfer_seconds * 0.999;
+}
+
 } // namespace
 
 std::string TilePlan::describe() const {
@@ -307,7 +318,6 @@ TilePlan plan_reduction_split(const ConvMatch& match, const PluginParams& params
     const int64_t height = problem.extent[int(Loop::Y)];
     const int64_t rows = std::max<int64_t>(1, std::min<int64_t>(mk.rows, height));
     TilePlan best;
-    bool best_fits = false;
     for (int64_t tc : candidate_sizes(shape.in_channels, 1))
         for (int64_t ty : candidate_sizes(height, rows))
             for (int64_t tk : candidate_sizes(shape.out_channels, kb))
@@ -320,8 +330,8 @@ TilePlan plan_reduction_split(const ConvMatch& match, const PluginParams& params
                     candidate.source = "memsched model, time objective; no cache holds a "
                                        "whole-reduction tile: reduction split";
                     const Scored p = score(problem, h, params, s, candidate);
-                    if (p.fits && (best.traffic.empty() || better(p.plan, true, best, best_fits)))
-                        best = p.plan, best_fits = true;
+                    if (p.fits && (best.traffic.empty() || less_dram_traffic(p.plan, best)))
+                        best = p.plan;
                 }
     // The split pays off only when the model says it moves less from DRAM
     // than what the caches keep of the whole-reduction blocks.
