@@ -52,7 +52,8 @@ struct Driver {
         const LayerShape& shape = match.shape;
         TilePlan tiles =
             plan_match_tiles(match, target, params, staged_input, allow_channel_vectors);
-        if (allow_reduction_split) tiles = plan_reduction_split(match, params, tiles); // issue #5
+        if (allow_reduction_split) // issue #5
+            tiles = plan_reduction_split(match, target, params, tiles, staged_input);
         const std::string line = what + " (" + to_string(shape.kind) + " n" +
                                  std::to_string(shape.batch) + " c" + std::to_string(shape.in_channels) +
                                  " k" + std::to_string(shape.out_channels) + " " +

@@ -66,10 +66,13 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
 // survives from block to block), tiles that split the conv's input channels
 // into chunks are planned with the model: a cache tile's output stays in
 // its buffer across the chunks while each chunk's input and weights stream.
-// Returns the split plan when one fits the planned L2 and the model
-// predicts less LLC traffic for it; otherwise `whole` unchanged. Only plain
-// convs (groups 1, x-vectorized block) whose channel RVar is known.
-TilePlan plan_reduction_split(const ConvMatch& match, const PluginParams& params,
-                              const TilePlan& whole);
+// Returns the split plan (x-vectorized block) when one fits the planned L2
+// and the model predicts fewer DRAM bytes for it; otherwise `whole`
+// unchanged. Only plain convs (groups 1) whose channel RVar is known.
+// `staged_input`: the input is a padded copy made per chunk (its border of
+// match.input_pad is not read from memory).
+TilePlan plan_reduction_split(const ConvMatch& match, const Halide::Target& target,
+                              const PluginParams& params, const TilePlan& whole,
+                              bool staged_input);
 
 } // namespace memsched::autoschedule

@@ -6,6 +6,7 @@
 // counts that no chunk divides, odd maps, strides 1 and 2, padded layers
 // (input staged per chunk) and unpadded ones (read directly), bias + ReLU;
 // each schedule run at its estimate and at smaller and larger odd sizes.
+// A layer counts only when its printed schedule says it was split.
 // Runs on the JIT target (host) and, as a second ctest entry, on AVX2.
 #include "generators/layers/conv.h"
 #include "generators/layers/padding.h"
@@ -14,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -62,7 +64,8 @@ std::vector<SplitCase> random_cases(int count, uint32_t seed) {
         if (int64_t(c.in_channels) * c.out_channels * c.kernel * c.kernel * 4 < 36 * 1024) continue;
         out.push_back(c);
     }
-    // A fixed corner case: 7 input channels (a chunk of 4 leaves a tail of 3).
+    // A fixed corner case (moved first by the test): 7 input channels, a
+    // chunk of 4 leaves a tail of 3.
     out.push_back({7, 96, 3, 2, true, 15, 9, 1});
     return out;
 }
@@ -133,13 +136,23 @@ TEST(ReductionSplit, RandomLayersMatchTheReference) {
     setenv("MEMSCHED_PARAMS", "l1=2KiB,l2=16KiB,llc=16KiB,verbose=0", 1);
     const Halide::Target target = Halide::get_jit_target_from_environment();
     std::mt19937 rng(20261122);
-    for (const SplitCase& c : random_cases(6, 5)) {
+    // The plugin splits only where the model predicts a clear gain, so
+    // random layers are drawn until kWanted of them took the split (the
+    // fixed corner case first); layers it kept whole are skipped here
+    // (plugin_jit_test covers that path).
+    constexpr int kWanted = 6;
+    int checked = 0;
+    std::vector<SplitCase> cases = random_cases(24, 5);
+    std::rotate(cases.begin(), cases.end() - 1, cases.end());
+    for (const SplitCase& c : cases) {
+        if (checked == kWanted) break;
         SCOPED_TRACE(describe(c));
         Layer l = build(c);
         Halide::Pipeline p(l.output);
         const std::string source =
             p.auto_schedule("MemSched", target, Halide::MachineParams(1, 16384, 40)).schedule_source;
-        ASSERT_NE(source.find("reduction split"), std::string::npos) << source;
+        if (source.find("reduction split") == std::string::npos) continue;
+        checked++;
         // The estimate, a 1x1 map, odd sizes below and above, more channels.
         const std::vector<std::vector<int>> sizes{
             {c.est_w, c.est_h, c.out_channels, c.est_batch},
@@ -151,6 +164,7 @@ TEST(ReductionSplit, RandomLayersMatchTheReference) {
             EXPECT_EQ(check_size(c, l, p, target, s[0], s[1], s[2], s[3], rng), 0) << source;
         }
     }
+    EXPECT_EQ(checked, kWanted) << "too few random layers took the reduction split";
     unsetenv("MEMSCHED_PARAMS");
 }
 
