@@ -10,6 +10,7 @@
 // Runs on the JIT target (host) and, as a second ctest entry, on AVX2.
 #include "generators/layers/conv.h"
 #include "generators/layers/padding.h"
+#include "tests/autoschedule/plugin_loader.h"
 #include "tests/reference/reference_layers.h"
 
 #include <gtest/gtest.h>
@@ -26,14 +27,6 @@ namespace {
 using Halide::Func;
 using Halide::ImageParam;
 using Halide::Var;
-
-void load_plugin_once() {
-    static bool loaded = [] {
-        Halide::load_plugin(MEMSCHED_PLUGIN_PATH);
-        return true;
-    }();
-    (void)loaded;
-}
 
 struct SplitCase {
     int in_channels, out_channels, kernel, stride;
