@@ -90,7 +90,7 @@ Schedule template_schedule(const Problem& p, const MemoryHierarchy& h, const Mic
 }
 
 // Issue #5: the nest of a conv whose reduction is split into chunks of
-// tile_c input channels (tile_schedules.h, schedule_split_reduction_tiles):
+// tile_c input channels (tile_schedules.cpp, schedule_split_conv):
 //   L1  = one register block over one chunk (lanes x rows x k_block x
 //         tile_c x r x s), stepped channel blocks / row blocks / x vectors;
 //   L2  = one cache tile over one chunk (tile_y rows x tile_k channels x full
@@ -136,7 +136,6 @@ constexpr double kLruUsableFraction = 0.9;
 // 10 KiB of input in rows of 10 of 18 columns, about 25 KiB of lines, so
 // nothing survives from one block to the next). Each level is evaluated
 // alone in front of DRAM. Returns the bytes into levels first.. outwards.
-
 //
 // `step_blocks` false (a reduction-split plan, whose tiles fit): the levels
 // keep their planned tiles and only the kept positions are fitted the same
@@ -190,8 +189,8 @@ std::vector<int64_t> lru_traffic(const Problem& p, const MemoryHierarchy& h, con
 // adds partial-sum reloads and per-chunk copies. Set from the ResNet-18 /4
 // layers at 32 KiB (so fitted on the cases it is checked on): conv1 (3
 // input channels, 7x7, stride 2) was predicted 1.7x better split and
-// measured 3.4x worse; the nine convs predicted 2.2-5.1x better measured
-// 1.3-6.9x better.
+// measured 3.4x worse; the eight convs that take it were predicted
+// 2.2-5.1x better and measured 3.0-6.9x better.
 constexpr double kSplitMinGain = 2.0;
 
 // Some level from the L2 outwards holds the tile.
