@@ -142,9 +142,12 @@ TEST(ReductionSplit, RandomLayersMatchTheReference) {
         SCOPED_TRACE(describe(c));
         Layer l = build(c);
         Halide::Pipeline p(l.output);
+        // Every other layer with 2 threads (the tile loops fused and parallel).
+        const int threads = 1 + (checked % 2);
         const std::string source =
-            p.auto_schedule("MemSched", target, Halide::MachineParams(1, 16384, 40)).schedule_source;
+            p.auto_schedule("MemSched", target, Halide::MachineParams(threads, 16384, 40)).schedule_source;
         if (source.find("reduction split") == std::string::npos) continue;
+        if (threads > 1) EXPECT_NE(source.find(".parallel("), std::string::npos) << source;
         checked++;
         // The estimate, a 1x1 map, odd sizes below and above, more channels.
         const std::vector<std::vector<int>> sizes{
