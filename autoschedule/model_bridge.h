@@ -70,7 +70,8 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
 // and the model predicts fewer DRAM bytes for it; otherwise `whole`
 // unchanged. Only plain convs (groups 1) whose channel RVar is known.
 // `staged_input`: the input is a padded copy made per chunk (its border of
-// match.input_pad is not read from memory).
+// match.input_pad is not read from memory). Implemented in
+// reduction_split.cpp (the nests it compares: plan_nests.h).
 TilePlan plan_reduction_split(const ConvMatch& match, const Halide::Target& target,
                               const PluginParams& params, const TilePlan& whole,
                               bool staged_input);
