@@ -3,7 +3,8 @@
 // reference. Caches are made small (MEMSCHED_PARAMS) so that no cache holds
 // a whole-reduction tile and the split path is taken; every case asserts it
 // was. Randomized layers (seeded, so a failure reproduces): odd channel
-// counts that no chunk divides, odd maps, strides 1 and 2, padded layers
+// counts that no chunk divides, odd maps, strides 1 and 2, dilation 1 and
+// 2, padded layers
 // (input staged per chunk) and unpadded ones (read directly), bias + ReLU;
 // each schedule run at its estimate and at smaller and larger odd sizes.
 // A layer counts only when its printed schedule says it was split.
@@ -15,8 +16,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -32,24 +33,31 @@ struct SplitCase {
     int in_channels, out_channels, kernel, stride;
     bool padded;
     int est_w, est_h, est_batch;
+    int dilation = 1;
+
+    int pad() const { return padded ? dilation * (kernel / 2) : 0; }
 };
 
 std::string describe(const SplitCase& c) {
     return "c" + std::to_string(c.in_channels) + " k" + std::to_string(c.out_channels) + " r" +
-           std::to_string(c.kernel) + " s" + std::to_string(c.stride) +
+           std::to_string(c.kernel) + " s" + std::to_string(c.stride) + " d" +
+           std::to_string(c.dilation) +
            (c.padded ? " padded" : " valid") + " est " + std::to_string(c.est_w) + "x" +
            std::to_string(c.est_h) + "x" + std::to_string(c.est_batch);
 }
 
 // Weights large enough (>= 36 KiB) that no 8 KiB-planned cache holds them.
+// Fixed corner cases first: 7 input channels (a chunk of 4 leaves a tail of
+// 3) and a dilated 3x3; then random layers.
 std::vector<SplitCase> random_cases(int count, uint32_t seed) {
+    std::vector<SplitCase> out{{7, 96, 3, 2, true, 15, 9, 1}, {40, 48, 3, 1, true, 13, 11, 1, 2}};
     std::mt19937 rng(seed);
     auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-    std::vector<SplitCase> out;
-    while (int(out.size()) < count) {
+    while (int(out.size()) < count + 2) {
         SplitCase c;
         c.kernel = pick(0, 2) == 0 ? 1 : 3;
         c.stride = pick(1, 2);
+        c.dilation = c.kernel == 3 && pick(0, 3) == 0 ? 2 : 1;
         c.padded = pick(0, 1) == 1;
         c.in_channels = c.kernel == 1 ? pick(90, 130) : pick(21, 49);
         c.out_channels = c.kernel == 1 ? pick(80, 120) : pick(17, 45);
@@ -57,9 +65,6 @@ std::vector<SplitCase> random_cases(int count, uint32_t seed) {
         if (int64_t(c.in_channels) * c.out_channels * c.kernel * c.kernel * 4 < 36 * 1024) continue;
         out.push_back(c);
     }
-    // A fixed corner case (moved first by the test): 7 input channels, a
-    // chunk of 4 leaves a tail of 3.
-    out.push_back({7, 96, 3, 2, true, 15, 9, 1});
     return out;
 }
 
@@ -74,7 +79,8 @@ Layer build(const SplitCase& c) {
     Layer l;
     layers::ConvParams p{c.in_channels, c.out_channels, c.kernel, c.kernel};
     p.stride_x = p.stride_y = c.stride;
-    p.pad_left = p.pad_top = c.padded ? c.kernel / 2 : 0;
+    p.dilation_x = p.dilation_y = c.dilation;
+    p.pad_left = p.pad_top = c.pad();
     Func in = c.padded ? layers::pad_zero(l.input, l.input.dim(0).extent(), l.input.dim(1).extent(),
                                           "input_padded")
                        : Func(l.input);
@@ -87,8 +93,7 @@ Layer build(const SplitCase& c) {
 }
 
 int input_extent(const SplitCase& c, int out) {
-    const int pad = c.padded ? c.kernel / 2 : 0;
-    return (out - 1) * c.stride + c.kernel - 2 * pad;
+    return (out - 1) * c.stride + c.dilation * (c.kernel - 1) + 1 - 2 * c.pad();
 }
 
 // Realizes the scheduled layer at output (w, h, k, n) and compares it with
@@ -102,7 +107,8 @@ int check_size(const SplitCase& c, Layer& l, Halide::Pipeline& p, const Halide::
     for (auto& b : bias) b = std::uniform_real_distribution<float>(-0.5f, 0.5f)(rng);
     reference::Conv2dParams rp;
     rp.stride_x = rp.stride_y = c.stride;
-    rp.pad_top = rp.pad_left = rp.pad_bottom = rp.pad_right = c.padded ? c.kernel / 2 : 0;
+    rp.dilation_x = rp.dilation_y = c.dilation;
+    rp.pad_top = rp.pad_left = rp.pad_bottom = rp.pad_right = c.pad();
     reference::Tensor want = reference::conv2d(in, wt, bias, rp);
     EXPECT_EQ(want.w, w);
     EXPECT_EQ(want.h, h);
@@ -130,14 +136,12 @@ TEST(ReductionSplit, RandomLayersMatchTheReference) {
     const Halide::Target target = Halide::get_jit_target_from_environment();
     std::mt19937 rng(20261122);
     // The plugin splits only where the model predicts a clear gain, so
-    // random layers are drawn until kWanted of them took the split (the
-    // fixed corner case first); layers it kept whole are skipped here
+    // layers are drawn until kWanted of them took the split; layers it
+    // kept whole are skipped here
     // (plugin_jit_test covers that path).
     constexpr int kWanted = 6;
-    int checked = 0;
-    std::vector<SplitCase> cases = random_cases(24, 5);
-    std::rotate(cases.begin(), cases.end() - 1, cases.end());
-    for (const SplitCase& c : cases) {
+    int checked = 0, dilated = 0, strided = 0, unpadded = 0;
+    for (const SplitCase& c : random_cases(24, 5)) {
         if (checked == kWanted) break;
         SCOPED_TRACE(describe(c));
         Layer l = build(c);
@@ -149,6 +153,7 @@ TEST(ReductionSplit, RandomLayersMatchTheReference) {
         if (source.find("reduction split") == std::string::npos) continue;
         if (threads > 1) EXPECT_NE(source.find(".parallel("), std::string::npos) << source;
         checked++;
+        dilated += c.dilation > 1, strided += c.stride > 1, unpadded += !c.padded;
         // The estimate, a 1x1 map, odd sizes below and above, more channels.
         const std::vector<std::vector<int>> sizes{
             {c.est_w, c.est_h, c.out_channels, c.est_batch},
@@ -161,6 +166,10 @@ TEST(ReductionSplit, RandomLayersMatchTheReference) {
         }
     }
     EXPECT_EQ(checked, kWanted) << "too few random layers took the reduction split";
+    // The draws cover the shapes that change the split's loops and bounds.
+    EXPECT_GT(dilated, 0);
+    EXPECT_GT(strided, 0);
+    EXPECT_GT(unpadded, 0);
     unsetenv("MEMSCHED_PARAMS");
 }
 
