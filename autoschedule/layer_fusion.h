@@ -9,6 +9,10 @@
 // becomes
 //   output in row bands; per band: pad0, conv1, pad1, then conv2 per block.
 //
+// In whole networks each layer output is a root of its own (the conv's
+// epilogue read by the next pad, fusion_plan.h); a group reaching through
+// one computes the conv per band and inlines the epilogue into the pad.
+//
 // Each band recomputes its producers' halo rows, or (sliding window) keeps
 // them: producers stored per parallel strip, computed per band. The group is
 // translated into the fusion model's FusedGroup (from the convs' LayerShapes)
@@ -35,6 +39,9 @@ struct CrossLayerGroup {
     std::vector<std::string> exit_convs; // reductions in the exit's register blocks
     std::vector<std::string> band_convs; // reductions computed per band, producers first
     std::vector<std::string> band_stages; // pure stages computed per band (pads), producers first
+    // Materialised layer outputs (fusion_plan.h) left inline in the band:
+    // a band conv's epilogue, read by the next pad only.
+    std::vector<std::string> band_inlined;
     FusedGroup model;                    // nodes named after the Halide stages
     FusedBandPlan bands;
 };
@@ -58,8 +65,10 @@ TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
                           const PluginParams& params, bool staged_input,
                           bool allow_channel_vectors = false);
 
-// Finds the groups and asks the model; empty when params.cross_layer_fusion
-// is off.
+// Finds the candidate groups (each exit root with 1 to 3 producer layers,
+// through pads and materialised layer outputs), asks the model about each
+// and keeps the non-overlapping set that saves the most predicted time
+// (group_partition.h); empty when params.cross_layer_fusion is off.
 CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan,
                                 const Halide::Target& target, const PluginParams& params);
 

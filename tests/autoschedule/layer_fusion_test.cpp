@@ -170,8 +170,13 @@ TEST_P(LayerFusion, ChosenAppliedAndCorrect) {
         EXPECT_TRUE(has(R"(conv1_padded(_[0-9]+)?\.compute_at\(output)")) << src;
         EXPECT_TRUE(has("predicted into L2 fused=[0-9]+B")) << src;
     } else {
+        // Layer by layer, each activation written once: conv1 in the tiles
+        // of its materialised output relu1, conv2's pad staged per tile.
         EXPECT_FALSE(has("cross-layer group")) << src;
-        EXPECT_TRUE(has(R"(conv1(_[0-9]+)?\.compute_root\(\))")) << src;
+        EXPECT_TRUE(has(R"(relu1(_[0-9]+)?\.compute_root\(\))")) << src;
+        EXPECT_TRUE(has(R"(conv1(_[0-9]+)?\.compute_at\(relu1(_[0-9]+)?, )")) << src;
+        EXPECT_TRUE(has(R"(conv2_padded(_[0-9]+)?\.compute_at\(output(_[0-9]+)?, )")) << src;
+        EXPECT_FALSE(has(R"(conv1(_[0-9]+)?\.compute_root\(\))")) << src;
     }
     if (*tc.expect_text) EXPECT_TRUE(has(tc.expect_text)) << src;
 
