@@ -178,6 +178,12 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
         out.why = "forced by fusion=" +
                   std::string(params.forced_halo == PluginParams::ForcedHalo::Keep ? "keep"
                                                                                   : "recompute");
+    } else if (faster && out.fused_bytes > out.layered_bytes) {
+        // Bands that re-read streamed weights can win a few percent of
+        // predicted time while moving more bytes; the time model is not
+        // that precise (whole-network VGG pool->conv groups: 1.4% faster,
+        // 18% more traffic), so traffic decides against them.
+        out.why = "predicted faster but moves more bytes than layer by layer";
     } else if (faster) {
         out.fuse = true;
         out.why = "faster";

@@ -42,8 +42,9 @@ struct FusedBandPlan {
 // Layer node; `shortcut_bytes`: other bytes layer-by-layer execution moves
 // that fusion keeps on chip (a residual add's re-read of the block input).
 // `row_block`: the exit's register-block rows (bands are whole blocks).
-// Fuses only when the predicted time is lower, or equal with less traffic
-// (or always, with only that halo policy, when params.forced_halo says so).
+// Fuses only when the predicted time is lower without more traffic, or
+// equal with less traffic (or always, with only that halo policy, when
+// params.forced_halo says so).
 FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>& layered,
                                int64_t shortcut_bytes, int64_t row_block,
                                const PluginParams& params);
