@@ -155,6 +155,9 @@ std::optional<Branch> walk_branch(const PipelineInfo& info, const FusionPlan& pl
 
 // The layer as the fusion model sees it: the real (unpadded) input extents
 // of its producer and the symmetric padding that gives the matched output.
+// A layer whose output Halide crops (a conv before a floor-mode pool at an
+// odd size computes one column less than its padding allows) is modeled
+// uncropped: slightly more work and traffic than Halide's, never less.
 std::optional<LayerShape> model_shape(const ConvMatch& m, int64_t in_w, int64_t in_h,
                                       std::string* why) {
     LayerShape s = m.shape;
@@ -165,7 +168,8 @@ std::optional<LayerShape> model_shape(const ConvMatch& m, int64_t in_w, int64_t 
     const int64_t out_w = s.out_width(), out_h = s.out_height();
     const int64_t pw = pad_for(out_w, s.kernel_w, in_w), ph = pad_for(out_h, s.kernel_h, in_h);
     s.in_width = in_w, s.in_height = in_h, s.pad = std::max(pw, ph);
-    if (s.out_width() != out_w || s.out_height() != out_h) {
+    const int64_t crop_w = s.out_width() - out_w, crop_h = s.out_height() - out_h;
+    if (crop_w < 0 || crop_h < 0 || crop_w > s.stride || crop_h > s.stride) {
         *why = "padding is not the same on every side";
         return std::nullopt;
     }
