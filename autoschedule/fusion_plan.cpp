@@ -35,10 +35,12 @@ bool must_materialize(const PipelineInfo& info, const StageInfo& s, std::string*
     // tile of the next conv; inlined, the activation would be written twice
     // (conv at root, then the pad) or, with several consumers, recomputed by
     // each of them.
+    // A lone pad reading it unshifted instead hosts its conv (fusion_root).
     if (s.pure_vars.size() == 4 && reads_reduction(info, s, 0))
         for (const auto& c : s.consumers) {
             const StageInfo* cs = info.find(c);
-            if (cs->kind == StageKind::Pure && !cs->reads_pointwise(s.name))
+            const bool hosts = s.consumers.size() == 1 && cs->reads_pointwise_clamped(s.name);
+            if (cs->kind == StageKind::Pure && !cs->reads_pointwise(s.name) && !hosts)
                 return *why = "a layer output, read through a pad by " + c, true;
         }
     return false;
@@ -59,7 +61,17 @@ std::string fusion_root(const PipelineInfo& info, const FusionPlan& plan, const 
             *why = "its consumer " + cur->consumers[0] + " is not a pure stage";
             return "";
         }
-        if (!c->reads_pointwise(cur->name) || c->pure_vars.size() != r.pure_vars.size()) {
+        if (c->pure_vars.size() != r.pure_vars.size()) {
+            *why = c->name + " does not read " + cur->name + " pointwise";
+            return "";
+        }
+        if (!c->reads_pointwise(cur->name)) {
+            // The next layer's pad, reading the layer output unshifted but
+            // clamped and materialised anyway: the layer is computed in its
+            // tiles, writing straight into the padded buffer (once).
+            if (c->reads_pointwise_clamped(cur->name) &&
+                plan.placement.at(c->name).placement == Placement::Root)
+                return c->name;
             *why = c->name + " does not read " + cur->name + " pointwise";
             return "";
         }

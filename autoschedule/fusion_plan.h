@@ -2,11 +2,13 @@
 // are computed inside the tiles of the first materialised consumer reached
 // through pointwise, single-consumer stages (bias, batch norm, activations,
 // adds), which are inlined there. Pure stages read many times by a
-// reduction (pads, folded weights) are materialised, and so is a layer's
-// output read through a pad by the next layer (whole networks: the conv's
-// epilogue, a block's residual add), so each activation is written once;
-// its pad is then staged per cache tile of the next conv. A reduction is
-// never inlined. Convs upstream of a root's convs (a conv read through a pad by
+// reduction (pads, folded weights) are materialised. In whole networks
+// each activation is written once: a layer whose only reader is the next
+// layer's pad (unshifted, clamped) is computed in the pad's tiles, writing
+// straight into the padded buffer; a layer output read by several stages (a
+// block's residual add) or shifted by its pad is materialised itself, and
+// its pad staged per cache tile of the next conv. A reduction is never
+// inlined. Convs upstream of a root's convs (a conv read through a pad by
 // another conv, "tiled in place" here) may further be computed in that
 // root's row bands: cross-layer fusion, layer_fusion.h.
 #pragma once

@@ -133,8 +133,12 @@ std::optional<Branch> walk_branch(const PipelineInfo& info, const FusionPlan& pl
         auto tiled = plan.tiled_in_place.find(up);
         std::set<std::string> inside = r.inlined;
         inside.insert(in->name);
-        bool private_path = tiled != plan.tiled_in_place.end() && !info.find(up)->is_output &&
-                            consumed_only_by(*info.find(up), inside);
+        // `up` tiled in place, or computed in the tiles of this pad itself.
+        bool hosted = false;
+        if (auto f = plan.fused.find(in->name); f != plan.fused.end())
+            hosted = f->second.size() == 1 && f->second[0].name == up;
+        bool private_path = (tiled != plan.tiled_in_place.end() || hosted) &&
+                            !info.find(up)->is_output && consumed_only_by(*info.find(up), inside);
         // Activation-shaped stages only: per-channel parameters (a folded
         // batch norm's scale) are read by the weights' root too, harmlessly.
         for (const auto& name : r.inlined)
