@@ -148,11 +148,19 @@ std::optional<Branch> walk_branch(const PipelineInfo& info, const FusionPlan& pl
             b.source = in->name;
             return b;
         }
-        b.stages.insert(b.stages.begin(), in->name);
         if (upstream >= max_upstream) {
-            b.source = up; // a materialised reduction (a pool) is the group input
+            // The group input: a pad hosting `up` is the materialised
+            // tensor itself; a pad of a reduction tiled in place is
+            // computed per band from it.
+            if (hosted) {
+                b.source = in->name;
+            } else {
+                b.stages.insert(b.stages.begin(), in->name);
+                b.source = up;
+            }
             return b;
         }
+        b.stages.insert(b.stages.begin(), in->name);
         cur = up;
     }
 }
