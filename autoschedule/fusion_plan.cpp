@@ -49,7 +49,8 @@ bool must_materialize(const PipelineInfo& info, const StageInfo& s, std::string*
 // The materialised stage that reduction `r` can be computed inside, reached
 // through single-consumer pointwise reads, or "" (with `why`).
 std::string fusion_root(const PipelineInfo& info, const FusionPlan& plan, const StageInfo& r,
-                        std::string* why) {
+                        std::string* why, bool* hosted) {
+    *hosted = false;
     const StageInfo* cur = &r;
     for (;;) {
         if (cur->consumers.size() != 1) {
@@ -71,7 +72,7 @@ std::string fusion_root(const PipelineInfo& info, const FusionPlan& plan, const 
             // tiles, writing straight into the padded buffer (once).
             if (c->reads_pointwise_clamped(cur->name) &&
                 plan.placement.at(c->name).placement == Placement::Root)
-                return c->name;
+                return *hosted = true, c->name;
             *why = c->name + " does not read " + cur->name + " pointwise";
             return "";
         }
@@ -140,7 +141,8 @@ FusionPlan plan_fusion(const PipelineInfo& info) {
             plan.placement[s.name].why = "reduction not matched to a layer (" + why + ")";
             continue;
         }
-        std::string root = s.is_output ? "" : fusion_root(info, plan, s, &why);
+        bool hosted = false;
+        std::string root = s.is_output ? "" : fusion_root(info, plan, s, &why, &hosted);
         if (root.empty()) {
             plan.placement[s.name].why = s.is_output ? "output" : "materialised: " + why;
             if (match->shape.kind != LayerKind::FullyConnected) plan.tiled_in_place[s.name] = *match;
@@ -148,6 +150,7 @@ FusionPlan plan_fusion(const PipelineInfo& info) {
         }
         plan.placement[s.name] = {Placement::InRootTile, root, "computed in the tiles of " + root};
         plan.fused[root].push_back({s.name, *match});
+        if (hosted) plan.hosting_pads[root] = s.name;
     }
     for (const auto& s : info.stages) {
         if (s.kind != StageKind::Pure || plan.placement.at(s.name).placement != Placement::Root)

@@ -50,6 +50,8 @@ struct FusionPlan {
     // Materialised conv-like reductions (outputs, or read by another
     // reduction) whose own update is tiled in place.
     std::map<std::string, ConvMatch> tiled_in_place;
+    // Pads that host the layer they pad (root -> that layer, fused above).
+    std::map<std::string, std::string> hosting_pads;
 };
 
 FusionPlan plan_fusion(const PipelineInfo& info);

@@ -475,6 +475,17 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
     return out;
 }
 
+void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const StageInfo& pad,
+                           const StageInfo& layer, const std::vector<std::string>& staged,
+                           const TilePlan& plan, int parallelism) {
+    const BandLoops loops = schedule_band_tiles(w, pad, {}, {}, plan, parallelism, false);
+    for (const auto& name : staged)
+        schedule_band_stage(w, *info.find(name), pad, loops, false, plan.kernel.vector_lanes);
+    TilePlan p = plan;
+    p.tile_y = layer.extents[1]; // the whole band: its k tiles only
+    schedule_reduction_tiles_at(w, layer, pad, loops.band, "", p);
+}
+
 void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
                                 const FusionPlan& plan, const CrossLayerGroup& group,
                                 const Halide::Target& target, const PluginParams& params,

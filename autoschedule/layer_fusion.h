@@ -72,6 +72,15 @@ TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
 CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan,
                                 const Halide::Target& target, const PluginParams& params);
 
+// A layer computed in the next layer's pad (fusion_plan.h: the pad hosts
+// it, writing each activation once): the pad in row bands of the layer's
+// cache-tile rows (all channels, parallel over bands), and per band the
+// layer's own update tiled in place (its k tiles from `plan`) and its
+// staged input; the layer's epilogue is inlined into the pad.
+void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const StageInfo& pad,
+                           const StageInfo& layer, const std::vector<std::string>& staged,
+                           const TilePlan& plan, int parallelism);
+
 // Applies (and writes) the schedule of one chosen group; log lines appended.
 void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
                                 const FusionPlan& plan, const CrossLayerGroup& group,
