@@ -506,8 +506,12 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
                              group.exit + ": " + group.bands.describe();
     w.comment(line);
     log->push_back(line);
+    // Sliding bands run serially in one strip: with parallel strips (the
+    // strip loop fused with the batch loop) Halide 14's bounds inference
+    // read the group input at n = -1 (AVX2 build of vgg16:pool3@112x112,
+    // bands of 2 rows, 2 strips). Recomputed halos stay parallel.
     const BandLoops loops = schedule_band_tiles(w, exit, reductions, fixed_extent, exit_plan,
-                                                params.parallelism, sliding);
+                                                sliding ? 1 : params.parallelism, sliding);
     if (sliding && loops.strips > 1) {
         const std::string note = group.exit + ": " + std::to_string(loops.strips) +
                                  " parallel strips; each restarts its sliding window (not modeled)";
