@@ -48,10 +48,12 @@ struct Driver {
 
     // Micro-kernel from the ISA, tiles from the model; logged and commented.
     TilePlan plan_for(const ConvMatch& match, const std::string& what, bool staged_input = false,
-                      bool allow_channel_vectors = false) {
+                      bool allow_channel_vectors = false, bool allow_reduction_split = false) {
         const LayerShape& shape = match.shape;
         TilePlan tiles =
             plan_match_tiles(match, target, params, staged_input, allow_channel_vectors);
+        if (allow_reduction_split) // issue #5
+            tiles = plan_reduction_split(match, target, params, tiles, staged_input);
         const std::string line = what + " (" + to_string(shape.kind) + " n" +
                                  std::to_string(shape.batch) + " c" + std::to_string(shape.in_channels) +
                                  " k" + std::to_string(shape.out_channels) + " " +
@@ -89,7 +91,8 @@ struct Driver {
             return;
         }
         TilePlan tiles = plan_for(main.match, root.name + " computes " + names + " in its tiles",
-                                  !staged.empty(), fused.size() == 1 && has_weights_func(main.match));
+                                  !staged.empty(), fused.size() == 1 && has_weights_func(main.match),
+                                  fused.size() == 1);
         if (tiles.kernel.channel_vectors) {
             k_innermost_weights.insert(main.match.weights);
             schedule_channel_tiles(writer, root, *reductions[0], fixed_extent[0], staged, tiles,

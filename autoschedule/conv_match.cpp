@@ -83,6 +83,10 @@ std::optional<ConvMatch> match_spatial(const StageInfo& s, std::string* why) {
     auto rc = single_rvar(ch, s.rvars);
     m.depthwise = ch.depends_on(k);
     const int64_t cpg = rc ? rc->first.extent : 1;
+    if (rc && !m.depthwise && !pool) m.channel_rvar = rc->first.name;
+    const AffineForm &ax = in->args[0], &ay = in->args[1];
+    if (!ax.symbolic_offset && !ay.symbolic_offset && ax.constant == ay.constant && ax.constant <= 0)
+        m.input_pad = -ax.constant;
     LayerShape& sh = m.shape;
     sh.batch = s.extents[3];
     sh.out_channels = s.extents[2];

@@ -20,6 +20,12 @@ struct ConvMatch {
     int x_dim = -1, y_dim = -1, k_dim = -1, n_dim = -1;
     std::string input;   // callee read as activations
     std::string weights; // callee read as weights ("" for pools)
+    std::string channel_rvar; // the RVar over input channels ("" when none: depthwise, pools)
+    // The input is read at x*stride + r - input_pad (the same in y; 0 when
+    // the offset is not a constant <= 0): with a padded copy of a pipeline
+    // input (generators/layers/padding.h), the border that copy adds around
+    // the data it reads. `shape` keeps describing the padded copy (pad 0).
+    int64_t input_pad = 0;
 };
 
 // nullopt (with `why` set) when the reduction is not one of these layers or

@@ -5,6 +5,7 @@
 // model works.
 #pragma once
 
+#include "autoschedule/conv_match.h"
 #include "autoschedule/micro_kernel.h"
 #include "autoschedule/plugin_params.h"
 #include "model/layer_shape.h"
@@ -37,6 +38,16 @@ struct TilePlan {
     // schedules did not change with the fix; moving them to `traffic` needs
     // a benchmark run first.
     std::vector<PredictedTraffic> tile_traffic;
+    // Issue #5: input channels per reduction chunk. 0: every register block
+    // holds the whole reduction. > 0: the reduction is split into chunks of
+    // tile_c channels, the outermost loop inside a cache tile, with the
+    // partial sums kept in the tile's buffer (split_rvar names the channel
+    // RVar the schedule splits).
+    int64_t tile_c = 0;
+    std::string split_rvar;
+    // Some cache level holds the cache tile (its boxes fit the planned
+    // capacity); false: the tile fits no cache.
+    bool tile_held = true;
 
     std::string describe() const; // one line: tiles, order, traffic per level
 };
@@ -49,5 +60,20 @@ struct TilePlan {
 // k-tile, a cost the model does not charge.
 TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const MicroKernel& kernel,
                     bool staged_input = true);
+
+// Issue #5 (small caches): when no cache level holds `whole`'s tile (every
+// register block carries the whole reduction, so at a 32 KiB LL nothing
+// survives from block to block), tiles that split the conv's input channels
+// into chunks are planned with the model: a cache tile's output stays in
+// its buffer across the chunks while each chunk's input and weights stream.
+// Returns the split plan (x-vectorized block) when one fits the planned L2
+// and the model predicts fewer DRAM bytes for it; otherwise `whole`
+// unchanged. Only plain convs (groups 1) whose channel RVar is known.
+// `staged_input`: the input is a padded copy made per chunk (its border of
+// match.input_pad is not read from memory). Implemented in
+// reduction_split.cpp (the nests it compares: plan_nests.h).
+TilePlan plan_reduction_split(const ConvMatch& match, const Halide::Target& target,
+                              const PluginParams& params, const TilePlan& whole,
+                              bool staged_input);
 
 } // namespace memsched::autoschedule

@@ -150,10 +150,11 @@ std::string parallelize(StageWriter& st, const std::vector<std::string>& outer, 
     return fused;
 }
 
-// A producer copied once per cache tile, vectorized along x.
-void schedule_staged(ScheduleWriter& w, const StageInfo& s, const StageInfo& root,
-                     const std::string& tile_loop, int lanes) {
-    w.compute_at(s.func, root.func, tile_loop);
+// A producer copied once per cache tile (or reduction chunk: loop `loop`
+// of `at`), vectorized along x.
+void schedule_staged(ScheduleWriter& w, const StageInfo& s, const Halide::Internal::Function& at,
+                     const std::string& loop, int lanes) {
+    w.compute_at(s.func, at, loop);
     if (lanes > 1 && !s.pure_vars.empty()) {
         const std::string& x = s.pure_vars[0];
         w.stage(s.func, -1).split(x, x + "_vo", x + "_vi", lanes, kGuard).vectorize(x + "_vi");
@@ -243,6 +244,42 @@ void schedule_channel_block(ScheduleWriter& w, const StageInfo& r, const StageIn
     unroll_kernel_columns(up, r);
 }
 
+// Issue #5: the conv computed per cache tile (at `tile_loop` of the root),
+// its update over the tile with the channel RVar split into chunks of
+// plan.tile_c outermost: for each chunk, every register block of the tile
+// adds that chunk's contribution to its partial sums in the tile's buffer
+// (the conv's storage), so the tile's output stays in cache across the
+// chunks while each chunk's input and weights stream once per tile. The
+// staged input is copied per chunk (only that chunk's channels). Every
+// split guards its tail (edge tiles, odd channel counts).
+void schedule_split_conv(ScheduleWriter& w, const StageInfo& conv, const StageInfo& root,
+                         const std::string& tile_loop, const std::vector<const StageInfo*>& staged,
+                         const TilePlan& plan) {
+    const MicroKernel& mk = plan.kernel;
+    const std::string &x = conv.pure_vars[0], &y = conv.pure_vars[1], &k = conv.pure_vars[2],
+                      &n = conv.pure_vars[3];
+    const std::string& c = plan.split_rvar;
+    w.compute_at(conv.func, root.func, tile_loop);
+    StageWriter init = w.stage(conv.func, -1);
+    vectorize_init(init, conv, mk);
+    StageWriter up = w.stage(conv.func, 0);
+    up.split(c, c + "_o", c + "_i", int(plan.tile_c), kGuard);
+    up.split(x, x + "_vo", x + "_v", mk.vector_lanes, kGuard);
+    up.split(k, k + "_bo", k + "_b", mk.k_block, kGuard);
+    up.split(y, y + "_bo", y + "_b", mk.rows, kGuard);
+    // Innermost first: the register block, the window and the chunk's
+    // channels, the blocks of the tile, then the chunks.
+    std::vector<std::string> order{x + "_v", k + "_b", y + "_b"};
+    for (const auto& rv : conv.rvars)
+        if (rv.name != c) order.push_back(rv.name);
+    order.insert(order.end(), {c + "_i", x + "_vo", y + "_bo", k + "_bo", c + "_o", n});
+    up.reorder(order);
+    if (mk.vector_lanes > 1) up.vectorize(x + "_v");
+    up.unroll(k + "_b").unroll(y + "_b");
+    unroll_kernel_columns(up, conv);
+    for (const StageInfo* s : staged) schedule_staged(w, *s, conv.func, c + "_o", mk.vector_lanes);
+}
+
 } // namespace
 
 void schedule_channel_tiles(ScheduleWriter& w, const StageInfo& root, const StageInfo& conv,
@@ -261,7 +298,7 @@ void schedule_channel_tiles(ScheduleWriter& w, const StageInfo& root, const Stag
     // The staged activations are read as broadcasts: x vectors still copy
     // them fastest.
     for (const StageInfo* s : staged)
-        schedule_staged(w, *s, root, tile_loop, mk.vector_lanes);
+        schedule_staged(w, *s, root.func, tile_loop, mk.vector_lanes);
 }
 
 void schedule_k_innermost_weights(ScheduleWriter& w, const StageInfo& weights, int lanes,
@@ -290,10 +327,14 @@ void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
     st.reorder(tile_order(t, {}));
     st.vectorize(t.lanes);
     const std::string tile_loop = parallelize(st, t.outer, parallelism);
+    if (plan.tile_c > 0 && reductions.size() == 1) {
+        schedule_split_conv(w, *reductions[0], root, tile_loop, staged, plan);
+        return;
+    }
     for (size_t i = 0; i < reductions.size(); i++)
         schedule_register_block(w, *reductions[i], root, t.x_outer, plan.kernel, fixed_extent[i]);
     for (const StageInfo* s : staged)
-        schedule_staged(w, *s, root, tile_loop, plan.kernel.vector_lanes);
+        schedule_staged(w, *s, root.func, tile_loop, plan.kernel.vector_lanes);
 }
 
 void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,

@@ -28,6 +28,11 @@ namespace memsched::autoschedule {
 // (may_overcompute_spatially), so its register block gets constant extents.
 // `staged`: pure producers (the reductions' activations) computed per cache
 // tile, at the innermost tile loop.
+// With plan.tile_c > 0 (one conv; issue #5, model_bridge.h
+// plan_reduction_split) the conv is instead computed per cache tile, its
+// update looping over chunks of plan.tile_c input channels outermost
+// (partial sums kept in the tile's buffer) around guarded register blocks,
+// and `staged` is copied per chunk.
 void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
                             const std::vector<const StageInfo*>& reductions,
                             const std::vector<bool>& fixed_extent,

@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "generators/networks/network.h"
+#include "model/footprint.h"
 #include "model/fusion/network_fusion.h"
 
 #include <nlohmann/json.hpp>
@@ -20,7 +21,7 @@ namespace {
 std::vector<std::vector<std::string>> group_names(const NetworkFusionResult& r) {
     std::vector<std::vector<std::string>> out;
     for (const GroupPlan& g : r.groups) {
-        if (g.fused || g.add_epilogue) out.push_back(g.layers);
+        if (g.fused || g.add_epilogue || g.pool_epilogue) out.push_back(g.layers);
         else
             for (const std::string& l : g.layers) out.push_back({l});
     }
@@ -36,6 +37,7 @@ nlohmann::json group_json(const GroupPlan& g) {
                         {"footprint_bytes", g.footprint_bytes},
                         {"layer_by_layer_bytes", g.layer_by_layer_bytes},
                         {"add_epilogue", g.add_epilogue},
+                        {"pool_epilogue", g.pool_epilogue},
                         {"epilogue_read_bytes", g.epilogue_read_bytes}};
     if (g.fused) {
         const FusedMapping& m = g.choice.mapping;
@@ -45,18 +47,53 @@ nlohmann::json group_json(const GroupPlan& g) {
         j["halo"] = to_string(m.halo);
         j["weights"] = to_string(m.weights);
         nlohmann::json per_node = nlohmann::json::array(); // one policy per fused node
-        const size_t fused_nodes = g.layers.size() - (g.add_epilogue ? 1 : 0);
+        const size_t fused_nodes =
+            g.layers.size() - (g.add_epilogue ? 1 : 0) - (g.pool_epilogue ? 1 : 0);
         for (size_t i = 0; i < fused_nodes; ++i)
             per_node.push_back(to_string(m.weights_of(static_cast<int>(i))));
         j["layer_weights"] = per_node;
         j["tiles"] = r.tiles;
         j["exit_channel_tile"] = m.exit_channel_tile;
         j["stream_input"] = m.stream_input;
+        j["split_channels"] = m.split.empty() ? 0 : m.split_channels;
+        j["concat_in_place"] = m.concat_in_place;
         j["input_read_bytes"] = r.input_read_bytes;
         j["weight_read_bytes"] = r.weight_read_bytes;
         j["output_write_bytes"] = r.output_write_bytes;
     }
     return j;
+}
+
+// Where the fused plan's bytes go: fused groups' weight reads (and how much
+// of that re-reads weights already read once), their input reads and exit
+// writes (pool epilogues: the pool output instead), add epilogues' identity
+// reads, and the bytes of the layers run alone.
+struct Breakdown {
+    int64_t weight_read_bytes = 0, weight_reread_bytes = 0, input_read_bytes = 0;
+    int64_t output_write_bytes = 0, epilogue_read_bytes = 0, alone_bytes = 0;
+};
+
+Breakdown breakdown(const Network& net, const NetworkFusionResult& r, int64_t line) {
+    Breakdown b;
+    for (const GroupPlan& g : r.groups) {
+        b.epilogue_read_bytes += g.epilogue_read_bytes;
+        if (!g.fused) {
+            b.alone_bytes += g.traffic_bytes - g.epilogue_read_bytes;
+            continue;
+        }
+        const FusedReport& f = g.choice.report;
+        int64_t once = 0; // each layer's weights once, whole lines (pools and adds have none)
+        for (const std::string& name : g.layers)
+            if (const NetworkLayer* l = net.find_layer(name); l && l->shape)
+                once += lines_touched(0, l->shape->weight_elements() * l->shape->element_bytes,
+                                      line) * line;
+        b.weight_read_bytes += f.weight_read_bytes;
+        b.weight_reread_bytes += f.weight_read_bytes - once;
+        b.input_read_bytes += f.input_read_bytes;
+        b.output_write_bytes += g.traffic_bytes - g.epilogue_read_bytes - f.weight_read_bytes -
+                                f.input_read_bytes;
+    }
+    return b;
 }
 
 double reduction(const NetworkFusionResult& r) {
@@ -67,7 +104,7 @@ void print_table(const Network& net, const NetworkFusionResult& r, const Explore
     std::printf("network %s, buffer %lld bytes, %lld-byte lines, objective %s\n", net.name.c_str(),
                 static_cast<long long>(a.buffer_bytes), static_cast<long long>(a.line_bytes),
                 to_string(a.objective));
-    std::printf("%-44s %-34s %13s %13s %9s\n", "group (first..last, layers)", "tile",
+    std::printf("%-44s %-56s %13s %13s %9s\n", "group (first..last, layers)", "tile",
                 "traffic_bytes", "alone_bytes", "footprint");
     for (const GroupPlan& g : r.groups) {
         std::string name = g.layers.front();
@@ -76,7 +113,8 @@ void print_table(const Network& net, const NetworkFusionResult& r, const Explore
         if (name.size() > 44) name = name.substr(0, 41) + "...";
         std::string how = g.fused ? describe(g.choice.mapping) : "layer by layer";
         if (g.add_epilogue) how = (g.fused ? how : "alone") + " +add";
-        std::printf("%-44s %-34s %13lld %13lld %9lld\n", name.c_str(), how.c_str(),
+        if (g.pool_epilogue) how = (g.fused || g.add_epilogue ? how : "alone") + " +pool";
+        std::printf("%-44s %-56s %13lld %13lld %9lld\n", name.c_str(), how.c_str(),
                     static_cast<long long>(g.traffic_bytes),
                     static_cast<long long>(g.layer_by_layer_bytes),
                     static_cast<long long>(g.footprint_bytes));
@@ -89,6 +127,14 @@ void print_table(const Network& net, const NetworkFusionResult& r, const Explore
                 static_cast<long long>(r.fused_bytes), 100.0 * reduction(r),
                 100.0 * (double(r.fused_macs) / r.layer_by_layer_macs - 1.0),
                 r.layer_by_layer_time_s * 1e3, r.fused_time_s * 1e3);
+    const Breakdown b = breakdown(net, r, a.line_bytes);
+    std::printf("where          fused groups: weights %lld (%lld re-read), inputs %lld, exits %lld;"
+                " add epilogues %lld; layers alone %lld\n",
+                static_cast<long long>(b.weight_read_bytes),
+                static_cast<long long>(b.weight_reread_bytes),
+                static_cast<long long>(b.input_read_bytes),
+                static_cast<long long>(b.output_write_bytes),
+                static_cast<long long>(b.epilogue_read_bytes), static_cast<long long>(b.alone_bytes));
     std::printf("bound          %lld bytes (weights once + input + output): at most %.1f%% less\n",
                 static_cast<long long>(r.weights_once_bound_bytes),
                 100.0 * (1.0 - double(r.weights_once_bound_bytes) / r.layer_by_layer_bytes));
@@ -194,6 +240,13 @@ void run_explore_fusion(const ExploreFusionArgs& a) {
                                 {"peak_footprint_bytes", peak_footprint(r)},
                                 {"weights_once_bound_bytes", r.weights_once_bound_bytes},
                                 {"fused_groups_searched", r.fused_groups_searched}};
+    const Breakdown b = breakdown(net, r, a.line_bytes);
+    out["breakdown"] = {{"fused_weight_read_bytes", b.weight_read_bytes},
+                        {"fused_weight_reread_bytes", b.weight_reread_bytes},
+                        {"fused_input_read_bytes", b.input_read_bytes},
+                        {"fused_output_write_bytes", b.output_write_bytes},
+                        {"epilogue_read_bytes", b.epilogue_read_bytes},
+                        {"alone_bytes", b.alone_bytes}};
     if (a.pareto) out["pareto"] = pareto_json(front);
     std::cout << out.dump(2) << "\n";
 }

@@ -165,7 +165,65 @@ std::string describe(const FusedMapping& m) {
                     to_string(m.halo) + " " + w;
     if (m.exit_channel_tile > 0) d += " k" + std::to_string(m.exit_channel_tile);
     if (m.stream_input) d += " stream-in";
+    if (m.concat_in_place) d += " concat-in-place";
+    if (!m.split.empty())
+        d += " split" + std::to_string(m.split_channels) + "(" +
+             std::to_string(std::count(m.split.begin(), m.split.end(), true)) + ")";
     return d;
+}
+
+bool is_channel_wise(const FusedGroup& g, int node) {
+    const FusedNode& n = g.nodes[static_cast<size_t>(node)];
+    const LayerShape& s = n.shape;
+    return n.op == FusedOp::Layer && s.groups == s.in_channels && s.out_channels == s.in_channels;
+}
+
+std::vector<int> group_consumers(const FusedGroup& g, int node) {
+    std::vector<int> out;
+    for (int j = node + 1; j < static_cast<int>(g.nodes.size()); ++j)
+        for (int in : g.nodes[static_cast<size_t>(j)].inputs)
+            if (in == node) out.push_back(j);
+    return out;
+}
+
+namespace {
+
+// The split-run rules of fused_group.h for a split node i (see validate).
+EvalStatus validate_split_node(const FusedGroup& g, const FusedMapping& m, int i) {
+    const std::string who = "split node " + std::to_string(i) + ": ";
+    const FusedNode& n = g.nodes[static_cast<size_t>(i)];
+    if (n.op != FusedOp::Layer) return EvalStatus::failure(who + "not a layer");
+    const std::vector<int> readers = group_consumers(g, i);
+    if (readers.size() != 1 || g.nodes[static_cast<size_t>(readers[0])].op != FusedOp::Layer)
+        return EvalStatus::failure(who + "needs exactly one consumer, a layer");
+    const int in = n.inputs[0];
+    if (in >= 0 && m.is_split(in) && !is_channel_wise(g, i))
+        return EvalStatus::failure(who + "follows a split node but is not channel-wise");
+    if (in == -1 && m.stream_input)
+        return EvalStatus::failure(who + "reads the streamed input, so it cannot be split");
+    return EvalStatus::success();
+}
+
+} // namespace
+
+int concat_slice_of(const FusedGroup& g, const FusedMapping& m, int node) {
+    const std::vector<int> readers = group_consumers(g, node);
+    if (readers.size() != 1 || g.nodes[static_cast<size_t>(readers[0])].op != FusedOp::Concat)
+        return -1;
+    const int c = readers[0];
+    const bool tiled_exit = c + 1 == static_cast<int>(g.nodes.size()) && m.exit_channel_tile > 0;
+    return m.concat_in_place || tiled_exit ? c : -1;
+}
+
+int split_reducer(const FusedGroup& g, const FusedMapping& m, int node) {
+    while (m.is_split(node)) node = group_consumers(g, node).front();
+    return node;
+}
+
+int run_step(const FusedGroup& g, const FusedMapping& m, int node) {
+    const std::vector<int>& in = g.nodes[static_cast<size_t>(node)].inputs;
+    if (m.stream_input && std::find(in.begin(), in.end(), -1) != in.end()) return 0;
+    return split_reducer(g, m, node);
 }
 
 EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
@@ -179,17 +237,43 @@ EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
     if (m.exit_channel_tile < 0 || m.exit_channel_tile > exit.channels)
         return EvalStatus::failure("exit_channel_tile=" + std::to_string(m.exit_channel_tile) +
                                    " with " + std::to_string(exit.channels) + " exit channels");
-    if (m.exit_channel_tile > 0 && g.nodes[last].op != FusedOp::Layer)
+    if (m.exit_channel_tile > 0 && g.nodes[last].op == FusedOp::Add)
         return EvalStatus::failure("exit_channel_tile=" + std::to_string(m.exit_channel_tile) +
-                                   " needs a layer exit, not an add or concat");
+                                   " needs a layer or concat exit, not an add");
+    if (m.exit_channel_tile > 0 && g.nodes[last].op == FusedOp::Concat)
+        for (int in : g.nodes[last].inputs)
+            if (in < 0 || g.nodes[in].op != FusedOp::Layer || group_consumers(g, in).size() != 1)
+                return EvalStatus::failure(
+                    "exit_channel_tile=" + std::to_string(m.exit_channel_tile) +
+                    " on a concat exit needs every input a layer read only by it");
     if (m.stream_input) {
         if (m.halo != HaloPolicy::Refetch)
             return EvalStatus::failure("stream_input needs halo refetch");
         for (int i = 0; i <= last; ++i)
             for (int in : g.nodes[i].inputs)
-                if (in == -1 && (i != 0 || g.nodes[i].op != FusedOp::Layer))
+                if (in == -1 && g.nodes[i].op != FusedOp::Layer)
                     return EvalStatus::failure(
-                        "stream_input needs the group input read only by node 0, a layer");
+                        "stream_input needs every reader of the group input a layer");
+    }
+    if (!m.split.empty()) {
+        if (m.split.size() != g.nodes.size())
+            return EvalStatus::failure("split has " + std::to_string(m.split.size()) +
+                                       " entries for " + std::to_string(g.nodes.size()) +
+                                       " nodes");
+        if (m.split_channels < 1)
+            return EvalStatus::failure("split_channels=" + std::to_string(m.split_channels));
+        if (m.halo != HaloPolicy::Refetch)
+            return EvalStatus::failure("split needs halo refetch");
+        for (int i = 0; i <= last; ++i)
+            if (m.is_split(i))
+                if (EvalStatus st = validate_split_node(g, m, i); !st) return st;
+        // The exit computes exit_channel_tile channels at a time, which a
+        // reducer accumulating every output over the blocks cannot; a
+        // channel-wise exit can, its blocks being the run's blocks.
+        if (m.exit_channel_tile > 0 && g.nodes[last].inputs[0] >= 0 &&
+            m.is_split(g.nodes[last].inputs[0]) &&
+            !(is_channel_wise(g, last) && m.split_channels == m.exit_channel_tile))
+            return EvalStatus::failure("exit_channel_tile with a split run into the exit");
     }
     if (!m.layer_weights.empty() && m.layer_weights.size() != g.nodes.size())
         return EvalStatus::failure("layer_weights has " + std::to_string(m.layer_weights.size()) +

@@ -32,13 +32,45 @@
 //   (small layers resident, big ones streamed): the resident ones are held
 //   throughout, and a streamed one holds one filter while it runs.
 // - Exit channel tiles (FusedMapping::exit_channel_tile = k > 0, the exit a
-//   layer): the exit computes and writes k output channels of its box at a
+//   layer; for a concat exit see "Concat in place"): the exit computes and writes k output channels of its box at a
 //   time, so only k channels of its box are held. DRAM bytes, tiles and MACs
 //   are unchanged (each channel row is its own DRAM range either way).
-// - Streamed input (FusedMapping::stream_input, halo Refetch, the group input
-//   read only by node 0, a layer): node 0 accumulates its box over the input
-//   channels one at a time, so one channel of the input box is held. DRAM
+// - Streamed input (FusedMapping::stream_input, halo Refetch, every reader
+//   of the group input a layer, none split): the readers accumulate their
+//   boxes over the input channels one at a time, so one channel of the input
+//   box is held. All readers run in node 0's step (node 0 always reads the
+//   input): their boxes are held from then until their consumers have run.
+//   (Halide: the readers computed at the tile with their reductions over
+//   input channels fused into one loop, input channel outermost.) DRAM
 //   bytes are unchanged.
+// - Concat in place (FusedMapping::concat_in_place): a node read only by a
+//   concat writes into its channel slice of the concat's box, so it holds
+//   no box of its own; the concat's box is held from the step of its first
+//   such input on. With exit channel tiles on a concat exit (every input a
+//   layer read only by the exit), each input writes its slice k channels at
+//   a time straight to DRAM: it holds k channels of its box while it runs,
+//   and the concat holds nothing. DRAM bytes are unchanged. (Halide: the
+//   concat as one Func whose update stages compute the branches' last
+//   layers over their channel slices, computed at the tile; for the exit,
+//   each update split by k channels with the branch computed per block.)
+// - Channel-split runs (FusedMapping::split_channels = kc > 0, halo Refetch):
+//   a node marked in FusedMapping::split is computed kc output channels at a
+//   time inside the step of its "reducer", the first unmarked node down its
+//   chain of single consumers. A run is p -> c1 .. cm -> r (m >= 0): p any
+//   layer, c1..cm channel-wise layers (depthwise conv or pool: groups = in =
+//   out channels), all of them marked and each read only by the next, r an
+//   unmarked layer. For each
+//   block of kc channels, p computes them from its whole input box, c1..cm
+//   follow channel by channel, and r accumulates them into all its outputs
+//   (Halide: split r's reduction over channels and compute_at p..cm at the
+//   outer channel loop). So a marked node holds kc channels of its box, and
+//   p's input box stays held until r has run. The whole run is live during
+//   r's step, with the held weights of every streamed member (a filter each;
+//   r holds its filter's kc-channel slice). The exit may be the reducer of
+//   a run with exit channel tiles only when it is channel-wise and
+//   split_channels equals exit_channel_tile: each block of the run then
+//   feeds the same block of the exit, which writes it. DRAM bytes, tiles
+//   and MACs are unchanged: the blocks partition the channels.
 // - DRAM bytes are whole lines: each maximal contiguous address range of a
 //   fetch or write is rounded out to lines (line-aligned tensor bases, dense
 //   NCHW layout). A run of columns in a row is one range; adjacent full
@@ -116,20 +148,51 @@ struct FusedMapping {
     int64_t exit_channel_tile = 0;
     // The group input is streamed one channel at a time through node 0.
     bool stream_input = false;
+    // Channel-split runs: per node (empty = none), true for a node computed
+    // split_channels channels at a time inside its reducer's step.
+    int64_t split_channels = 0;
+    std::vector<bool> split;
+    // Concat inputs write into their slice of the concat's box.
+    bool concat_in_place = false;
 
     WeightPolicy weights_of(int node) const {
         return layer_weights.empty() ? weights : layer_weights[static_cast<size_t>(node)];
+    }
+    bool is_split(int node) const {
+        return !split.empty() && split[static_cast<size_t>(node)];
     }
 };
 
 // "tile 8x14 keep resident"; with per-node weights "tile 8x14 keep mixed(RSR)"
 // (R resident, S streamed, one letter per node); " k16" for exit channel
-// tiles of 16 and " stream-in" for a streamed input are appended.
+// tiles of 16, " stream-in" for a streamed input and " split16(3)" for three
+// nodes computed in 16-channel blocks and " concat-in-place" are appended.
 std::string describe(const FusedMapping& m);
 
 // The group is legal and the tile lies within the exit layer's output; the
 // reason names the field, e.g. "tile_h=0". Shared by the model and the oracle.
 EvalStatus validate(const FusedGroup& g, const FusedMapping& m);
+
+// Indexes of the nodes that read node i's output, in order.
+std::vector<int> group_consumers(const FusedGroup& g, int node);
+
+// The concat node whose box (or, for a channel-tiled concat exit, whose
+// DRAM slice) node i writes into instead of holding a box of its own; -1
+// when none (see "Concat in place" above). Needs validate(g, m) to hold.
+int concat_slice_of(const FusedGroup& g, const FusedMapping& m, int node);
+
+// Whether node i is channel-wise: a layer whose output channel j reads only
+// input channel j (depthwise conv, pools).
+bool is_channel_wise(const FusedGroup& g, int node);
+
+// The node whose step runs node i: i itself, or for a split node the first
+// unsplit node down its chain of single consumers (the run's reducer).
+// Needs validate(g, m) to hold.
+int split_reducer(const FusedGroup& g, const FusedMapping& m, int node);
+
+// The step node i runs in: its split run's reducer, node 0 for a reader of
+// a streamed input, else itself. Needs validate(g, m) to hold.
+int run_step(const FusedGroup& g, const FusedMapping& m, int node);
 
 struct FusedReport {
     EvalStatus status;               // illegal mapping, or footprint over capacity

@@ -94,6 +94,21 @@ std::vector<Box> tile_boxes(const FusedGroup& g, Box exit) {
     return box;
 }
 
+// Weight elements a streamed node holds while it runs: one filter, or the
+// kc-channel slice of it when it reduces a split run's blocks.
+int64_t held_filter(const FusedGroup& g, const FusedMapping& m, int node) {
+    const LayerShape& s = g.nodes[node].shape;
+    const int in = g.nodes[node].inputs[0];
+    if (g.filter_elements(node) == 0 || in < 0 || !m.is_split(in)) return g.filter_elements(node);
+    return std::min(m.split_channels, s.in_channels_per_group()) * s.kernel_h * s.kernel_w;
+}
+
+// Node i writes its concat-exit slice straight to DRAM, k channels at a time.
+bool direct_to_dram(const FusedGroup& g, const FusedMapping& m, int node) {
+    const int last = static_cast<int>(g.nodes.size()) - 1;
+    return m.exit_channel_tile > 0 && concat_slice_of(g, m, node) == last;
+}
+
 } // namespace
 
 FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t capacity_bytes,
@@ -157,6 +172,14 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
                 int64_t held_channels = planes[t].d.channels;
                 if (t == n && m.exit_channel_tile > 0) held_channels = m.exit_channel_tile;
                 if (t == 0 && m.stream_input) held_channels = 1; // one input channel at a time
+                if (t > 0 && m.is_split(t - 1)) // one block of channels at a time
+                    held_channels = std::min(held_channels, m.split_channels);
+                if (t > 0 && concat_slice_of(g, m, t - 1) >= 0) // in the concat's box, or
+                    held_channels = direct_to_dram(g, m, t - 1)  // k channels to DRAM
+                                        ? std::min(held_channels, m.exit_channel_tile)
+                                        : 0;
+                if (t == n && g.nodes[n - 1].op == FusedOp::Concat && m.exit_channel_tile > 0)
+                    held_channels = 0; // its inputs write their slices
                 bytes[t] = box[t].points() * held_channels * eb;
             }
             std::vector<int> pending(n + 1, 0);
@@ -165,16 +188,30 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
             std::vector<char> alive(n + 1, m.halo == HaloPolicy::Keep ? 1 : 0);
             alive[0] = 1;
             for (int i = 0; i < n; ++i) {
-                alive[i + 1] = 1;
+                if (run_step(g, m, i) != i) continue; // runs inside another step
+                // This step: node i, the split nodes whose reducer it is and,
+                // for node 0, every other reader of a streamed input.
+                std::vector<int> step;
+                for (int j = 0; j < n; ++j)
+                    if (run_step(g, m, j) == i) step.push_back(j);
                 int64_t used = resident;
-                if (m.weights_of(i) == WeightPolicy::Streamed) used += g.filter_elements(i);
+                for (int j : step) {
+                    alive[j + 1] = 1;
+                    const int c = concat_slice_of(g, m, j);
+                    if (c >= 0 && !direct_to_dram(g, m, j)) alive[c + 1] = 1; // its box opens
+                    if (m.weights_of(j) == WeightPolicy::Streamed)
+                        used += held_filter(g, m, j);
+                }
                 used *= eb;
                 for (int t = 0; t <= n; ++t)
                     if (alive[t]) used += bytes[t];
                 peak = std::max(peak, used);
                 if (m.halo == HaloPolicy::Keep) continue;
-                for (int in : g.nodes[i].inputs)
-                    if (--pending[in + 1] == 0) alive[in + 1] = 0;
+                for (int j : step) // written out as it ran
+                    if (direct_to_dram(g, m, j)) alive[j + 1] = 0;
+                for (int j : step)
+                    for (int in : g.nodes[j].inputs)
+                        if (--pending[in + 1] == 0) alive[in + 1] = 0;
             }
         }
     r.footprint_bytes = peak;

@@ -22,10 +22,51 @@ std::vector<int64_t> fused_tile_candidates(int64_t extent) {
 FusedMapping with_smaller_footprint(const FusedGroup& g, const FusedMapping& m) {
     FusedMapping out = m;
     const int last = static_cast<int>(g.nodes.size()) - 1;
-    if (g.nodes[last].op == FusedOp::Layer)
+    if (g.nodes[last].op != FusedOp::Add) { // a layer, or a concat of layers read only by it
         out.exit_channel_tile = std::min<int64_t>(kExitChannelTile, g.output_of(last).channels);
-    out.stream_input = true;
+        if (!validate(g, out)) out.exit_channel_tile = m.exit_channel_tile;
+    }
+    // Streamed through node 0 alone; several readers would hold their boxes
+    // from node 0's step on, which can hold more (the search tries that too).
+    out.stream_input = group_consumers(g, -1).size() == 1;
     if (!validate(g, out)) out.stream_input = false;
+    return out;
+}
+
+namespace {
+
+bool has_concat(const FusedGroup& g) {
+    return std::any_of(g.nodes.begin(), g.nodes.end(),
+                       [](const FusedNode& n) { return n.op == FusedOp::Concat; });
+}
+
+} // namespace
+
+FusedMapping with_split_channels(const FusedGroup& g, const FusedMapping& m, int64_t kc) {
+    if (m.halo != HaloPolicy::Refetch) return m;
+    const int n = static_cast<int>(g.nodes.size());
+    FusedMapping out = m;
+    out.split.assign(static_cast<size_t>(n), false);
+    auto splittable = [&](int i) {
+        return i >= 0 && g.nodes[i].op == FusedOp::Layer && group_consumers(g, i).size() == 1 &&
+               !(m.stream_input &&
+                 std::find(g.nodes[i].inputs.begin(), g.nodes[i].inputs.end(), -1) !=
+                     g.nodes[i].inputs.end());
+    };
+    // A channel-wise exit with channel tiles reduces a run in its own blocks.
+    const bool exit_blocks = m.exit_channel_tile > 0 && is_channel_wise(g, n - 1);
+    if (exit_blocks) kc = m.exit_channel_tile;
+    // From the exit back, so a node already split belongs to a later run.
+    for (int r = n - 1; r >= 0; --r) {
+        if (g.nodes[r].op != FusedOp::Layer || out.split[r]) continue;
+        if (r == n - 1 && m.exit_channel_tile > 0 && !exit_blocks) continue;
+        for (int i = g.nodes[r].inputs[0]; splittable(i); i = g.nodes[i].inputs[0]) {
+            out.split[i] = true;
+            if (!is_channel_wise(g, i)) break; // i starts the run
+        }
+    }
+    if (std::find(out.split.begin(), out.split.end(), true) == out.split.end()) return m;
+    out.split_channels = kc;
     return out;
 }
 
@@ -74,11 +115,30 @@ FusedChoice search_fused_group(const FusedGroup& g, int64_t capacity_bytes,
         ++evaluated;
         if (!c.report.status && c.report.footprint_bytes > 0) { // over the buffer: hold less
             const FusedMapping smaller = with_smaller_footprint(g, m);
-            if (smaller.exit_channel_tile != m.exit_channel_tile ||
-                smaller.stream_input != m.stream_input) {
-                c.mapping = smaller;
-                c.report = evaluate_fused(g, c.mapping, capacity_bytes, o.line_bytes);
+            FusedMapping all_readers = smaller; // the input streamed through every reader
+            all_readers.stream_input = true;
+            std::vector<FusedMapping> reducers = {smaller,
+                                                  with_split_channels(g, m, kSplitChannels),
+                                                  with_split_channels(g, smaller, kSplitChannels)};
+            if (!smaller.stream_input && validate(g, all_readers)) reducers.push_back(all_readers);
+            if (has_concat(g))
+                for (size_t i = 0, end = reducers.size(); i < end; ++i) {
+                    reducers.push_back(reducers[i]);
+                    reducers.back().concat_in_place = true;
+                }
+            // Each reducer moves what `m` moves: keep the one holding least,
+            // which leaves the most room for resident weights.
+            for (const FusedMapping& less : reducers) {
+                if (less.exit_channel_tile == m.exit_channel_tile &&
+                    less.stream_input == m.stream_input && less.split == m.split &&
+                    less.concat_in_place == m.concat_in_place)
+                    continue;
+                const FusedReport r = evaluate_fused(g, less, capacity_bytes, o.line_bytes);
                 ++evaluated;
+                if (r.status && (!c.report.status || r.footprint_bytes < c.report.footprint_bytes)) {
+                    c.mapping = less;
+                    c.report = r;
+                }
             }
         }
         if (!c.report.status) return c;

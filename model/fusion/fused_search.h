@@ -6,7 +6,10 @@
 // and both weight policies, plus, where all-resident weights do not fit but
 // streamed ones do, a per-node mix (fill_resident_weights). A mapping over
 // the buffer is retried with the footprint reducers (with_smaller_footprint),
-// which leave its traffic unchanged. Ties go to fewer MACs, then larger tiles.
+// with channel-split runs (with_split_channels), with the input streamed
+// through all its readers, and in groups with a concat each of these with
+// the concat in place; all leave its traffic unchanged, and the one that
+// fits holding least is kept. Ties go to fewer MACs, then larger tiles.
 #pragma once
 
 #include "model/fusion/fused_group.h"
@@ -40,9 +43,22 @@ std::vector<int64_t> fused_tile_candidates(int64_t extent);
 inline constexpr int64_t kExitChannelTile = 16;
 
 // `m` holding less without moving more: exit channel tiles of
-// kExitChannelTile when the exit is a layer, and a streamed input where the
+// kExitChannelTile when the exit is a layer (or a concat of layers read only
+// by it), and a streamed input where node 0 is its only reader and the
 // semantics allow it (fused_group.h).
 FusedMapping with_smaller_footprint(const FusedGroup& g, const FusedMapping& m);
+
+// Channel blocks the search splits runs into (fused_group.h): the same
+// vector-friendly width as the exit channel tiles.
+inline constexpr int64_t kSplitChannels = 16;
+
+// `m` holding less without moving more: with halo refetch, every layer's
+// chain of single-consumer producers is split (computed kc channels at a
+// time inside it) back to and including the first one that is not
+// channel-wise; the exit is no reducer when it has exit channel tiles unless
+// it is channel-wise (then kc is its exit channel tile), nor a reader of a
+// streamed input a split node. `m` unchanged when nothing splits.
+FusedMapping with_split_channels(const FusedGroup& g, const FusedMapping& m, int64_t kc);
 
 // The all-streamed mapping `streamed` with as many nodes' weights made
 // resident as fit in `spare_bytes` (buffer minus the all-streamed peak),

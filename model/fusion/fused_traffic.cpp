@@ -127,13 +127,40 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
         }
         return s;
     };
-    std::vector<int> last_use(n + 1, -1); // tensor index (0 = input) -> last consumer
-    for (int i = 0; i < n; ++i)
-        for (int in : g.nodes[i].inputs) last_use[in + 1] = std::max(last_use[in + 1], i);
-    int64_t resident = 0, max_filter = 0; // weights held throughout; largest streamed filter
+    // Steps: node i runs in the step of step_of[i] (run_step); tensor t is made in step made[t] and last read in
+    // step last_use[t] (tensor index 0 = input).
+    std::vector<int> step_of(n), made(n + 1, -1), last_use(n + 1, -1);
     for (int i = 0; i < n; ++i) {
-        if (m.weights_of(i) == WeightPolicy::Resident) resident += g.weight_elements(i);
-        else max_filter = std::max(max_filter, g.filter_elements(i));
+        step_of[i] = run_step(g, m, i);
+        made[i + 1] = step_of[i];
+        for (int in : g.nodes[i].inputs) last_use[in + 1] = std::max(last_use[in + 1], step_of[i]);
+    }
+    last_use[n] = n - 1; // the exit is held until the last step writes it
+    // Concat inputs written into the concat's box (held from the first such
+    // input on), or straight to DRAM k channels at a time for a tiled exit.
+    const bool tiled_concat_exit =
+        m.exit_channel_tile > 0 && g.nodes[n - 1].op == FusedOp::Concat;
+    std::vector<int> slice(n + 1, -1);
+    for (int i = 0; i < n; ++i) {
+        const int c = slice[i + 1] = concat_slice_of(g, m, i);
+        if (c < 0) continue;
+        if (tiled_concat_exit && c == n - 1) last_use[i + 1] = made[i + 1];
+        else made[c + 1] = std::min(made[c + 1], made[i + 1]);
+    }
+    int64_t resident = 0, max_filter = 0; // weights held throughout; largest streamed filter
+    std::vector<int64_t> step_filters(n, 0); // streamed weights held in each step
+    for (int i = 0; i < n; ++i) {
+        if (m.weights_of(i) == WeightPolicy::Resident) {
+            resident += g.weight_elements(i);
+            continue;
+        }
+        max_filter = std::max(max_filter, g.filter_elements(i));
+        int64_t held = g.filter_elements(i);
+        const int in = g.nodes[i].inputs[0];
+        if (held > 0 && in >= 0 && m.is_split(in)) // the kc-channel slice of its filter
+            held = held / g.nodes[i].shape.in_channels_per_group() *
+                   std::min(m.split_channels, g.nodes[i].shape.in_channels_per_group());
+        step_filters[step_of[i]] += held;
     }
     int64_t peak = 0;
     for (const auto& ys : sizes(rows))
@@ -141,7 +168,19 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
             std::vector<int64_t> box(n + 1);
             for (int t = 0; t <= n; ++t) box[t] = g.dims_of(t - 1).channels * ys[t] * xs[t];
             if (m.exit_channel_tile > 0) box[n] = m.exit_channel_tile * ys[n] * xs[n];
+            for (int t = 1; t <= n; ++t) {
+                if (slice[t] < 0) continue;
+                const bool direct = tiled_concat_exit && slice[t] == n - 1;
+                box[t] = direct ? std::min(m.exit_channel_tile, g.dims_of(t - 1).channels) *
+                                      ys[t] * xs[t]
+                                : 0;
+            }
+            if (tiled_concat_exit) box[n] = 0;
             if (m.stream_input) box[0] = ys[0] * xs[0];
+            for (int i = 0; i < n; ++i)
+                if (m.is_split(i))
+                    box[i + 1] = std::min(m.split_channels, g.dims_of(i).channels) * ys[i + 1] *
+                                 xs[i + 1];
             if (m.halo == HaloPolicy::Keep) {
                 int64_t all = std::accumulate(box.begin(), box.end(), int64_t{0});
                 all += resident + max_filter;
@@ -149,10 +188,10 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
                 continue;
             }
             for (int step = 0; step < n; ++step) {
-                int64_t live = resident;
-                if (m.weights_of(step) == WeightPolicy::Streamed) live += g.filter_elements(step);
-                for (int t = 0; t <= step + 1; ++t)
-                    if (t == step + 1 || last_use[t] >= step) live += box[t];
+                if (step_of[step] != step) continue; // runs inside another step
+                int64_t live = resident + step_filters[step];
+                for (int t = 0; t <= n; ++t)
+                    if (made[t] <= step && (made[t] == step || last_use[t] >= step)) live += box[t];
                 peak = std::max(peak, live);
             }
         }

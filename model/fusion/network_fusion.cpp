@@ -6,8 +6,10 @@
 #include "model/search.h"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 
 namespace memsched {
 
@@ -195,6 +197,113 @@ bool single_exit(const std::vector<std::vector<int>>& consumers, int first, int 
     return true;
 }
 
+// Group plans at one buffer size, each computed once: layers alone, fused
+// runs and add epilogues. plan_network_fusion uses one at the budget and,
+// for pool epilogues, one at the budget less the pool's accumulators.
+class GroupPlanner {
+public:
+    GroupPlanner(const Network& net, const std::vector<std::vector<int>>& consumers,
+                 int64_t buffer, const FusedSearchOptions& o)
+        : net_(net), consumers_(consumers), buffer_(buffer), o_(o), costs_(buffer, o),
+          fused_plans_(net.layers.size()) {}
+
+    // Layer i on its own, with the per-layer search's schedule; an add's
+    // bytes are also added to *eltwise.
+    GroupPlan alone(int i, int64_t* eltwise) {
+        return layer_by_layer(net_, i, i, &costs_, o_, eltwise);
+    }
+    const std::string& failure() const { return costs_.failure(); }
+    int64_t groups_searched() const { return static_cast<int64_t>(searched_.size()); }
+
+    // Fused plan of layers [first, last], or nullptr when they cannot fuse or
+    // nothing fits; searches are shared between identical groups.
+    const GroupPlan* fused(int first, int last) {
+        auto& at = fused_plans_[last];
+        auto it = at.find(first);
+        if (it == at.end()) {
+            GroupPlan plan;
+            plan.choice.status = EvalStatus::failure("not fusable");
+            FusedGroup g;
+            if (build_fused_group(net_, first, last, &g)) {
+                const std::string key = group_key(g);
+                auto hit = searched_.find(key);
+                if (hit == searched_.end())
+                    hit = searched_.emplace(key, search_fused_group(g, buffer_, o_)).first;
+                plan.choice = hit->second;
+            }
+            plan.fused = plan.choice.status.ok;
+            for (int l = first; l <= last; ++l) plan.layers.push_back(net_.layers[l].name);
+            plan.traffic_bytes = plan.choice.report.traffic_bytes();
+            plan.time_s = plan.choice.time_s;
+            plan.macs = plan.choice.report.macs;
+            plan.footprint_bytes = plan.choice.report.footprint_bytes;
+            it = at.emplace(first, plan).first;
+        }
+        return it->second.fused ? &it->second : nullptr;
+    }
+
+    // Layers [first, last - 1] (fused, or one compute layer alone) with the
+    // add `last` as their epilogue; false when that is not such a run.
+    bool epilogue(int first, int last, GroupPlan* out) {
+        const NetworkLayer& add = net_.layers[last];
+        const int exit = last - 1;
+        if (add.op != OpKind::Add || exit < first || !single_exit(consumers_, first, exit))
+            return false;
+        bool feeds = false;
+        std::vector<int> others;
+        for (const std::string& in : add.inputs) {
+            const int p = producer_index(net_, in);
+            if (p == exit && !feeds) feeds = true;
+            else if (p >= first && p <= exit) return false;
+            else others.push_back(p);
+        }
+        if (!feeds) return false;
+        if (exit == first) {
+            if (!net_.layers[exit].shape) return false;
+            int64_t ignored = 0;
+            *out = alone(exit, &ignored);
+        } else {
+            const GroupPlan* f = fused(first, exit);
+            if (!f) return false;
+            *out = *f;
+        }
+        int64_t reads = 0;
+        for (int p : others) {
+            if (tensor_of(net_, p) != net_.layers[exit].output) return false;
+            reads += out->fused ? out->choice.report.output_write_bytes
+                                : dense_bytes(tensor_of(net_, p), o_.line_bytes);
+        }
+        out->layers.push_back(add.name);
+        out->add_epilogue = true;
+        out->epilogue_read_bytes = reads;
+        out->traffic_bytes += reads;
+        out->time_s += reads / o_.dram_bytes_per_s;
+        return true;
+    }
+
+private:
+    const Network& net_;
+    const std::vector<std::vector<int>>& consumers_;
+    int64_t buffer_;
+    FusedSearchOptions o_;
+    LayerCosts costs_;
+    std::map<std::string, FusedChoice> searched_;
+    std::vector<std::map<int, GroupPlan>> fused_plans_; // [last][first]
+};
+
+// Accumulator bytes of layer p when it is a global average pool whose one
+// input is layer p-1, read by nothing else (so it can be a pool epilogue);
+// 0 otherwise.
+int64_t pool_epilogue_bytes(const Network& net, const std::vector<std::vector<int>>& consumers,
+                            int p) {
+    if (p < 1) return 0;
+    const NetworkLayer& l = net.layers[p];
+    if (!l.shape || l.shape->kind != LayerKind::GlobalAvgPool || l.inputs.size() != 1 ||
+        producer_index(net, l.inputs[0]) != p - 1 || consumers[p - 1].size() != 1)
+        return 0;
+    return l.output.elements() * l.shape->element_bytes;
+}
+
 } // namespace
 
 NetworkFusionResult plan_network_fusion(const Network& net, int64_t buffer,
@@ -210,20 +319,21 @@ NetworkFusionResult plan_network_fusion(const Network& net, int64_t buffer,
         ends_node[nodes[s].last] = 1;
     }
     const std::vector<std::vector<int>> consumers = consumers_of(net);
-    LayerCosts costs(buffer, o.search);
+    GroupPlanner planner(net, consumers, buffer, o.search);
+    std::map<int64_t, std::unique_ptr<GroupPlanner>> pool_planners; // by buffer
     auto cost_of = [&](const GroupPlan& g) {
         return o.search.objective == Objective::Time ? g.time_s : double(g.traffic_bytes);
     };
     // Each layer alone (also the baseline).
     std::vector<GroupPlan> alone(n);
     for (int i = 0; i < n; ++i) {
-        alone[i] = layer_by_layer(net, i, i, &costs, o.search, &res.eltwise_bytes);
+        alone[i] = planner.alone(i, &res.eltwise_bytes);
         res.layer_by_layer_bytes += alone[i].traffic_bytes;
         res.layer_by_layer_time_s += alone[i].time_s;
         res.layer_by_layer_macs += alone[i].macs;
     }
-    if (!costs.failure().empty()) {
-        res.status = EvalStatus::failure(costs.failure());
+    if (!planner.failure().empty()) {
+        res.status = EvalStatus::failure(planner.failure());
         return res;
     }
     res.layer_by_layer_compute_bytes = res.layer_by_layer_bytes - res.eltwise_bytes;
@@ -234,74 +344,6 @@ NetworkFusionResult plan_network_fusion(const Network& net, int64_t buffer,
             res.weights_once_bound_bytes +=
                 lines_touched(0, l.shape->weight_elements() * l.shape->element_bytes,
                               o.search.line_bytes) * o.search.line_bytes;
-
-    // Fused plan of layers [first, last], or nullptr when they cannot fuse or
-    // nothing fits; searches are shared between identical groups.
-    std::map<std::string, FusedChoice> searched;
-    std::vector<std::map<int, GroupPlan>> fused_plans(n); // [last][first]
-    auto fused_plan = [&](int first, int last) -> const GroupPlan* {
-        auto& at = fused_plans[last];
-        auto it = at.find(first);
-        if (it == at.end()) {
-            GroupPlan plan;
-            plan.choice.status = EvalStatus::failure("not fusable");
-            FusedGroup g;
-            if (build_fused_group(net, first, last, &g)) {
-                const std::string key = group_key(g);
-                auto hit = searched.find(key);
-                if (hit == searched.end()) {
-                    hit = searched.emplace(key, search_fused_group(g, buffer, o.search)).first;
-                    ++res.fused_groups_searched;
-                }
-                plan.choice = hit->second;
-            }
-            plan.fused = plan.choice.status.ok;
-            for (int l = first; l <= last; ++l) plan.layers.push_back(net.layers[l].name);
-            plan.traffic_bytes = plan.choice.report.traffic_bytes();
-            plan.time_s = plan.choice.time_s;
-            plan.macs = plan.choice.report.macs;
-            plan.footprint_bytes = plan.choice.report.footprint_bytes;
-            it = at.emplace(first, plan).first;
-        }
-        return it->second.fused ? &it->second : nullptr;
-    };
-    // Layers [first, last - 1] (fused, or one compute layer alone) with the
-    // add `last` as their epilogue; false when that is not such a run.
-    auto epilogue_plan = [&](int first, int last, GroupPlan* out) {
-        const NetworkLayer& add = net.layers[last];
-        const int exit = last - 1;
-        if (add.op != OpKind::Add || exit < first || !single_exit(consumers, first, exit))
-            return false;
-        bool feeds = false;
-        std::vector<int> others;
-        for (const std::string& in : add.inputs) {
-            const int p = producer_index(net, in);
-            if (p == exit && !feeds) feeds = true;
-            else if (p >= first && p <= exit) return false;
-            else others.push_back(p);
-        }
-        if (!feeds) return false;
-        if (exit == first) {
-            if (!net.layers[exit].shape) return false;
-            *out = alone[exit];
-        } else {
-            const GroupPlan* f = fused_plan(first, exit);
-            if (!f) return false;
-            *out = *f;
-        }
-        int64_t reads = 0;
-        for (int p : others) {
-            if (tensor_of(net, p) != net.layers[exit].output) return false;
-            reads += out->fused ? out->choice.report.output_write_bytes
-                                : dense_bytes(tensor_of(net, p), o.search.line_bytes);
-        }
-        out->layers.push_back(add.name);
-        out->add_epilogue = true;
-        out->epilogue_read_bytes = reads;
-        out->traffic_bytes += reads;
-        out->time_s += reads / o.search.dram_bytes_per_s;
-        return true;
-    };
 
     const double inf = std::numeric_limits<double>::infinity();
     std::vector<double> best(n + 1, inf);
@@ -315,16 +357,47 @@ NetworkFusionResult plan_network_fusion(const Network& net, int64_t buffer,
             from[i] = j;
         }
     };
-    for (int i = 1; i <= n; ++i) {
-        offer(i - 1, i, alone[i - 1]);
+    // Runs [j, i-1] of layers within max_group_nodes super-nodes, from the
+    // longest allowed start down: fused, fused or alone with an add epilogue.
+    auto offer_runs = [&](GroupPlanner& p, int i, const std::function<void(int, GroupPlan)>& take) {
         for (int j = i - 2; j >= 0 && node_of[i - 1] - node_of[j] < o.max_group_nodes; --j) {
             if (!single_exit(consumers, j, i - 1)) continue;
             const bool whole_nodes = starts_node[j] && ends_node[i - 1];
             if (whole_nodes || o.partial_blocks)
-                if (const GroupPlan* f = fused_plan(j, i - 1)) offer(j, i, *f);
+                if (const GroupPlan* f = p.fused(j, i - 1)) take(j, *f);
             GroupPlan e;
-            if (o.add_epilogues && epilogue_plan(j, i - 1, &e)) offer(j, i, e);
+            if (o.add_epilogues && p.epilogue(j, i - 1, &e)) take(j, e);
         }
+    };
+    for (int i = 1; i <= n; ++i) {
+        offer(i - 1, i, alone[i - 1]);
+        offer_runs(planner, i, [&](int j, const GroupPlan& g) { offer(j, i, g); });
+        const int64_t acc = o.pool_epilogues ? pool_epilogue_bytes(net, consumers, i - 1) : 0;
+        if (acc <= 0 || acc >= buffer) continue;
+        // Pool epilogue: the run [j, i-2] planned at the budget less the
+        // pool's accumulators, its final stores summed into them instead.
+        auto& small = pool_planners[buffer - acc];
+        if (!small) small = std::make_unique<GroupPlanner>(net, consumers, buffer - acc, o.search);
+        const NetworkLayer& pool = net.layers[i - 1];
+        auto with_pool = [&](int j, GroupPlan g) {
+            const int64_t stored =
+                g.fused ? g.choice.report.output_write_bytes
+                        : dense_bytes(net.layers[i - 2].output, o.search.line_bytes);
+            const int64_t written = dense_bytes(pool.output, o.search.line_bytes);
+            g.layers.push_back(pool.name);
+            g.pool_epilogue = true;
+            g.traffic_bytes += written - stored;
+            g.time_s += double(written - stored) / o.search.dram_bytes_per_s;
+            g.macs += pool.shape->macs();
+            g.footprint_bytes += acc;
+            offer(j, i, g);
+        };
+        if (net.layers[i - 2].shape) {
+            int64_t ignored = 0;
+            const GroupPlan lone = small->alone(i - 2, &ignored);
+            if (small->failure().empty()) with_pool(i - 2, lone);
+        }
+        offer_runs(*small, i - 1, with_pool);
     }
     for (int i = n; i > 0; i = from[i]) {
         res.groups.push_back(last_group[i]);
@@ -338,6 +411,8 @@ NetworkFusionResult plan_network_fusion(const Network& net, int64_t buffer,
         res.fused_time_s += g.time_s;
         res.fused_macs += g.macs;
     }
+    res.fused_groups_searched = planner.groups_searched();
+    for (const auto& entry : pool_planners) res.fused_groups_searched += entry.second->groups_searched();
     return res;
 }
 

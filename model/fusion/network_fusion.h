@@ -27,6 +27,14 @@
 //   epilogue streams element by element: it adds nothing to the footprint.
 //   This is the usual conv+residual-add fusion of inference libraries; the
 //   layer-by-layer baseline keeps the add as a layer of its own.
+// - a pool epilogue: a global average pool i-1 whose one input is layer i-2
+//   (read by nothing else) ends a run [j, i-2] of one of the kinds above
+//   (one layer alone, a fused group, or an add epilogue). The run's final
+//   stores go into the pool's per-channel sums instead of DRAM (Halide: the
+//   pool's reduction domain split into the run's tiles, the run computed at
+//   that tile loop), and only the pool output is written. The run is planned
+//   at the budget less the sums' bytes; its traffic is the run's, less its
+//   exit write (dense bytes after one layer alone), plus the pool output.
 //
 // Why the DP is optimal (given the per-group costs): a group reads only its
 // input tensors from DRAM and writes only its exit tensor, and the buffer
@@ -77,6 +85,10 @@ struct GroupPlan {
     // stored (epilogue_read_bytes).
     bool add_epilogue = false;
     int64_t epilogue_read_bytes = 0; // the add's other inputs, from DRAM
+    // The last layer is a global average pool applied as a pool epilogue
+    // (see above): `layers` without it is the run (with its own
+    // add_epilogue), planned at the budget less the pool's sums.
+    bool pool_epilogue = false;
     int64_t traffic_bytes = 0;
     double time_s = 0.0;
     int64_t macs = 0;         // executed (recomputed halos included)
@@ -89,6 +101,7 @@ struct NetworkFusionOptions {
     int max_group_nodes = 6;   // super-nodes per fused group
     bool add_epilogues = true; // allow add-epilogue groups (off: former choices)
     bool partial_blocks = true; // allow fused runs that are not whole super-nodes
+    bool pool_epilogues = true; // allow global-pool epilogues (off: former choices)
 };
 
 struct NetworkFusionResult {

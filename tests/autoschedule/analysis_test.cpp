@@ -61,6 +61,7 @@ TEST(Analysis, ConvStageShapeAndPlacement) {
     EXPECT_EQ(m->shape.in_channels, 8);
     EXPECT_EQ(m->shape.out_channels, 32);
     EXPECT_EQ(m->shape.in_width, 57);
+    EXPECT_EQ(m->channel_rvar, "r$z"); // the RVar a reduction split divides (issue #5)
     FusionPlan plan = plan_fusion(info);
     EXPECT_EQ(plan.placement.at("conv").placement, Placement::InRootTile);
     EXPECT_EQ(plan.placement.at("conv").root, "conv_relu");
@@ -100,6 +101,7 @@ TEST(Analysis, DepthwiseIsGroupedPerChannel) {
     ASSERT_TRUE(m) << why;
     EXPECT_TRUE(m->depthwise);
     EXPECT_EQ(m->shape.groups, 32);
+    EXPECT_TRUE(m->channel_rvar.empty()); // no input-channel reduction to split
 }
 
 TEST(Analysis, ScatterIsUnmodeledWithAReason) {
@@ -222,6 +224,71 @@ TEST(ModelBridge, TileLargerThanTheCacheIsNotPredictedAsHeld) {
     EXPECT_EQ(big.source.find("tile exceeds"), std::string::npos) << big.describe();
     EXPECT_LT(big.traffic[2].bytes, 2 * double(s.compulsory_bytes())) << big.describe();
     EXPECT_EQ(big.tile_traffic[2].bytes, big.traffic[2].bytes);
+}
+
+// Issue #5: where no cache holds a whole-reduction tile, the reduction is
+// split into input-channel chunks: the plan fits the planned L2, predicts
+// far fewer DRAM bytes than the whole-reduction blocks (about 14x the lower
+// bound measured), and its figure is the model's for the split nest
+// (output written once, input re-read per k-tile, weights per y-tile). A
+// hierarchy that holds the whole-reduction tile keeps the plan as it was.
+TEST(ModelBridge, ReductionSplitWhereNoCacheHoldsTheTile) {
+    ConvMatch m;
+    LayerShape& s = m.shape;
+    s.kind = LayerKind::Conv;
+    s.in_channels = 64, s.out_channels = 64, s.in_height = 14, s.in_width = 14;
+    s.kernel_h = s.kernel_w = 3, s.pad = 1;
+    m.channel_rvar = "conv_r$z";
+    const Halide::Target avx2("x86-64-linux-avx2");
+    PluginParams p;
+    p.levels = {{"L1", 8 << 10, 64, 200}, {"L2", 32 << 10, 64, 100}, {"LLC", 32 << 10, 64, 50}};
+    p.parallelism = 1;
+    const MicroKernel mk{8, 2, 6};
+    const TilePlan whole = plan_layer(s, p, mk);
+    ASSERT_FALSE(whole.tile_held) << whole.describe();
+    const TilePlan split = plan_reduction_split(m, avx2, p, whole, false);
+    ASSERT_GT(split.tile_c, 0) << split.describe();
+    EXPECT_LT(split.tile_c, s.in_channels);
+    EXPECT_EQ(split.split_rvar, "conv_r$z");
+    EXPECT_TRUE(split.tile_held);
+    EXPECT_NE(split.describe().find("reduction split"), std::string::npos);
+    const double dram = split.traffic.back().bytes;
+    EXPECT_LT(dram, whole.traffic.back().bytes / 3) << split.describe();
+    const double in = double(s.input_elements() * s.element_bytes); // the unpadded map
+    const double out = double(s.output_elements() * s.element_bytes);
+    const double w = double(s.weight_elements() * s.element_bytes);
+    const double k_tiles = std::ceil(64.0 / double(split.tile_k));
+    const double y_tiles = std::ceil(14.0 / double(split.tile_y));
+    // Output once; every chunk's input rows per k-tile and its weights per
+    // y-tile (kept across y-tiles when they fit); at most the input's halo
+    // rows and the partly used lines of 14-float rows and of one chunk's
+    // weights per output channel on top.
+    EXPECT_GE(dram, out + k_tiles * in) << split.describe();
+    EXPECT_LE(dram, out + 1.5 * k_tiles * in * (split.tile_y + 2.0) / split.tile_y + 1.5 * y_tiles * w)
+        << split.describe();
+
+    // A channel-vectorized whole-reduction block is replaced by an
+    // x-vectorized one for the split (no k-innermost weights copy with it).
+    MicroKernel cv = mk;
+    cv.channel_vectors = true;
+    cv.x_cols = 7;
+    TilePlan narrow = whole;
+    narrow.kernel = cv;
+    const TilePlan from_narrow = plan_reduction_split(m, avx2, p, narrow, false);
+    EXPECT_GT(from_narrow.tile_c, 0) << from_narrow.describe();
+    EXPECT_FALSE(from_narrow.kernel.channel_vectors);
+    // Depthwise convs (no input-channel RVar) are never split.
+    ConvMatch dw = m;
+    dw.channel_rvar.clear();
+    EXPECT_EQ(plan_reduction_split(dw, avx2, p, whole, false).tile_c, 0);
+
+    // This machine's hierarchy holds the whole-reduction tile: unchanged.
+    p.levels = {{"L1", 48 << 10, 64, 200}, {"L2", 2 << 20, 64, 100}, {"LLC", 480 << 20, 64, 50}};
+    const TilePlan big = plan_layer(s, p, mk);
+    EXPECT_TRUE(big.tile_held);
+    const TilePlan kept = plan_reduction_split(m, avx2, p, big, false);
+    EXPECT_EQ(kept.tile_c, 0);
+    EXPECT_EQ(kept.describe(), big.describe());
 }
 
 // A cache tile's footprint (staged input rows + output rows + weights of the

@@ -1,6 +1,7 @@
 // Loads libautoschedule_memsched.so with Halide::load_plugin, schedules
 // each test pipeline with "MemSched" and checks its JIT results against
 // the unscheduled pipeline below, at and above the estimates.
+#include "tests/autoschedule/plugin_loader.h"
 #include "tests/autoschedule/test_pipelines.h"
 
 #include <gtest/gtest.h>
@@ -10,14 +11,6 @@
 
 namespace memsched::testing {
 namespace {
-
-void load_plugin_once() {
-    static bool loaded = [] {
-        Halide::load_plugin(MEMSCHED_PLUGIN_PATH);
-        return true;
-    }();
-    (void)loaded;
-}
 
 Halide::Buffer<float> make_input(const std::vector<int>& extents, int seed) {
     Halide::Buffer<float> b(extents);

@@ -2,12 +2,17 @@
 // 2-4 small conv/pool layers (odd sizes, stride 2, dilation, padding,
 // depthwise), random residual and concat blocks, random tiles, both halo
 // policies, both weight policies and random per-node weight mixes, exit
-// channel tiles and streamed inputs, several line and element sizes.
+// channel tiles (of layer and concat exits), streamed inputs, channel-split
+// runs and concats in place, several line and element sizes.
 #include "model/fusion/fused_oracle.h"
+#include "model/fusion/fused_search.h"
 #include "model/fusion/fused_traffic.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 
 namespace memsched {
@@ -19,6 +24,28 @@ LayerShape one_channel_3x3() {
     a.in_channels = 1; a.in_height = 8; a.in_width = 8; a.out_channels = 1;
     a.kernel_h = a.kernel_w = 3; a.pad = 1;
     return a;
+}
+
+// Random cases per test: `base`, times MEMSCHED_ORACLE_TRIALS_SCALE when set
+// (for long local runs; ctest uses the default).
+int trials(int base) {
+    const char* scale = std::getenv("MEMSCHED_ORACLE_TRIALS_SCALE");
+    return scale ? base * std::max(1, std::atoi(scale)) : base;
+}
+
+// The channel-split hand cases' layers on 2x4x4: a 1x1 expand 2->8 and a
+// 3x3 pad-1 depthwise over its 8 channels.
+LayerShape expand_2_to_8() {
+    LayerShape e;
+    e.in_channels = 2; e.in_height = 4; e.in_width = 4; e.out_channels = 8;
+    return e;
+}
+
+LayerShape depthwise_8() {
+    LayerShape d = expand_2_to_8();
+    d.in_channels = d.out_channels = d.groups = 8;
+    d.kernel_h = d.kernel_w = 3; d.pad = 1;
+    return d;
 }
 
 int64_t pick(std::mt19937& rng, int64_t lo, int64_t hi) {
@@ -116,11 +143,23 @@ FusedMapping random_mapping(std::mt19937& rng, const FusedGroup& g) {
         for (size_t i = 0; i < g.nodes.size(); ++i)
             m.layer_weights.push_back(pick(rng, 0, 1) ? WeightPolicy::Streamed
                                                       : WeightPolicy::Resident);
-    if (g.nodes.back().op == FusedOp::Layer && pick(rng, 0, 2) == 0)
-        m.exit_channel_tile = pick(rng, 1, e.channels);
-    if (pick(rng, 0, 2) == 0) { // only where the group input has node 0 as its one reader
+    if (g.nodes.back().op != FusedOp::Add && pick(rng, 0, 2) == 0) {
+        m.exit_channel_tile = pick(rng, 1, e.channels); // a concat exit: its layers' slices
+        if (!validate(g, m)) m.exit_channel_tile = 0;
+    }
+    m.concat_in_place = pick(rng, 0, 1) == 0;
+    if (pick(rng, 0, 2) == 0) { // only where every reader of the group input is a layer
         m.stream_input = true;
         if (!validate(g, m)) m.stream_input = false;
+    }
+    if (m.halo == HaloPolicy::Refetch && pick(rng, 0, 1) == 0) {
+        // Channel-split runs, then a random subset of them (unmarking a node
+        // keeps the runs legal: the next one starts there).
+        // (blocks of the exit channel tile when the exit is channel-wise)
+        FusedMapping split = with_split_channels(g, m, pick(rng, 1, 3));
+        for (size_t i = 0; i < split.split.size(); ++i)
+            if (pick(rng, 0, 3) == 0) split.split[i] = false;
+        if (validate(g, split)) m = split;
     }
     return m;
 }
@@ -150,29 +189,63 @@ std::string describe_group(const FusedGroup& g, const FusedMapping& m, int64_t l
     return d;
 }
 
+// How often the random cases use each option, so a generator change cannot
+// silently stop testing one.
+struct Coverage {
+    int split = 0, split_into_exit = 0, concat_in_place = 0, concat_exit_tiles = 0,
+        streamed_readers = 0;
+    void count(const FusedGroup& g, const FusedMapping& m) {
+        const int last = static_cast<int>(g.nodes.size()) - 1;
+        const bool has_concat = std::any_of(g.nodes.begin(), g.nodes.end(), [](const FusedNode& n) {
+            return n.op == FusedOp::Concat;
+        });
+        split += !m.split.empty();
+        split_into_exit += !m.split.empty() && m.exit_channel_tile > 0;
+        concat_in_place += m.concat_in_place && has_concat;
+        concat_exit_tiles += m.exit_channel_tile > 0 && g.nodes[last].op == FusedOp::Concat;
+        streamed_readers += m.stream_input && group_consumers(g, -1).size() > 1;
+    }
+};
+
 TEST(FusedOracle, RandomChainsMatchExactly) {
     std::mt19937 rng(20240611);
-    for (int trial = 0; trial < 600; ++trial) {
+    Coverage seen;
+    for (int trial = 0; trial < trials(600); ++trial) {
         const FusedGroup g = random_chain(rng);
         const FusedMapping m = random_mapping(rng, g);
+        seen.count(g, m);
         const int64_t line = pick(rng, 0, 1) ? 64 : 16;
         const int64_t cap = pick(rng, 0, 1) ? 0 : pick(rng, 64, 4096);
         expect_equal(evaluate_fused(g, m, cap, line), simulate_fused(g, m, cap, line),
                      describe_group(g, m, line));
         if (HasFailure()) return;
     }
+    EXPECT_GT(seen.split, 50);
+    EXPECT_GT(seen.split_into_exit, 5);
+    std::printf("chains: %d split (%d into a channel-tiled exit) of %d\n", seen.split,
+                seen.split_into_exit, trials(600));
 }
 
 TEST(FusedOracle, RandomBlocksMatchExactly) {
     std::mt19937 rng(7);
-    for (int trial = 0; trial < 300; ++trial) {
+    Coverage seen;
+    for (int trial = 0; trial < trials(300); ++trial) {
         const FusedGroup g = random_block(rng);
         const FusedMapping m = random_mapping(rng, g);
+        seen.count(g, m);
         const int64_t line = pick(rng, 0, 1) ? 64 : 32;
         expect_equal(evaluate_fused(g, m, 0, line), simulate_fused(g, m, 0, line),
                      describe_group(g, m, line));
         if (HasFailure()) return;
     }
+    EXPECT_GT(seen.split, 20);
+    EXPECT_GT(seen.concat_in_place, 20);
+    EXPECT_GT(seen.concat_exit_tiles, 5);
+    EXPECT_GT(seen.streamed_readers, 5);
+    std::printf("blocks: %d split, %d concat in place, %d concat exit tiles, %d streamed to "
+                "several readers of %d\n",
+                seen.split, seen.concat_in_place, seen.concat_exit_tiles, seen.streamed_readers,
+                trials(300));
 }
 
 // Hand case: two 3x3 pad-1 convs on 1x8x8, 4x8 tiles (two tile rows), one
@@ -279,18 +352,115 @@ TEST(FusedOracle, HandExitChannelTileAndStreamedInput) {
     EXPECT_FALSE(validate(g, m).ok);
 }
 
+// Channel-split run: 1x1 expand 2->8, 3x3 depthwise, 1x1 project 8->2 on
+// 2x4x4, one whole tile, streamed weights. Split in blocks of 2, expand and
+// depthwise hold 2 channels each and run inside the project's step.
+TEST(FusedOracle, HandChannelSplitRun) {
+    const LayerShape expand = expand_2_to_8(), dw = depthwise_8();
+    LayerShape project = expand;
+    project.in_channels = 8; project.out_channels = 2;
+    const FusedGroup g = make_chain({expand, dw, project});
+    FusedMapping m;
+    m.tile_h = 4; m.tile_w = 4;
+    m.weights = WeightPolicy::Streamed;
+    const FusedReport whole = evaluate_fused(g, m, 0, 4);
+    // Peak while dw runs: expand 8x16 + dw 8x16 + its filter 9.
+    EXPECT_EQ(whole.footprint_bytes, (128 + 128 + 9) * 4);
+    const FusedMapping split = with_split_channels(g, m, 2);
+    EXPECT_EQ(split.split, (std::vector<bool>{true, true, false}));
+    EXPECT_EQ(describe(split), "tile 4x4 refetch streamed split2(2)");
+    for (const FusedReport& r : {evaluate_fused(g, split, 0, 4), simulate_fused(g, split, 0, 4)}) {
+        EXPECT_EQ(r.traffic_bytes(), whole.traffic_bytes());
+        EXPECT_EQ(r.macs, whole.macs);
+        // One step: input 32, expand 2x16, dw 2x16, project 2x16, filters
+        // expand 2 + dw 9 + the project's 2-channel slice 2.
+        EXPECT_EQ(r.footprint_bytes, (32 + 32 + 32 + 32 + 13) * 4);
+    }
+    FusedMapping bad = split;
+    bad.halo = HaloPolicy::Keep;
+    EXPECT_FALSE(validate(g, bad).ok);
+    bad = split;
+    bad.split[2] = true; // the exit has no consumer
+    EXPECT_FALSE(validate(g, bad).ok);
+    // A split 1x1 after a split layer must be channel-wise.
+    const FusedGroup two = make_chain({expand, project, expand});
+    FusedMapping chain = m;
+    chain.split = {true, true, false};
+    chain.split_channels = 2;
+    EXPECT_FALSE(validate(two, chain).ok);
+    chain.split = {false, true, false};
+    EXPECT_TRUE(validate(two, chain).ok);
+}
+
+// A channel-wise exit with channel tiles reduces a run in its own blocks:
+// 1x1 expand 2->8 then a 3x3 depthwise exit, exit tiles of 2.
+TEST(FusedOracle, HandChannelWiseExitBlocks) {
+    const LayerShape expand = expand_2_to_8(), dw = depthwise_8();
+    const FusedGroup g = make_chain({expand, dw});
+    FusedMapping m;
+    m.tile_h = 4; m.tile_w = 4;
+    m.weights = WeightPolicy::Streamed;
+    m.exit_channel_tile = 2;
+    // Unsplit, the peak is while dw runs: expand 8x16 + dw 2x16 + filter 9.
+    EXPECT_EQ(evaluate_fused(g, m, 0, 4).footprint_bytes, (128 + 32 + 9) * 4);
+    const FusedMapping split = with_split_channels(g, m, 5); // takes the exit's 2
+    EXPECT_EQ(split.split_channels, 2);
+    EXPECT_EQ(split.split, (std::vector<bool>{true, false}));
+    for (const FusedReport& r : {evaluate_fused(g, split, 0, 4), simulate_fused(g, split, 0, 4)})
+        // One step: input 32, expand 2x16, dw 2x16, filters 2 + 9.
+        EXPECT_EQ(r.footprint_bytes, (32 + 32 + 32 + 11) * 4);
+    FusedMapping other = split;
+    other.split_channels = 1; // blocks differ from the exit's
+    EXPECT_FALSE(validate(g, other).ok);
+}
+
+// Kept halos never compute or fetch more elements than refetched ones (in
+// whole lines they can: a kept part inside a row splits its fetch into two
+// ranges that may share a line, so lines are one element here).
+// A streamed input read by two layers (a 1x1 conv and a 1x1 projection)
+// runs both in node 0's step; an add reading it cannot stream. 2x4x4 input,
+// 1x1 convs to 4 channels, one whole tile, resident weights (8 + 8).
+TEST(FusedOracle, HandStreamedInputTwoReaders) {
+    LayerShape a;
+    a.in_channels = 2; a.in_height = 4; a.in_width = 4; a.out_channels = 4;
+    LayerShape b = a;
+    b.in_channels = 4; b.kernel_h = b.kernel_w = 3; b.pad = 1;
+    FusedGroup g;
+    g.input = {2, 4, 4};
+    g.nodes = {{"a", FusedOp::Layer, a, {-1}}, {"b", FusedOp::Layer, b, {0}},
+               {"proj", FusedOp::Layer, a, {-1}}, {"add", FusedOp::Add, {}, {1, 2}}};
+    FusedMapping m;
+    m.tile_h = 4; m.tile_w = 4;
+    m.stream_input = true;
+    for (const FusedReport& r : {evaluate_fused(g, m, 0, 4), simulate_fused(g, m, 0, 4)}) {
+        // Step 0 (a and proj): one input channel 16 + a 64 + proj 64 + weights
+        // 8 + 144 + 8 = 304; step 1 (b): a + b + proj = 192 + 160.
+        EXPECT_EQ(r.footprint_bytes, (192 + 160) * 4);
+        EXPECT_EQ(r.input_read_bytes, 32 * 4); // read once for both readers
+    }
+    // Identity instead of the projection: the add reads the input.
+    FusedGroup identity;
+    identity.input = {4, 4, 4};
+    identity.nodes = {{"b", FusedOp::Layer, b, {-1}}, {"add", FusedOp::Add, {}, {0, -1}}};
+    ASSERT_TRUE(identity.validate().ok);
+    const EvalStatus st = validate(identity, m);
+    EXPECT_FALSE(st.ok);
+    EXPECT_NE(st.reason.find("stream_input"), std::string::npos) << st.reason;
+}
+
 TEST(FusedOracle, KeepNeverComputesMoreThanRefetch) {
     std::mt19937 rng(3);
     for (int trial = 0; trial < 200; ++trial) {
         const FusedGroup g = random_chain(rng);
         FusedMapping m = random_mapping(rng, g);
-        m.stream_input = false; // needs refetch
+        m.stream_input = false; // these two need refetch
+        m.split.clear();
         m.halo = HaloPolicy::Refetch;
-        const FusedReport re = evaluate_fused(g, m, 0, 64);
+        const FusedReport re = evaluate_fused(g, m, 0, g.element_bytes);
         m.halo = HaloPolicy::Keep;
-        const FusedReport ke = evaluate_fused(g, m, 0, 64);
+        const FusedReport ke = evaluate_fused(g, m, 0, g.element_bytes);
         EXPECT_LE(ke.macs, re.macs);
-        EXPECT_LE(ke.input_read_bytes, re.input_read_bytes);
+        EXPECT_LE(ke.input_read_bytes, re.input_read_bytes) << describe_group(g, m, g.element_bytes);
         EXPECT_GE(ke.footprint_bytes, re.footprint_bytes);
     }
 }

@@ -1,7 +1,7 @@
 // Network partition: super-nodes cut where one tensor is live, the groups
 // cover every layer once in order, layer by layer equals the per-layer
 // search totals of `explore --network`, and the DP never loses to it; the
-// layer-level groups and add epilogues.
+// layer-level groups, add epilogues and pool epilogues.
 #include "model/fusion/network_fusion.h"
 #include "model/memory_plan/network_shapes.h"
 #include "model/search.h"
@@ -10,6 +10,19 @@
 
 namespace memsched {
 namespace {
+
+// The plan with default options and with `without` (some options off):
+// both succeed and share the layer-by-layer baseline.
+std::pair<NetworkFusionResult, NetworkFusionResult> plan_both(
+    const Network& net, int64_t buffer, const NetworkFusionOptions& without) {
+    std::pair<NetworkFusionResult, NetworkFusionResult> out{
+        plan_network_fusion(net, buffer, without),
+        plan_network_fusion(net, buffer, NetworkFusionOptions{})};
+    EXPECT_TRUE(out.first.status.ok) << out.first.status.reason;
+    EXPECT_TRUE(out.second.status.ok) << out.second.status.reason;
+    EXPECT_EQ(out.second.layer_by_layer_bytes, out.first.layer_by_layer_bytes);
+    return out;
+}
 
 TEST(NetworkFusion, Resnet18SuperNodesAreBlocks) {
     const Network net = load_builtin_network("resnet18");
@@ -62,10 +75,8 @@ TEST(NetworkFusion, LayerLevelGroupsAndAddEpilogues) {
     NetworkFusionOptions whole_only;
     whole_only.add_epilogues = false;
     whole_only.partial_blocks = false;
-    const NetworkFusionResult before = plan_network_fusion(net, buffer, whole_only);
-    const NetworkFusionResult r = plan_network_fusion(net, buffer, NetworkFusionOptions{});
-    ASSERT_TRUE(before.status.ok && r.status.ok) << r.status.reason;
-    EXPECT_EQ(r.layer_by_layer_bytes, before.layer_by_layer_bytes);
+    const auto [before, r] = plan_both(net, buffer, whole_only);
+    ASSERT_TRUE(before.status.ok && r.status.ok);
     EXPECT_LE(r.fused_bytes, before.fused_bytes);
     EXPECT_GE(r.fused_bytes, r.weights_once_bound_bytes);
     int epilogues = 0, lone_conv_epilogues = 0;
@@ -89,6 +100,37 @@ TEST(NetworkFusion, LayerLevelGroupsAndAddEpilogues) {
     }
     EXPECT_GT(epilogues, 0);
     EXPECT_GT(lone_conv_epilogues, 0);
+}
+
+// Pool epilogue on SqueezeNet at 64x64: the run ending at conv10 feeds the
+// global average pool; as the pool's epilogue the run is fused and searched
+// at the budget less the pool's 1000 sums, and its exit store is replaced by
+// the pool's 1000-float write. Never worse than without pool epilogues.
+TEST(NetworkFusion, PoolEpilogue) {
+    const Network net = resize_network(load_builtin_network("squeezenet"), 64, 64);
+    const int64_t buffer = 64 * 1024;
+    NetworkFusionOptions without;
+    without.pool_epilogues = false;
+    const auto [before, r] = plan_both(net, buffer, without);
+    ASSERT_TRUE(before.status.ok && r.status.ok);
+    EXPECT_LT(r.fused_bytes, before.fused_bytes);
+    const GroupPlan& last = r.groups.back();
+    ASSERT_TRUE(last.pool_epilogue);
+    ASSERT_TRUE(last.fused && !last.add_epilogue) << "expected a fused run ending at conv10";
+    EXPECT_EQ(last.layers.back(), "avgpool");
+    EXPECT_EQ(last.layers[last.layers.size() - 2], "conv10");
+    EXPECT_LE(last.footprint_bytes, buffer);
+    int first = 0;
+    while (net.layers[first].name != last.layers.front()) ++first;
+    const int pool = first + static_cast<int>(last.layers.size()) - 1;
+    FusedGroup g;
+    ASSERT_TRUE(build_fused_group(net, first, pool - 1, &g).ok);
+    const int64_t sums = net.layers[pool].output.elements() * 4;
+    const FusedChoice run = search_fused_group(g, buffer - sums, FusedSearchOptions{});
+    ASSERT_TRUE(run.status.ok);
+    EXPECT_EQ(last.traffic_bytes, run.report.traffic_bytes() - run.report.output_write_bytes +
+                                      (sums + 63) / 64 * 64);
+    EXPECT_EQ(last.footprint_bytes, run.report.footprint_bytes + sums);
 }
 
 } // namespace
