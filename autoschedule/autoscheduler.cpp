@@ -83,6 +83,13 @@ struct Driver {
                 staged.push_back(info.find(name));
                 log(name + ": " + plan.placement.at(name).why);
             }
+        if (plan.hosting_pads.count(root.name)) { // layer_fusion.h
+            const TilePlan tiles = plan_for(main.match, root.name + " computes " + names +
+                                                            " per band (hosted layer)", !staged.empty());
+            schedule_hosted_layer(writer, info, root, *reductions[0], plan.staged.count(root.name) ? plan.staged.at(root.name) : std::vector<std::string>{},
+                                  tiles, params.parallelism);
+            return;
+        }
         TilePlan tiles = plan_for(main.match, root.name + " computes " + names + " in its tiles",
                                   !staged.empty(), fused.size() == 1 && has_weights_func(main.match),
                                   fused.size() == 1);

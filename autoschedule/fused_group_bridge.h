@@ -30,6 +30,9 @@ struct FusedBandPlan {
     FusedReport report;        // the fused prediction for the applied bands
     int64_t fused_bytes = 0;   // into the buffer level, fused
     int64_t layered_bytes = 0; // into the same level, layer by layer
+    // Into the last cache level (DRAM traffic), when it is not the buffer
+    // level: the applied bands at its capacity vs the per-layer plans.
+    int64_t fused_outer_bytes = 0, layered_outer_bytes = 0;
     double fused_seconds = 0, layered_seconds = 0;
     int64_t fused_macs = 0, layered_macs = 0;
     std::string level;         // the cache level holding the intermediates
@@ -42,8 +45,10 @@ struct FusedBandPlan {
 // Layer node; `shortcut_bytes`: other bytes layer-by-layer execution moves
 // that fusion keeps on chip (a residual add's re-read of the block input).
 // `row_block`: the exit's register-block rows (bands are whole blocks).
-// Fuses only when the predicted time is lower, or equal with less traffic
-// (or always, with only that halo policy, when params.forced_halo says so).
+// Fuses only when the predicted time is lower without more traffic, or
+// equal with less traffic, and the bands move no more bytes into the last
+// cache level than the layers alone (or always, with only that halo policy,
+// when params.forced_halo says so).
 FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>& layered,
                                int64_t shortcut_bytes, int64_t row_block,
                                const PluginParams& params);

@@ -2,7 +2,12 @@
 // are computed inside the tiles of the first materialised consumer reached
 // through pointwise, single-consumer stages (bias, batch norm, activations,
 // adds), which are inlined there. Pure stages read many times by a
-// reduction (pads, folded weights) are materialised. A reduction is never
+// reduction (pads, folded weights) are materialised. In whole networks
+// each activation is written once: a layer whose only reader is the next
+// layer's pad (unshifted, clamped) is computed in the pad's tiles, writing
+// straight into the padded buffer; a layer output read by several stages (a
+// block's residual add) or shifted by its pad is materialised itself, and
+// its pad staged per cache tile of the next conv. A reduction is never
 // inlined. Convs upstream of a root's convs (a conv read through a pad by
 // another conv, "tiled in place" here) may further be computed in that
 // root's row bands: cross-layer fusion, layer_fusion.h.
@@ -45,6 +50,8 @@ struct FusionPlan {
     // Materialised conv-like reductions (outputs, or read by another
     // reduction) whose own update is tiled in place.
     std::map<std::string, ConvMatch> tiled_in_place;
+    // Pads that host the layer they pad (root -> that layer, fused above).
+    std::map<std::string, std::string> hosting_pads;
 };
 
 FusionPlan plan_fusion(const PipelineInfo& info);

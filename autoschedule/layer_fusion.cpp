@@ -1,11 +1,13 @@
 // Finding, modeling and scheduling cross-layer conv groups (see layer_fusion.h).
 #include "autoschedule/layer_fusion.h"
 
+#include "autoschedule/group_partition.h"
 #include "autoschedule/micro_kernel.h"
 #include "autoschedule/tile_schedules.h"
 
 #include <algorithm>
 #include <optional>
+#include <stdexcept>
 
 namespace memsched::autoschedule {
 namespace {
@@ -17,6 +19,7 @@ using Halide::TailStrategy;
 struct Branch {
     std::vector<std::string> convs;  // producers first; the last is an exit conv
     std::vector<std::string> stages; // pads computed per band, producers first
+    std::vector<std::string> inlined; // materialised layer outputs inlined into the band
     std::string source;              // the 4-D tensor the branch starts from
 };
 
@@ -58,13 +61,32 @@ bool consumed_only_by(const StageInfo& s, const std::set<std::string>& allowed) 
     return true;
 }
 
-// Walks up from exit conv `conv`; nullopt with `why` when the path has a
-// shape the schedule cannot express.
+// The conv computed in the tiles of materialised layer output `out`
+// (fusion_plan.h) when `out` can instead be inlined into a band: it is
+// read only by `pad`, is no output, and is the epilogue of exactly one
+// conv-like reduction and nothing else (no residual identity); else "".
+std::string epilogue_conv(const PipelineInfo& info, const FusionPlan& plan, const std::string& out,
+                          const std::string& pad) {
+    const StageInfo* s = info.find(out);
+    if (!s || s->kind != StageKind::Pure || s->is_output || !consumed_only_by(*s, {pad}))
+        return "";
+    auto fused = plan.fused.find(out);
+    if (fused == plan.fused.end() || fused->second.size() != 1) return "";
+    if (fused->second[0].match.shape.kind == LayerKind::FullyConnected) return "";
+    Reach r;
+    reach_from(info, plan, *s, &r);
+    if (!r.odd.empty() || !r.sources.empty() || r.reductions.size() != 1) return "";
+    return r.reductions[0] == fused->second[0].name ? r.reductions[0] : "";
+}
+
+// Walks up from exit conv `conv` through at most `max_upstream` producer
+// reductions; nullopt with `why` when the path has a shape the schedule
+// cannot express.
 std::optional<Branch> walk_branch(const PipelineInfo& info, const FusionPlan& plan,
-                                  const std::string& conv, std::string* why) {
+                                  const std::string& conv, int max_upstream, std::string* why) {
     Branch b;
     std::string cur = conv;
-    for (;;) {
+    for (int upstream = 0;; upstream++) {
         b.convs.insert(b.convs.begin(), cur);
         std::string w;
         const auto m = match_layer(*info.find(cur), &w);
@@ -89,9 +111,19 @@ std::optional<Branch> walk_branch(const PipelineInfo& info, const FusionPlan& pl
             return b;
         }
         if (r.reductions.empty() && r.sources.size() == 1) {
-            b.stages.insert(b.stages.begin(), in->name); // the pad of the group input
-            b.source = r.sources[0];
-            return b;
+            b.stages.insert(b.stages.begin(), in->name); // the pad, computed per band
+            // A previous layer's materialised output: its conv joins the
+            // band and the output is inlined into this pad; or the group input.
+            const std::string up = upstream < max_upstream
+                                       ? epilogue_conv(info, plan, r.sources[0], in->name)
+                                       : "";
+            if (up.empty()) {
+                b.source = r.sources[0];
+                return b;
+            }
+            b.inlined.insert(b.inlined.begin(), r.sources[0]);
+            cur = up;
+            continue;
         }
         if (r.reductions.size() != 1 || !r.sources.empty()) {
             b.source = in->name; // joins several tensors: stays at root
@@ -101,8 +133,12 @@ std::optional<Branch> walk_branch(const PipelineInfo& info, const FusionPlan& pl
         auto tiled = plan.tiled_in_place.find(up);
         std::set<std::string> inside = r.inlined;
         inside.insert(in->name);
-        bool private_path = tiled != plan.tiled_in_place.end() && !info.find(up)->is_output &&
-                            consumed_only_by(*info.find(up), inside);
+        // `up` tiled in place, or computed in the tiles of this pad itself.
+        bool hosted = false;
+        if (auto f = plan.fused.find(in->name); f != plan.fused.end())
+            hosted = f->second.size() == 1 && f->second[0].name == up;
+        bool private_path = (tiled != plan.tiled_in_place.end() || hosted) &&
+                            !info.find(up)->is_output && consumed_only_by(*info.find(up), inside);
         // Activation-shaped stages only: per-channel parameters (a folded
         // batch norm's scale) are read by the weights' root too, harmlessly.
         for (const auto& name : r.inlined)
@@ -112,6 +148,18 @@ std::optional<Branch> walk_branch(const PipelineInfo& info, const FusionPlan& pl
             b.source = in->name;
             return b;
         }
+        if (upstream >= max_upstream) {
+            // The group input: a pad hosting `up` is the materialised
+            // tensor itself; a pad of a reduction tiled in place is
+            // computed per band from it.
+            if (hosted) {
+                b.source = in->name;
+            } else {
+                b.stages.insert(b.stages.begin(), in->name);
+                b.source = up;
+            }
+            return b;
+        }
         b.stages.insert(b.stages.begin(), in->name);
         cur = up;
     }
@@ -119,6 +167,9 @@ std::optional<Branch> walk_branch(const PipelineInfo& info, const FusionPlan& pl
 
 // The layer as the fusion model sees it: the real (unpadded) input extents
 // of its producer and the symmetric padding that gives the matched output.
+// A layer whose output Halide crops (a conv before a floor-mode pool at an
+// odd size computes one column less than its padding allows) is modeled
+// uncropped: slightly more work and traffic than Halide's, never less.
 std::optional<LayerShape> model_shape(const ConvMatch& m, int64_t in_w, int64_t in_h,
                                       std::string* why) {
     LayerShape s = m.shape;
@@ -129,7 +180,8 @@ std::optional<LayerShape> model_shape(const ConvMatch& m, int64_t in_w, int64_t 
     const int64_t out_w = s.out_width(), out_h = s.out_height();
     const int64_t pw = pad_for(out_w, s.kernel_w, in_w), ph = pad_for(out_h, s.kernel_h, in_h);
     s.in_width = in_w, s.in_height = in_h, s.pad = std::max(pw, ph);
-    if (s.out_width() != out_w || s.out_height() != out_h) {
+    const int64_t crop_w = s.out_width() - out_w, crop_h = s.out_height() - out_h;
+    if (crop_w < 0 || crop_h < 0 || crop_w > s.stride || crop_h > s.stride) {
         *why = "padding is not the same on every side";
         return std::nullopt;
     }
@@ -161,11 +213,19 @@ struct Candidate {
     int64_t row_block = 1;
 };
 
+// True when the conv's own (unfused) root stages its input per cache tile.
+bool staged_alone(const FusionPlan& plan, const std::string& conv) {
+    const StagePlacement& p = plan.placement.at(conv);
+    if (p.placement != Placement::InRootTile) return false;
+    auto st = plan.staged.find(p.root);
+    return st != plan.staged.end() && !st->second.empty();
+}
+
 std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionPlan& plan,
                                          const StageInfo& exit,
                                          const std::vector<FusedReduction>& fused,
-                                         const Halide::Target& target, const PluginParams& params,
-                                         std::string* why) {
+                                         int max_upstream, const Halide::Target& target,
+                                         const PluginParams& params, std::string* why) {
     Candidate c;
     c.group.exit = exit.name;
     if (exit.pure_vars.size() != 4 || !exit.extents_known()) {
@@ -179,7 +239,7 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
             return std::nullopt;
         }
         c.group.exit_convs.push_back(f.name);
-        auto b = walk_branch(info, plan, f.name, why);
+        auto b = walk_branch(info, plan, f.name, max_upstream, why);
         if (!b) return std::nullopt;
         if (!branches.empty() && b->source != branches[0].source) {
             *why = "branches start from " + branches[0].source + " and " + b->source;
@@ -223,15 +283,12 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
             prev = int(g.nodes.size());
             g.nodes.push_back(node);
             const bool at_exit = name == b.convs.back();
-            bool staged = false;
-            if (at_exit)
-                if (auto st = plan.staged.find(exit.name); st != plan.staged.end())
-                    staged = !st->second.empty();
-            c.layered.push_back(plan_match_tiles(*m, target, params, staged));
+            c.layered.push_back(plan_match_tiles(*m, target, params, staged_alone(plan, name)));
             if (!at_exit) c.group.band_convs.push_back(name);
             w = shape->out_width(), h = shape->out_height();
         }
         for (const auto& s : b.stages) c.group.band_stages.push_back(s);
+        for (const auto& s : b.inlined) c.group.band_inlined.push_back(s);
         ends.push_back(prev);
     }
     if (ends.size() > 1 || *shortcut) {
@@ -277,6 +334,16 @@ std::string group_names(const CrossLayerGroup& g) {
     return s;
 }
 
+// A band reduction's match: tiled in place alone (pools), or computed in
+// the tiles of its own layer output (convs, fusion_plan.h).
+const ConvMatch& match_of(const FusionPlan& plan, const std::string& name) {
+    if (auto t = plan.tiled_in_place.find(name); t != plan.tiled_in_place.end()) return t->second;
+    const std::string& root = plan.placement.at(name).root;
+    for (const auto& f : plan.fused.at(root))
+        if (f.name == name) return f.match;
+    throw std::logic_error("layer fusion: no match for " + name);
+}
+
 void schedule_band_stage(ScheduleWriter& w, const StageInfo& s, const StageInfo& exit,
                          const BandLoops& loops, bool sliding, int lanes) {
     w.compute_at(s.func, exit.func, loops.band);
@@ -303,6 +370,8 @@ bool CrossLayerPlan::in_band(const std::string& name) const {
             return true;
         if (std::find(g.band_stages.begin(), g.band_stages.end(), name) != g.band_stages.end())
             return true;
+        if (std::find(g.band_inlined.begin(), g.band_inlined.end(), name) != g.band_inlined.end())
+            return true;
     }
     return false;
 }
@@ -321,32 +390,100 @@ TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
     return plan_layer(shape, params, mk, staged_input);
 }
 
+namespace {
+
+// Up to this many producer layers join an exit's layers in one group
+// (groups of up to 4 layers along a chain). Deeper groups need more halo
+// rows per band than a 256 KiB - 1 MiB level holds for VGG/ResNet widths,
+// and each depth is one more model evaluation per exit.
+constexpr int kMaxUpstreamLayers = 3;
+
+// Position interval of every stage a candidate schedules (group_partition.h).
+GroupInterval interval_of(const PipelineInfo& info, const CrossLayerGroup& g, double gain) {
+    GroupInterval iv;
+    iv.first = iv.last = info.index.at(g.exit);
+    auto cover = [&](const std::vector<std::string>& names) {
+        for (const auto& n : names) {
+            const size_t i = info.index.at(n);
+            iv.first = std::min(iv.first, i), iv.last = std::max(iv.last, i);
+        }
+    };
+    cover(g.exit_convs), cover(g.band_convs), cover(g.band_stages), cover(g.band_inlined);
+    iv.gain = gain;
+    return iv;
+}
+
+// What fusing saves against running the layers alone: predicted time,
+// then traffic (a fused group of equal time and less traffic is chosen).
+double gain_of(const FusedBandPlan& b) {
+    return (b.layered_seconds - b.fused_seconds) +
+           1e-15 * double(b.layered_bytes - b.fused_bytes);
+}
+
+} // namespace
+
 CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan,
                                 const Halide::Target& target, const PluginParams& params) {
     CrossLayerPlan out;
     if (!params.cross_layer_fusion) return out;
+    std::vector<CrossLayerGroup> candidates;
+    std::vector<GroupInterval> intervals;
     for (const auto& [root, fused] : plan.fused) {
-        std::string why;
-        auto c = build_candidate(info, plan, *info.find(root), fused, target, params, &why);
-        if (!c) {
-            out.log.push_back(root + ": no cross-layer fusion: " + why);
-            continue;
-        }
-        c->group.bands =
-            plan_fused_bands(c->group.model, c->layered, c->shortcut_bytes, c->row_block, params);
-        if (c->group.bands.fuse && params.forced_halo == PluginParams::ForcedHalo::None &&
-            has_depthwise(c->group.model)) {
-            c->group.bands.fuse = false;
-            c->group.bands.why = kDepthwiseMeasuredSlower;
-        }
-        // A chosen group is logged where it is scheduled, with its loops.
-        if (c->group.bands.fuse) out.groups.push_back(c->group);
-        else {
-            out.log.push_back("group " + group_names(c->group) + ": " + c->group.bands.describe());
+        size_t last_size = 0;
+        for (int depth = 1; depth <= kMaxUpstreamLayers; depth++) {
+            std::string why;
+            auto c = build_candidate(info, plan, *info.find(root), fused, depth, target, params, &why);
+            if (!c) {
+                if (depth == 1) out.log.push_back(root + ": no cross-layer fusion: " + why);
+                break;
+            }
+            if (c->group.band_convs.size() == last_size) break; // no producer left to add
+            last_size = c->group.band_convs.size();
+            c->group.bands = plan_fused_bands(c->group.model, c->layered, c->shortcut_bytes,
+                                              c->row_block, params);
+            if (c->group.bands.fuse && params.forced_halo == PluginParams::ForcedHalo::None &&
+                has_depthwise(c->group.model)) {
+                c->group.bands.fuse = false;
+                c->group.bands.why = kDepthwiseMeasuredSlower;
+            }
+            out.log.push_back("candidate group " + group_names(c->group) + ": " +
+                              c->group.bands.describe());
             out.comments.push_back(out.log.back());
+            if (!c->group.bands.fuse) continue;
+            // Forced fusion: any fused group beats none, bigger ones more.
+            const double gain = params.forced_halo != PluginParams::ForcedHalo::None
+                                    ? 1.0 + double(c->group.band_convs.size())
+                                    : gain_of(c->group.bands);
+            intervals.push_back(interval_of(info, c->group, gain));
+            candidates.push_back(c->group);
         }
     }
+    // A chosen group is logged where it is scheduled, with its loops.
+    const std::vector<size_t> chosen = choose_disjoint_groups(intervals);
+    double saved = 0;
+    for (size_t i : chosen) {
+        out.groups.push_back(candidates[i]);
+        saved += candidates[i].bands.layered_seconds - candidates[i].bands.fused_seconds;
+    }
+    if (!candidates.empty()) {
+        out.log.push_back("fusion partition: " + std::to_string(chosen.size()) + " group(s) of " +
+                          std::to_string(candidates.size()) +
+                          " that pay, chosen without overlap; predicted time saved " +
+                          std::to_string(std::llround(saved * 1e9)) + "ns");
+        out.comments.push_back(out.log.back());
+    }
     return out;
+}
+
+void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const StageInfo& pad,
+                           const StageInfo& layer, const std::vector<std::string>& staged,
+                           const TilePlan& plan, int parallelism) {
+    const BandLoops loops = schedule_band_tiles(w, pad, {}, {}, plan, parallelism, false);
+    for (const auto& name : staged)
+        schedule_band_stage(w, *info.find(name), pad, loops, false, plan.kernel.vector_lanes);
+    TilePlan p = plan;
+    p.tile_y = layer.extents[1]; // the whole band: its k tiles only
+    schedule_reduction_tiles_at(w, layer, pad, loops.band, "", p);
 }
 
 void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
@@ -369,20 +506,26 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
                              group.exit + ": " + group.bands.describe();
     w.comment(line);
     log->push_back(line);
+    // Sliding bands run serially in one strip: with parallel strips (the
+    // strip loop fused with the batch loop) Halide 14's bounds inference
+    // read the group input at n = -1 (AVX2 build of vgg16:pool3@112x112,
+    // bands of 2 rows, 2 strips). Recomputed halos stay parallel.
     const BandLoops loops = schedule_band_tiles(w, exit, reductions, fixed_extent, exit_plan,
-                                                params.parallelism, sliding);
+                                                sliding ? 1 : params.parallelism, sliding);
     if (sliding && loops.strips > 1) {
         const std::string note = group.exit + ": " + std::to_string(loops.strips) +
                                  " parallel strips; each restarts its sliding window (not modeled)";
         w.comment(note);
         log->push_back(note);
     }
+    for (const auto& name : group.band_inlined)
+        w.note_inline(info.find(name)->func, "a band conv's output, inlined into the next pad");
     for (const auto& name : group.band_stages)
         schedule_band_stage(w, *info.find(name), exit, loops, sliding,
                             exit_plan.kernel.vector_lanes);
     for (const auto& name : group.band_convs) {
         const StageInfo& r = *info.find(name);
-        TilePlan p = plan_match_tiles(plan.tiled_in_place.at(name), target, params, false);
+        TilePlan p = plan_match_tiles(match_of(plan, name), target, params, false);
         p.tile_y = r.extents[1]; // the whole band: no tile loops inside it
         p.tile_k = r.extents[2];
         const std::string l = name + ": computed per band of " + group.exit +

@@ -9,6 +9,10 @@
 // becomes
 //   output in row bands; per band: pad0, conv1, pad1, then conv2 per block.
 //
+// In whole networks each layer output is a root of its own (the conv's
+// epilogue read by the next pad, fusion_plan.h); a group reaching through
+// one computes the conv per band and inlines the epilogue into the pad.
+//
 // Each band recomputes its producers' halo rows, or (sliding window) keeps
 // them: producers stored per parallel strip, computed per band. The group is
 // translated into the fusion model's FusedGroup (from the convs' LayerShapes)
@@ -35,6 +39,9 @@ struct CrossLayerGroup {
     std::vector<std::string> exit_convs; // reductions in the exit's register blocks
     std::vector<std::string> band_convs; // reductions computed per band, producers first
     std::vector<std::string> band_stages; // pure stages computed per band (pads), producers first
+    // Materialised layer outputs (fusion_plan.h) left inline in the band:
+    // a band conv's epilogue, read by the next pad only.
+    std::vector<std::string> band_inlined;
     FusedGroup model;                    // nodes named after the Halide stages
     FusedBandPlan bands;
 };
@@ -58,10 +65,21 @@ TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
                           const PluginParams& params, bool staged_input,
                           bool allow_channel_vectors = false);
 
-// Finds the groups and asks the model; empty when params.cross_layer_fusion
-// is off.
+// Finds the candidate groups (each exit root with 1 to 3 producer layers,
+// through pads and materialised layer outputs), asks the model about each
+// and keeps the non-overlapping set that saves the most predicted time
+// (group_partition.h); empty when params.cross_layer_fusion is off.
 CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan,
                                 const Halide::Target& target, const PluginParams& params);
+
+// A layer computed in the next layer's pad (fusion_plan.h: the pad hosts
+// it, writing each activation once): the pad in row bands of the layer's
+// cache-tile rows (all channels, parallel over bands), and per band the
+// layer's own update tiled in place (its k tiles from `plan`) and its
+// staged input; the layer's epilogue is inlined into the pad.
+void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const StageInfo& pad,
+                           const StageInfo& layer, const std::vector<std::string>& staged,
+                           const TilePlan& plan, int parallelism);
 
 // Applies (and writes) the schedule of one chosen group; log lines appended.
 void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,

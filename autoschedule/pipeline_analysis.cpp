@@ -289,6 +289,19 @@ bool defined_everywhere(const PipelineInfo& info, const std::string& name, int d
 
 } // namespace
 
+bool StageInfo::reads_pointwise_clamped(const std::string& callee) const {
+    const std::set<std::string> vars(pure_vars.begin(), pure_vars.end());
+    for (const auto& call : pure_calls) {
+        if (call.callee != callee) continue;
+        if (call.args.size() != pure_vars.size()) return false;
+        for (size_t i = 0; i < call.args.size(); i++) {
+            const Variable* v = strip_clamps(call.args[i], vars).as<Variable>();
+            if (!v || v->name != pure_vars[i]) return false;
+        }
+    }
+    return true;
+}
+
 bool may_overcompute_spatially(const PipelineInfo& info, const StageInfo& r) {
     if (r.pure_vars.size() < 2) return false;
     std::set<std::string> spatial{r.pure_vars[0], r.pure_vars[1]};

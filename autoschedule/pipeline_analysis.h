@@ -56,6 +56,9 @@ struct StageInfo {
     // True when every call this (pure) stage makes to `callee` uses its own
     // pure variables unchanged, in order (a pointwise read).
     bool reads_pointwise(const std::string& callee) const;
+    // The same with each argument possibly clamped to loop-free bounds
+    // (a pad: `f(clamp(x, 0, w - 1), clamp(y, 0, h - 1), c, n)`).
+    bool reads_pointwise_clamped(const std::string& callee) const;
 };
 
 struct PipelineInfo {

@@ -1,6 +1,8 @@
-// White-box tests of the fuse-or-not decision (fused_group_bridge.h) and of
+// White-box tests of the fuse-or-not decision (fused_group_bridge.h), of
+// the choice among overlapping candidate groups (group_partition.h) and of
 // the fusion=0|1 parameter: no Halide pipeline, LayerShapes only.
 #include "autoschedule/fused_group_bridge.h"
+#include "autoschedule/group_partition.h"
 #include "autoschedule/micro_kernel.h"
 #include "autoschedule/plugin_params.h"
 #include "model/fusion/fused_traffic.h"
@@ -106,6 +108,42 @@ TEST(PlanFusedBands, InvalidGroupIsNotFusedWithItsReason) {
     const FusedBandPlan plan = plan_fused_bands(g, layered(g, p), 0, 4, p);
     EXPECT_FALSE(plan.fuse);
     EXPECT_NE(plan.why.find("in_channels=5"), std::string::npos) << plan.why;
+}
+
+// A fused group is never chosen for moving more bytes than the layers
+// alone, whatever its predicted time (unless forced).
+TEST(PlanFusedBands, FusedNeverMovesMoreBytesUnlessForced) {
+    for (const char* env : {"", "l2=256KiB", "l2=1MiB"}) {
+        const PluginParams p = params_with(env);
+        for (int64_t c : {16, 64, 128}) {
+            const FusedGroup g = make_chain({conv3x3(c, 28), conv3x3(c, 28)});
+            const FusedBandPlan plan = plan_fused_bands(g, layered(g, p), 0, 4, p);
+            if (plan.fuse) EXPECT_LE(plan.fused_bytes, plan.layered_bytes) << env << " " << plan.describe();
+        }
+    }
+}
+
+// A chain of layers 0..5 (positions): the DP takes the best set of
+// non-overlapping groups, not the single best group.
+TEST(ChooseDisjointGroups, ChainPicksTheBestNonOverlappingSet) {
+    const std::vector<GroupInterval> c = {
+        {0, 1, 3.0}, // layers 0-1
+        {0, 3, 5.0}, // layers 0-3: best alone, but overlaps both others
+        {2, 3, 3.0}, // layers 2-3
+        {4, 5, 1.0}, // layers 4-5
+        {3, 5, 2.5}, // overlaps {2,3} and {4,5}
+    };
+    EXPECT_EQ(choose_disjoint_groups(c), (std::vector<size_t>{0, 2, 3})); // 3 + 3 + 1
+}
+
+TEST(ChooseDisjointGroups, SharedEndpointsOverlapAndNoGainIsNeverChosen) {
+    // {0,2} and {2,4} share position 2: only one of them.
+    EXPECT_EQ(choose_disjoint_groups({{0, 2, 1.0}, {2, 4, 1.5}}), (std::vector<size_t>{1}));
+    EXPECT_TRUE(choose_disjoint_groups({{0, 1, 0.0}, {2, 3, -1.0}}).empty());
+    EXPECT_TRUE(choose_disjoint_groups({}).empty());
+    // Nested: the outer one only when it is worth more than the inner.
+    EXPECT_EQ(choose_disjoint_groups({{1, 2, 2.0}, {0, 3, 1.0}}), (std::vector<size_t>{0}));
+    EXPECT_EQ(choose_disjoint_groups({{1, 2, 1.0}, {0, 3, 2.0}}), (std::vector<size_t>{1}));
 }
 
 } // namespace
