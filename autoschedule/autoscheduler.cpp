@@ -86,8 +86,11 @@ struct Driver {
         if (plan.hosting_pads.count(root.name)) { // layer_fusion.h
             const TilePlan tiles = plan_for(main.match, root.name + " computes " + names +
                                                             " per band (hosted layer)", !staged.empty());
-            schedule_hosted_layer(writer, info, root, *reductions[0], plan.staged.count(root.name) ? plan.staged.at(root.name) : std::vector<std::string>{},
-                                  tiles, params.parallelism);
+            const auto st = plan.staged.find(root.name);
+            const std::vector<std::string> staged_names =
+                st != plan.staged.end() ? st->second : std::vector<std::string>{};
+            schedule_hosted_layer(writer, info, root, *reductions[0], staged_names, tiles,
+                                  params.parallelism);
             return;
         }
         TilePlan tiles = plan_for(main.match, root.name + " computes " + names + " in its tiles",

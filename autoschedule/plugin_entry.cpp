@@ -23,7 +23,16 @@ void run_memsched(const Halide::Pipeline& pipeline, const Halide::Target& target
         // A bad parameter is the user's error: say which, stop the build.
         throw Halide::CompileError(std::string("MemSched: ") + e.what() + "\n");
     }
-    ScheduleReport report = schedule_pipeline(pipeline, target, params);
+    ScheduleReport report;
+    try {
+        report = schedule_pipeline(pipeline, target, params);
+    } catch (const Halide::CompileError&) {
+        throw;
+    } catch (const std::exception& e) {
+        // A broken invariant of ours (e.g. layer_fusion's match lookup):
+        // a clear Halide error naming the plugin, not std::terminate.
+        throw Halide::CompileError(std::string("MemSched internal error: ") + e.what() + "\n");
+    }
     if (params.verbose) {
         std::cerr << "[memsched] parameters:" << params.provenance << "\n";
         for (const auto& line : report.log_lines) std::cerr << line << "\n";
