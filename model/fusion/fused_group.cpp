@@ -166,6 +166,7 @@ std::string describe(const FusedMapping& m) {
     if (m.exit_channel_tile > 0) d += " k" + std::to_string(m.exit_channel_tile);
     if (m.stream_input) d += " stream-in";
     if (m.concat_in_place) d += " concat-in-place";
+    if (m.residual_channels > 0) d += " residual" + std::to_string(m.residual_channels);
     if (!m.split.empty())
         d += " split" + std::to_string(m.split_channels) + "(" +
              std::to_string(std::count(m.split.begin(), m.split.end(), true)) + ")";
@@ -220,10 +221,82 @@ int split_reducer(const FusedGroup& g, const FusedMapping& m, int node) {
     return node;
 }
 
-int run_step(const FusedGroup& g, const FusedMapping& m, int node) {
+namespace {
+
+// run_step without in-place adds: every step an add in place can move to is
+// a layer's, so these steps decide which adds qualify (no recursion).
+int base_run_step(const FusedGroup& g, const FusedMapping& m, int node) {
     const std::vector<int>& in = g.nodes[static_cast<size_t>(node)].inputs;
     if (m.stream_input && std::find(in.begin(), in.end(), -1) != in.end()) return 0;
     return split_reducer(g, m, node);
+}
+
+bool reads_group_input(const FusedNode& n) {
+    return std::find(n.inputs.begin(), n.inputs.end(), -1) != n.inputs.end();
+}
+
+// Layer l can accumulate its output into add a, channel block by block: read
+// only by a, not split, not the reducer of a split run, not a reader of a
+// streamed input (those run in node 0's step).
+bool can_accumulate(const FusedGroup& g, const FusedMapping& m, int l, int a) {
+    if (l < 0 || g.nodes[static_cast<size_t>(l)].op != FusedOp::Layer || m.is_split(l)) return false;
+    const FusedNode& n = g.nodes[static_cast<size_t>(l)];
+    if (group_consumers(g, l) != std::vector<int>{a}) return false;
+    if (n.inputs[0] >= 0 && m.is_split(n.inputs[0])) return false;
+    return !(m.stream_input && reads_group_input(n));
+}
+
+// Add a may write into tensor t's box while l runs: t is made in an earlier
+// step than l's, and every other reader of t has run by then. Base steps are
+// never earlier than the final ones, so this is sufficient for the final
+// steps too.
+bool can_overwrite(const FusedGroup& g, const FusedMapping& m, int t, int a, int l) {
+    if (t == l) return false;
+    const int step = base_run_step(g, m, l);
+    if (t == -1 ? m.stream_input : base_run_step(g, m, t) >= step) return false;
+    for (int j : group_consumers(g, t))
+        if (j != a && base_run_step(g, m, j) >= step) return false;
+    return true;
+}
+
+} // namespace
+
+int residual_accumulator(const FusedGroup& g, const FusedMapping& m, int node) {
+    if (m.residual_channels <= 0 || node < 0) return -2;
+    const FusedNode& n = g.nodes[static_cast<size_t>(node)];
+    if (n.op != FusedOp::Add || n.inputs.size() != 2 || concat_slice_of(g, m, node) >= 0) return -2;
+    int best = -2;
+    for (int k = 0; k < 2; ++k) {
+        const int l = n.inputs[static_cast<size_t>(k)], t = n.inputs[static_cast<size_t>(1 - k)];
+        if (!can_accumulate(g, m, l, node) || !can_overwrite(g, m, t, node, l)) continue;
+        if (best == -2 || base_run_step(g, m, l) > base_run_step(g, m, best)) best = l;
+    }
+    return best;
+}
+
+int residual_target(const FusedGroup& g, const FusedMapping& m, int node) {
+    const int l = residual_accumulator(g, m, node);
+    if (l == -2) return -2;
+    const std::vector<int>& in = g.nodes[static_cast<size_t>(node)].inputs;
+    return in[0] == l ? in[1] : in[0];
+}
+
+int tensor_storage(const FusedGroup& g, const FusedMapping& m, int tensor) {
+    for (int t = residual_target(g, m, tensor); t != -2; t = residual_target(g, m, tensor))
+        tensor = t;
+    return tensor;
+}
+
+std::vector<int> residual_adds_in_place(const FusedGroup& g, const FusedMapping& m) {
+    std::vector<int> out;
+    for (int i = 0; i < static_cast<int>(g.nodes.size()); ++i)
+        if (residual_accumulator(g, m, i) >= 0) out.push_back(i);
+    return out;
+}
+
+int run_step(const FusedGroup& g, const FusedMapping& m, int node) {
+    const int l = residual_accumulator(g, m, node);
+    return l >= 0 ? base_run_step(g, m, l) : base_run_step(g, m, node);
 }
 
 EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
@@ -274,6 +347,16 @@ EvalStatus validate(const FusedGroup& g, const FusedMapping& m) {
             m.is_split(g.nodes[last].inputs[0]) &&
             !(is_channel_wise(g, last) && m.split_channels == m.exit_channel_tile))
             return EvalStatus::failure("exit_channel_tile with a split run into the exit");
+    }
+    if (m.residual_channels < 0)
+        return EvalStatus::failure("residual_channels=" + std::to_string(m.residual_channels));
+    if (m.residual_channels > 0) {
+        if (m.halo != HaloPolicy::Refetch)
+            return EvalStatus::failure("residual_channels needs halo refetch");
+        if (residual_adds_in_place(g, m).empty())
+            return EvalStatus::failure("residual_channels=" +
+                                       std::to_string(m.residual_channels) +
+                                       " but no add can be applied in place");
     }
     if (!m.layer_weights.empty() && m.layer_weights.size() != g.nodes.size())
         return EvalStatus::failure("layer_weights has " + std::to_string(m.layer_weights.size()) +

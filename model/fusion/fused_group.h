@@ -1,9 +1,11 @@
 // FusedGroup: layers computed together, tile by tile over the output tiles of
 // the group's last ("exit") layer, with every intermediate tensor kept in the
 // on-chip buffer. A group is a small DAG in topological order: a chain of
-// conv/pool layers, or a single-entry single-exit block (residual add,
-// inverted residual, inception concat). Only the group input is read from
-// DRAM and only the exit output is written back.
+// conv/pool layers, a single-entry single-exit block (residual add,
+// inverted residual, inception concat), or several consecutive such blocks
+// (each block's output kept on chip for the next block's layers and add).
+// Only the group input is read from DRAM and only the exit output is
+// written back.
 //
 // Semantics (shared by the model in fused_traffic.h and the oracle in
 // fused_oracle.h):
@@ -71,6 +73,32 @@
 //   split_channels equals exit_channel_tile: each block of the run then
 //   feeds the same block of the exit, which writes it. DRAM bytes, tiles
 //   and MACs are unchanged: the blocks partition the channels.
+// - Residual adds in place (FusedMapping::residual_channels = kr > 0, halo
+//   Refetch): an add a = L + t, where L is a layer read only by a whose
+//   inputs are not split (no run's reducer) and t is the add's other input
+//   (the identity or a projection, or the group input), made in an earlier
+//   step than L's and read by nothing else in L's step or later, is applied
+//   in place: L computes kr output channels at a time, and each block is
+//   added into t's box at once (the add runs in L's step), so L holds kr
+//   channels of its box and the add holds no box of its own: its output
+//   lives in t's box, which stays held until the add's readers have run (for
+//   an exit add, until it is written). Every such add of the group is applied
+//   (residual_adds_in_place lists them). When both inputs qualify as L, L is
+//   the one made in the later step. The add's box lies within t's (it reads t
+//   at its own coordinates), so the box of the first tensor of a chain of
+//   in-place adds holds them all. DRAM bytes, tiles and MACs are unchanged.
+//   This is what lets several residual blocks share one tile: the block
+//   input is held once for both the next block's first layer and its add,
+//   and the block outputs never leave the buffer. Loop nest per tile:
+//     realize t's box (fetched, or computed by its producer)
+//     ... the layers between t and L, each at the tile ...
+//     for each block co of kr channels of L:      // L's output-channel loop
+//       L[co, box] = conv(L's input box)           // kr-channel scratch
+//       t[co, box] = act(t[co, box] + L[co, box])  // the add, in t's storage
+//   (Halide: split the add's channel dimension by kr and compute L at the
+//   outer part, with the add's storage folded onto t's buffer: an in-place
+//   update of t, as the arena of model/memory_plan overlaps a layer's input
+//   and output; the plugin does not apply it yet.)
 // - DRAM bytes are whole lines: each maximal contiguous address range of a
 //   fetch or write is rounded out to lines (line-aligned tensor bases, dense
 //   NCHW layout). A run of columns in a row is one range; adjacent full
@@ -154,6 +182,9 @@ struct FusedMapping {
     std::vector<bool> split;
     // Concat inputs write into their slice of the concat's box.
     bool concat_in_place = false;
+    // Residual adds applied in place over their other input, the layer
+    // before each computed this many output channels at a time; 0 = none.
+    int64_t residual_channels = 0;
 
     WeightPolicy weights_of(int node) const {
         return layer_weights.empty() ? weights : layer_weights[static_cast<size_t>(node)];
@@ -166,7 +197,8 @@ struct FusedMapping {
 // "tile 8x14 keep resident"; with per-node weights "tile 8x14 keep mixed(RSR)"
 // (R resident, S streamed, one letter per node); " k16" for exit channel
 // tiles of 16, " stream-in" for a streamed input and " split16(3)" for three
-// nodes computed in 16-channel blocks and " concat-in-place" are appended.
+// nodes computed in 16-channel blocks, " concat-in-place" and " residual16"
+// for adds in place with 16-channel blocks are appended.
 std::string describe(const FusedMapping& m);
 
 // The group is legal and the tile lies within the exit layer's output; the
@@ -191,8 +223,23 @@ bool is_channel_wise(const FusedGroup& g, int node);
 int split_reducer(const FusedGroup& g, const FusedMapping& m, int node);
 
 // The step node i runs in: its split run's reducer, node 0 for a reader of
-// a streamed input, else itself. Needs validate(g, m) to hold.
+// a streamed input, for an add in place its accumulating layer's step, else
+// itself. Needs validate(g, m) to hold.
 int run_step(const FusedGroup& g, const FusedMapping& m, int node);
+
+// For an add node applied in place (see "Residual adds in place"): the layer
+// L that accumulates into it; -2 when the node is no such add. The add's
+// other input is residual_target(). Needs validate(g, m) to hold, except
+// the checks on residual_channels itself.
+int residual_accumulator(const FusedGroup& g, const FusedMapping& m, int node);
+// The tensor (-1 = group input, else a node) whose box an in-place add
+// writes into; -2 when the node is no such add.
+int residual_target(const FusedGroup& g, const FusedMapping& m, int node);
+// The tensor whose box holds tensor t's values: t itself, or for an add in
+// place, the storage of its target (chains of in-place adds share one box).
+int tensor_storage(const FusedGroup& g, const FusedMapping& m, int tensor);
+// The adds that residual_channels > 0 applies in place, in node order.
+std::vector<int> residual_adds_in_place(const FusedGroup& g, const FusedMapping& m);
 
 struct FusedReport {
     EvalStatus status;               // illegal mapping, or footprint over capacity

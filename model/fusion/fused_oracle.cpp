@@ -136,6 +136,11 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
         if (m.weights_of(i) == WeightPolicy::Resident) resident += g.weight_elements(i);
     read_weights(WeightPolicy::Resident);
 
+    // Residual adds in place, and each tensor's box (tensor index: 0 = input).
+    const std::vector<int> in_place = residual_adds_in_place(g, m);
+    std::vector<int> storage(n + 1);
+    for (int t = 0; t <= n; ++t) storage[t] = t;
+    for (int a : in_place) storage[a + 1] = storage[residual_target(g, m, a) + 1];
     int64_t peak = 0;
     for (int64_t ty = 0; ty < exit.height; ty += m.tile_h)
         for (int64_t tx = 0; tx < exit.width; tx += m.tile_w) {
@@ -180,6 +185,11 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
                                         : 0;
                 if (t == n && g.nodes[n - 1].op == FusedOp::Concat && m.exit_channel_tile > 0)
                     held_channels = 0; // its inputs write their slices
+                if (t > 0 && residual_target(g, m, t - 1) != -2)
+                    held_channels = 0; // an add in place: written into its target's box
+                for (int a : in_place) // an accumulating layer: kr channels at a time
+                    if (t > 0 && residual_accumulator(g, m, a) == t - 1)
+                        held_channels = std::min(held_channels, m.residual_channels);
                 bytes[t] = box[t].points() * held_channels * eb;
             }
             std::vector<int> pending(n + 1, 0);
@@ -203,8 +213,13 @@ FusedReport simulate_fused(const FusedGroup& g, const FusedMapping& m, int64_t c
                         used += held_filter(g, m, j);
                 }
                 used *= eb;
+                // A box is occupied while any tensor stored in it is alive
+                // (an add in place lives in its target's box).
+                std::vector<char> occupied(n + 1, 0);
                 for (int t = 0; t <= n; ++t)
-                    if (alive[t]) used += bytes[t];
+                    if (alive[t]) occupied[storage[t]] = 1;
+                for (int t = 0; t <= n; ++t)
+                    if (occupied[t]) used += bytes[t];
                 peak = std::max(peak, used);
                 if (m.halo == HaloPolicy::Keep) continue;
                 for (int j : step) // written out as it ran

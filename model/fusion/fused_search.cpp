@@ -53,12 +53,19 @@ FusedMapping with_split_channels(const FusedGroup& g, const FusedMapping& m, int
                  std::find(g.nodes[i].inputs.begin(), g.nodes[i].inputs.end(), -1) !=
                      g.nodes[i].inputs.end());
     };
+    // A layer accumulating into an add in place computes its own output
+    // channel blocks, so it reduces no run (fused_group.h).
+    std::vector<char> accumulates(static_cast<size_t>(n), 0);
+    FusedMapping unsplit = m;
+    unsplit.split.clear();
+    for (int a : residual_adds_in_place(g, unsplit))
+        accumulates[static_cast<size_t>(residual_accumulator(g, unsplit, a))] = 1;
     // A channel-wise exit with channel tiles reduces a run in its own blocks.
     const bool exit_blocks = m.exit_channel_tile > 0 && is_channel_wise(g, n - 1);
     if (exit_blocks) kc = m.exit_channel_tile;
     // From the exit back, so a node already split belongs to a later run.
     for (int r = n - 1; r >= 0; --r) {
-        if (g.nodes[r].op != FusedOp::Layer || out.split[r]) continue;
+        if (g.nodes[r].op != FusedOp::Layer || out.split[r] || accumulates[r]) continue;
         if (r == n - 1 && m.exit_channel_tile > 0 && !exit_blocks) continue;
         for (int i = g.nodes[r].inputs[0]; splittable(i); i = g.nodes[i].inputs[0]) {
             out.split[i] = true;
@@ -120,7 +127,19 @@ FusedChoice search_fused_group(const FusedGroup& g, int64_t capacity_bytes,
             std::vector<FusedMapping> reducers = {smaller,
                                                   with_split_channels(g, m, kSplitChannels),
                                                   with_split_channels(g, smaller, kSplitChannels)};
-            if (!smaller.stream_input && validate(g, all_readers)) reducers.push_back(all_readers);
+            const bool readers_ok = !smaller.stream_input && validate(g, all_readers);
+            if (readers_ok) reducers.push_back(all_readers);
+            // Residual adds in place, alone or with the others (their split
+            // runs recomputed: an accumulating layer reduces none).
+            std::vector<FusedMapping> bases = {m, smaller};
+            if (readers_ok) bases.push_back(all_readers);
+            for (FusedMapping r : bases) {
+                r.residual_channels = kResidualChannels;
+                if (!validate(g, r)) continue;
+                reducers.push_back(r);
+                const FusedMapping split = with_split_channels(g, r, kSplitChannels);
+                if (!split.split.empty() && validate(g, split)) reducers.push_back(split);
+            }
             if (has_concat(g))
                 for (size_t i = 0, end = reducers.size(); i < end; ++i) {
                     reducers.push_back(reducers[i]);
@@ -131,7 +150,8 @@ FusedChoice search_fused_group(const FusedGroup& g, int64_t capacity_bytes,
             for (const FusedMapping& less : reducers) {
                 if (less.exit_channel_tile == m.exit_channel_tile &&
                     less.stream_input == m.stream_input && less.split == m.split &&
-                    less.concat_in_place == m.concat_in_place)
+                    less.concat_in_place == m.concat_in_place &&
+                    less.residual_channels == m.residual_channels)
                     continue;
                 const FusedReport r = evaluate_fused(g, less, capacity_bytes, o.line_bytes);
                 ++evaluated;

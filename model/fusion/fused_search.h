@@ -7,8 +7,10 @@
 // streamed ones do, a per-node mix (fill_resident_weights). A mapping over
 // the buffer is retried with the footprint reducers (with_smaller_footprint),
 // with channel-split runs (with_split_channels), with the input streamed
-// through all its readers, and in groups with a concat each of these with
-// the concat in place; all leave its traffic unchanged, and the one that
+// through all its readers, with residual adds in place (with and without
+// the other reducers, split runs recomputed around them), and in groups
+// with a concat each of these with the concat in place; all leave its
+// traffic unchanged, and the one that
 // fits holding least is kept. Ties go to fewer MACs, then larger tiles.
 #pragma once
 
@@ -52,12 +54,17 @@ FusedMapping with_smaller_footprint(const FusedGroup& g, const FusedMapping& m);
 // vector-friendly width as the exit channel tiles.
 inline constexpr int64_t kSplitChannels = 16;
 
+// Output channels an accumulating layer adds into a residual add in place
+// at a time (fused_group.h): the same width again.
+inline constexpr int64_t kResidualChannels = 16;
+
 // `m` holding less without moving more: with halo refetch, every layer's
 // chain of single-consumer producers is split (computed kc channels at a
 // time inside it) back to and including the first one that is not
 // channel-wise; the exit is no reducer when it has exit channel tiles unless
-// it is channel-wise (then kc is its exit channel tile), nor a reader of a
-// streamed input a split node. `m` unchanged when nothing splits.
+// it is channel-wise (then kc is its exit channel tile), nor a layer that
+// accumulates into an add in place, nor a reader of a streamed input a
+// split node. `m` unchanged when nothing splits.
 FusedMapping with_split_channels(const FusedGroup& g, const FusedMapping& m, int64_t kc);
 
 // The all-streamed mapping `streamed` with as many nodes' weights made

@@ -147,6 +147,14 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
         if (tiled_concat_exit && c == n - 1) last_use[i + 1] = made[i + 1];
         else made[c + 1] = std::min(made[c + 1], made[i + 1]);
     }
+    // Adds in place: the add's output lives in its target's box, which is
+    // held as long as the add's output is (chains: in node order, so an
+    // earlier add's span already includes the later adds reading it).
+    const std::vector<int> in_place = residual_adds_in_place(g, m);
+    for (int a : in_place) {
+        const int root = tensor_storage(g, m, a);
+        last_use[root + 1] = std::max(last_use[root + 1], last_use[a + 1]);
+    }
     int64_t resident = 0, max_filter = 0; // weights held throughout; largest streamed filter
     std::vector<int64_t> step_filters(n, 0); // streamed weights held in each step
     for (int i = 0; i < n; ++i) {
@@ -181,6 +189,12 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
                 if (m.is_split(i))
                     box[i + 1] = std::min(m.split_channels, g.dims_of(i).channels) * ys[i + 1] *
                                  xs[i + 1];
+            for (int a : in_place) {
+                box[a + 1] = 0;
+                const int l = residual_accumulator(g, m, a);
+                box[l + 1] = std::min(m.residual_channels, g.dims_of(l).channels) * ys[l + 1] *
+                             xs[l + 1];
+            }
             if (m.halo == HaloPolicy::Keep) {
                 int64_t all = std::accumulate(box.begin(), box.end(), int64_t{0});
                 all += resident + max_filter;

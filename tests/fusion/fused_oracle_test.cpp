@@ -3,7 +3,9 @@
 // depthwise), random residual and concat blocks, random tiles, both halo
 // policies, both weight policies and random per-node weight mixes, exit
 // channel tiles (of layer and concat exits), streamed inputs, channel-split
-// runs and concats in place, several line and element sizes.
+// runs, concats in place and residual adds in place; groups of two or three
+// consecutive blocks (basic, bottleneck, inverted residual, fire); several
+// line and element sizes.
 #include "model/fusion/fused_oracle.h"
 #include "model/fusion/fused_search.h"
 #include "model/fusion/fused_traffic.h"
@@ -132,6 +134,81 @@ FusedGroup random_block(std::mt19937& rng) {
     }
 }
 
+// A conv on c x h x w: r x r kernel, pad r/2, stride st, `groups` groups.
+LayerShape conv_on(int64_t c, int64_t h, int64_t w, int64_t k, int64_t r, int64_t st,
+                   int64_t groups = 1) {
+    LayerShape s;
+    s.in_channels = c; s.in_height = h; s.in_width = w;
+    s.out_channels = k; s.kernel_h = s.kernel_w = r; s.stride = st; s.pad = r / 2;
+    s.groups = groups;
+    return s;
+}
+
+// Appends one block reading tensor `in` (c x h x w) and returns its output
+// tensor: a basic residual block, a bottleneck, an inverted residual (with
+// the add's inputs in either order, a projection when the shape changes),
+// or a fire-like module (squeeze, then two expands concatenated).
+int append_block(std::mt19937& rng, FusedGroup* g, int in, int64_t* c, int64_t* h, int64_t* w) {
+    auto add_node = [&](const std::string& name, FusedOp op, const LayerShape& s,
+                        std::vector<int> inputs) {
+        g->nodes.push_back({name, op, s, std::move(inputs)});
+        return static_cast<int>(g->nodes.size()) - 1;
+    };
+    const std::string p = "b" + std::to_string(g->nodes.size()) + ".";
+    const int kind = static_cast<int>(pick(rng, 0, 3));
+    const int64_t st = kind == 2 ? 1 : (pick(rng, 0, 3) == 0 ? 2 : 1);
+    if (kind == 3) { // fire: squeeze 1x1, expands 1x1 and 3x3, concat
+        const LayerShape sq = conv_on(*c, *h, *w, pick(rng, 1, 2), 1, 1);
+        const int a = add_node(p + "squeeze", FusedOp::Layer, sq, {in});
+        const int64_t sc = sq.out_channels;
+        const int e1 = add_node(p + "e1", FusedOp::Layer, conv_on(sc, *h, *w, pick(rng, 1, 2), 1, 1), {a});
+        const int e3 = add_node(p + "e3", FusedOp::Layer, conv_on(sc, *h, *w, pick(rng, 1, 2), 3, 1), {a});
+        *c = g->nodes[e1].shape.out_channels + g->nodes[e3].shape.out_channels;
+        return add_node(p + "cat", FusedOp::Concat, {}, {e1, e3});
+    }
+    const int64_t k = kind == 2 ? *c : pick(rng, 1, 3);
+    int last = in;
+    LayerShape s;
+    if (kind == 0) { // basic: 3x3 (stride), 3x3
+        s = conv_on(*c, *h, *w, k, 3, st);
+        last = add_node(p + "c1", FusedOp::Layer, s, {last});
+        s = conv_on(k, s.out_height(), s.out_width(), k, 3, 1);
+        last = add_node(p + "c2", FusedOp::Layer, s, {last});
+    } else { // bottleneck 1x1, 3x3 (stride), 1x1; inverted: expand, depthwise, project
+        const int64_t mid = pick(rng, 1, 3) + (kind == 2 ? *c : 0);
+        s = conv_on(*c, *h, *w, mid, 1, 1);
+        last = add_node(p + "c1", FusedOp::Layer, s, {last});
+        s = kind == 2 ? conv_on(mid, *h, *w, mid, 3, 1, mid) : conv_on(mid, *h, *w, mid, 3, st);
+        last = add_node(p + "c2", FusedOp::Layer, s, {last});
+        s = conv_on(mid, s.out_height(), s.out_width(), k, 1, 1);
+        last = add_node(p + "c3", FusedOp::Layer, s, {last});
+    }
+    int skip = in;
+    if (st != 1 || k != *c)
+        skip = add_node(p + "proj", FusedOp::Layer, conv_on(*c, *h, *w, k, 1, st), {in});
+    *c = k;
+    *h = s.out_height();
+    *w = s.out_width();
+    return add_node(p + "add", FusedOp::Add, {},
+                    pick(rng, 0, 1) ? std::vector<int>{last, skip} : std::vector<int>{skip, last});
+}
+
+// Two or three consecutive blocks of append_block, as one group: block
+// outputs kept on chip for the next block's layers and add.
+FusedGroup random_multi_block(std::mt19937& rng) {
+    while (true) {
+        FusedGroup g;
+        int64_t c = pick(rng, 1, 3), h = pick(rng, 3, 11), w = pick(rng, 3, 11);
+        g.input = {c, h, w};
+        g.element_bytes = pick(rng, 0, 2) == 0 ? 2 : 4;
+        int out = -1;
+        const int blocks = static_cast<int>(pick(rng, 2, 3));
+        for (int b = 0; b < blocks; ++b) out = append_block(rng, &g, out, &c, &h, &w);
+        for (FusedNode& n : g.nodes) n.shape.element_bytes = g.element_bytes;
+        if (g.validate()) return g;
+    }
+}
+
 FusedMapping random_mapping(std::mt19937& rng, const FusedGroup& g) {
     const FusedDims e = g.output_of(static_cast<int>(g.nodes.size()) - 1);
     FusedMapping m;
@@ -160,6 +237,13 @@ FusedMapping random_mapping(std::mt19937& rng, const FusedGroup& g) {
         for (size_t i = 0; i < split.split.size(); ++i)
             if (pick(rng, 0, 3) == 0) split.split[i] = false;
         if (validate(g, split)) m = split;
+    }
+    if (m.halo == HaloPolicy::Refetch && pick(rng, 0, 2) != 0) { // adds in place
+        FusedMapping res = m;
+        res.residual_channels = pick(rng, 1, 3);
+        if (pick(rng, 0, 1) == 0) // split runs laid around the accumulating layers
+            res = with_split_channels(g, res, pick(rng, 1, 3));
+        if (validate(g, res)) m = res;
     }
     return m;
 }
@@ -194,6 +278,11 @@ std::string describe_group(const FusedGroup& g, const FusedMapping& m, int64_t l
 struct Coverage {
     int split = 0, split_into_exit = 0, concat_in_place = 0, concat_exit_tiles = 0,
         streamed_readers = 0;
+    // Residual adds in place: mappings with any, with two or more (a chain
+    // across blocks), with one over the group input, with the exit in place,
+    // and with split runs besides.
+    int residual = 0, residual_chain = 0, residual_on_input = 0, residual_exit = 0,
+        residual_split = 0;
     void count(const FusedGroup& g, const FusedMapping& m) {
         const int last = static_cast<int>(g.nodes.size()) - 1;
         const bool has_concat = std::any_of(g.nodes.begin(), g.nodes.end(), [](const FusedNode& n) {
@@ -204,6 +293,13 @@ struct Coverage {
         concat_in_place += m.concat_in_place && has_concat;
         concat_exit_tiles += m.exit_channel_tile > 0 && g.nodes[last].op == FusedOp::Concat;
         streamed_readers += m.stream_input && group_consumers(g, -1).size() > 1;
+        const std::vector<int> adds = residual_adds_in_place(g, m);
+        residual += !adds.empty();
+        residual_chain += adds.size() >= 2;
+        residual_on_input += std::any_of(adds.begin(), adds.end(),
+                                         [&](int a) { return residual_target(g, m, a) == -1; });
+        residual_exit += !adds.empty() && adds.back() == last;
+        residual_split += !adds.empty() && !m.split.empty();
     }
 };
 
@@ -246,6 +342,31 @@ TEST(FusedOracle, RandomBlocksMatchExactly) {
                 "several readers of %d\n",
                 seen.split, seen.concat_in_place, seen.concat_exit_tiles, seen.streamed_readers,
                 trials(300));
+}
+
+TEST(FusedOracle, RandomMultiBlockGroupsMatchExactly) {
+    std::mt19937 rng(606);
+    Coverage seen;
+    for (int trial = 0; trial < trials(300); ++trial) {
+        const FusedGroup g = random_multi_block(rng);
+        const FusedMapping m = random_mapping(rng, g);
+        seen.count(g, m);
+        const int64_t line = pick(rng, 0, 1) ? 64 : 16;
+        const int64_t cap = pick(rng, 0, 1) ? 0 : pick(rng, 64, 8192);
+        expect_equal(evaluate_fused(g, m, cap, line), simulate_fused(g, m, cap, line),
+                     describe_group(g, m, line));
+        if (HasFailure()) return;
+    }
+    EXPECT_GT(seen.residual, 60);
+    EXPECT_GT(seen.residual_chain, 20);
+    EXPECT_GT(seen.residual_on_input, 20);
+    EXPECT_GT(seen.residual_exit, 20);
+    EXPECT_GT(seen.residual_split, 10);
+    EXPECT_GT(seen.split, 20);
+    std::printf("multi-block: %d with adds in place (%d with two or more, %d over the group "
+                "input, %d at the exit, %d with split runs), %d split, %d concat in place of %d\n",
+                seen.residual, seen.residual_chain, seen.residual_on_input, seen.residual_exit,
+                seen.residual_split, seen.split, seen.concat_in_place, trials(300));
 }
 
 // Hand case: two 3x3 pad-1 convs on 1x8x8, 4x8 tiles (two tile rows), one
@@ -446,6 +567,58 @@ TEST(FusedOracle, HandStreamedInputTwoReaders) {
     const EvalStatus st = validate(identity, m);
     EXPECT_FALSE(st.ok);
     EXPECT_NE(st.reason.find("stream_input"), std::string::npos) << st.reason;
+}
+
+// Two residual blocks as one group, each two 1x1 convs 2->2 added to the
+// block input: on 2x4x4, one whole tile, resident weights (4 x 4), 4-byte
+// lines. In place, each block's second conv computes one channel at a time
+// and adds it into the block input's box, which then holds the block output
+// for the next block.
+TEST(FusedOracle, HandTwoResidualBlocksInPlace) {
+    LayerShape a;
+    a.in_channels = 2; a.in_height = 4; a.in_width = 4; a.out_channels = 2;
+    FusedGroup g;
+    g.input = {2, 4, 4};
+    g.nodes = {{"c1", FusedOp::Layer, a, {-1}}, {"c2", FusedOp::Layer, a, {0}},
+               {"add1", FusedOp::Add, {}, {1, -1}}, {"c3", FusedOp::Layer, a, {2}},
+               {"c4", FusedOp::Layer, a, {3}}, {"add2", FusedOp::Add, {}, {2, 4}}};
+    FusedMapping m;
+    m.tile_h = 4; m.tile_w = 4;
+    const FusedReport plain = evaluate_fused(g, m, 0, 4);
+    // Peak in c2's step: input 32 + c1 32 + c2 32 + weights 16.
+    EXPECT_EQ(plain.footprint_bytes, (96 + 16) * 4);
+    m.residual_channels = 1;
+    EXPECT_EQ(residual_adds_in_place(g, m), (std::vector<int>{2, 5}));
+    EXPECT_EQ(residual_accumulator(g, m, 5), 4);
+    EXPECT_EQ(residual_target(g, m, 2), -1);
+    EXPECT_EQ(residual_target(g, m, 5), 2);
+    EXPECT_EQ(tensor_storage(g, m, 5), -1);
+    EXPECT_EQ(run_step(g, m, 5), 4);
+    EXPECT_EQ(describe(m), "tile 4x4 refetch resident residual1");
+    for (const FusedReport& r : {evaluate_fused(g, m, 0, 4), simulate_fused(g, m, 0, 4)}) {
+        EXPECT_EQ(r.traffic_bytes(), plain.traffic_bytes());
+        EXPECT_EQ(r.input_read_bytes, 32 * 4);
+        EXPECT_EQ(r.output_write_bytes, 32 * 4);
+        EXPECT_EQ(r.macs, 4 * 2 * 32);
+        // In c2's (and c4's) step: the input's box 32 (holding add1, then
+        // add2), the first conv 32, one channel of the second 16, weights 16.
+        EXPECT_EQ(r.footprint_bytes, (32 + 32 + 16 + 16) * 4);
+    }
+    FusedMapping bad = m;
+    bad.halo = HaloPolicy::Keep;
+    EXPECT_FALSE(validate(g, bad).ok);
+    bad = m;
+    bad.residual_channels = -1;
+    EXPECT_FALSE(validate(g, bad).ok);
+    // A layer reading the add's other input cannot overwrite it channel by
+    // channel (its next block would read overwritten channels): c1 + input.
+    FusedGroup reads_target;
+    reads_target.input = {2, 4, 4};
+    reads_target.nodes = {{"c1", FusedOp::Layer, a, {-1}}, {"add", FusedOp::Add, {}, {0, -1}}};
+    EXPECT_TRUE(residual_adds_in_place(reads_target, m).empty());
+    const EvalStatus st = validate(reads_target, m);
+    EXPECT_FALSE(st.ok);
+    EXPECT_NE(st.reason.find("residual_channels=1"), std::string::npos) << st.reason;
 }
 
 TEST(FusedOracle, KeepNeverComputesMoreThanRefetch) {
