@@ -57,6 +57,7 @@ nlohmann::json group_json(const GroupPlan& g) {
         j["stream_input"] = m.stream_input;
         j["split_channels"] = m.split.empty() ? 0 : m.split_channels;
         j["concat_in_place"] = m.concat_in_place;
+        j["residual_channels"] = m.residual_channels; // 0: no add in place
         j["input_read_bytes"] = r.input_read_bytes;
         j["weight_read_bytes"] = r.weight_read_bytes;
         j["output_write_bytes"] = r.output_write_bytes;

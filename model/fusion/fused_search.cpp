@@ -115,6 +115,10 @@ FusedChoice search_fused_group(const FusedGroup& g, int64_t capacity_bytes,
         return std::make_tuple(primary, c.report.macs, -c.mapping.tile_h * c.mapping.tile_w);
     };
     int64_t evaluated = 0;
+    const bool try_residual =
+        o.residual_in_place && std::any_of(g.nodes.begin(), g.nodes.end(), [](const FusedNode& n) {
+            return n.op == FusedOp::Add;
+        });
     auto consider = [&](const FusedMapping& m) {
         FusedChoice c;
         c.mapping = m;
@@ -131,11 +135,12 @@ FusedChoice search_fused_group(const FusedGroup& g, int64_t capacity_bytes,
             if (readers_ok) reducers.push_back(all_readers);
             // Residual adds in place, alone or with the others (their split
             // runs recomputed: an accumulating layer reduces none).
-            std::vector<FusedMapping> bases = {m, smaller};
-            if (readers_ok) bases.push_back(all_readers);
+            std::vector<FusedMapping> bases;
+            if (try_residual) bases = {m, smaller};
+            if (try_residual && readers_ok) bases.push_back(all_readers);
             for (FusedMapping r : bases) {
                 r.residual_channels = kResidualChannels;
-                if (!validate(g, r)) continue;
+                if (residual_adds_in_place(g, r).empty() || !validate(g, r)) continue;
                 reducers.push_back(r);
                 const FusedMapping split = with_split_channels(g, r, kSplitChannels);
                 if (!split.split.empty() && validate(g, split)) reducers.push_back(split);

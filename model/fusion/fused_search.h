@@ -35,6 +35,8 @@ struct FusedSearchOptions {
     ComputeSpec compute;
     double dram_bytes_per_s = 10e9; // MemoryHierarchy::scratchpad's default
     int64_t line_bytes = 64;
+    // Try residual adds in place (fused_group.h); off: the former choices.
+    bool residual_in_place = true;
 };
 
 // Tile sizes tried along an exit extent (exposed for tests).
