@@ -338,10 +338,11 @@ TEST(FusedOracle, RandomBlocksMatchExactly) {
     EXPECT_GT(seen.concat_in_place, 20);
     EXPECT_GT(seen.concat_exit_tiles, 5);
     EXPECT_GT(seen.streamed_readers, 5);
+    EXPECT_GT(seen.residual, 20);
     std::printf("blocks: %d split, %d concat in place, %d concat exit tiles, %d streamed to "
-                "several readers of %d\n",
+                "several readers, %d adds in place of %d\n",
                 seen.split, seen.concat_in_place, seen.concat_exit_tiles, seen.streamed_readers,
-                trials(300));
+                seen.residual, trials(300));
 }
 
 TEST(FusedOracle, RandomMultiBlockGroupsMatchExactly) {
