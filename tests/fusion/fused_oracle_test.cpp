@@ -303,19 +303,31 @@ struct Coverage {
     }
 };
 
-TEST(FusedOracle, RandomChainsMatchExactly) {
-    std::mt19937 rng(20240611);
+// Runs `count` random groups from `make`, each with a random mapping, line
+// (64 bytes or `short_line`) and buffer (unbounded, or up to `max_cap`
+// bytes when max_cap > 0), through the model and the oracle, which must
+// agree exactly; returns which options the cases used.
+template <typename Make>
+Coverage match_random_cases(uint32_t seed, int count, Make make, int64_t short_line,
+                            int64_t max_cap) {
+    std::mt19937 rng(seed);
     Coverage seen;
-    for (int trial = 0; trial < trials(600); ++trial) {
-        const FusedGroup g = random_chain(rng);
+    for (int trial = 0; trial < count; ++trial) {
+        const FusedGroup g = make(rng);
         const FusedMapping m = random_mapping(rng, g);
         seen.count(g, m);
-        const int64_t line = pick(rng, 0, 1) ? 64 : 16;
-        const int64_t cap = pick(rng, 0, 1) ? 0 : pick(rng, 64, 4096);
+        const int64_t line = pick(rng, 0, 1) ? 64 : short_line;
+        const int64_t cap = max_cap == 0 || pick(rng, 0, 1) ? 0 : pick(rng, 64, max_cap);
         expect_equal(evaluate_fused(g, m, cap, line), simulate_fused(g, m, cap, line),
                      describe_group(g, m, line));
-        if (HasFailure()) return;
+        if (::testing::Test::HasFailure()) break;
     }
+    return seen;
+}
+
+TEST(FusedOracle, RandomChainsMatchExactly) {
+    const Coverage seen = match_random_cases(20240611, trials(600), random_chain, 16, 4096);
+    if (HasFailure()) return;
     EXPECT_GT(seen.split, 50);
     EXPECT_GT(seen.split_into_exit, 5);
     std::printf("chains: %d split (%d into a channel-tiled exit) of %d\n", seen.split,
@@ -323,17 +335,8 @@ TEST(FusedOracle, RandomChainsMatchExactly) {
 }
 
 TEST(FusedOracle, RandomBlocksMatchExactly) {
-    std::mt19937 rng(7);
-    Coverage seen;
-    for (int trial = 0; trial < trials(300); ++trial) {
-        const FusedGroup g = random_block(rng);
-        const FusedMapping m = random_mapping(rng, g);
-        seen.count(g, m);
-        const int64_t line = pick(rng, 0, 1) ? 64 : 32;
-        expect_equal(evaluate_fused(g, m, 0, line), simulate_fused(g, m, 0, line),
-                     describe_group(g, m, line));
-        if (HasFailure()) return;
-    }
+    const Coverage seen = match_random_cases(7, trials(300), random_block, 32, 0);
+    if (HasFailure()) return;
     EXPECT_GT(seen.split, 20);
     EXPECT_GT(seen.concat_in_place, 20);
     EXPECT_GT(seen.concat_exit_tiles, 5);
@@ -346,18 +349,8 @@ TEST(FusedOracle, RandomBlocksMatchExactly) {
 }
 
 TEST(FusedOracle, RandomMultiBlockGroupsMatchExactly) {
-    std::mt19937 rng(606);
-    Coverage seen;
-    for (int trial = 0; trial < trials(300); ++trial) {
-        const FusedGroup g = random_multi_block(rng);
-        const FusedMapping m = random_mapping(rng, g);
-        seen.count(g, m);
-        const int64_t line = pick(rng, 0, 1) ? 64 : 16;
-        const int64_t cap = pick(rng, 0, 1) ? 0 : pick(rng, 64, 8192);
-        expect_equal(evaluate_fused(g, m, cap, line), simulate_fused(g, m, cap, line),
-                     describe_group(g, m, line));
-        if (HasFailure()) return;
-    }
+    const Coverage seen = match_random_cases(606, trials(300), random_multi_block, 16, 8192);
+    if (HasFailure()) return;
     EXPECT_GT(seen.residual, 60);
     EXPECT_GT(seen.residual_chain, 20);
     EXPECT_GT(seen.residual_on_input, 20);
