@@ -28,6 +28,7 @@ struct ExploreOptions {
     bool json = false;
     bool fusion = false; // --fusion: partition --network into fusion groups
     bool pareto = false; // --pareto (with --fusion): the network's capacity/traffic front
+    bool oracle = false; // --oracle (with --fusion): replay the fused groups in the oracle
 };
 
 std::string fmt(const char* f, double v) {
@@ -188,7 +189,8 @@ void run(const ExploreOptions& o) {
         throw UsageError("--line-bytes=" + std::to_string(o.line_bytes) + " must be positive");
     if (o.fusion) {
         if (o.network.empty()) throw UsageError("--fusion needs --network NAME");
-        run_explore_fusion({o.network, buffer, o.line_bytes, *objective, o.json, o.pareto});
+        run_explore_fusion(
+            {o.network, buffer, o.line_bytes, *objective, o.json, o.pareto, o.oracle});
         return;
     }
     if (!o.network.empty()) {
@@ -224,8 +226,11 @@ void register_explore_command(CLI::App& app) {
     cmd->add_flag("--fusion", opt->fusion, "Partition --network into fusion groups");
     cmd->add_flag("--pareto", opt->pareto,
                   "With --fusion: fused and layer-by-layer traffic at budgets 32KiB..4MiB");
+    cmd->add_flag("--oracle", opt->oracle,
+                  "With --fusion: replay every fused group in the trace-driven oracle");
     cmd->callback([opt] {
         if (opt->pareto && !opt->fusion) throw UsageError("--pareto needs --fusion");
+        if (opt->oracle && !opt->fusion) throw UsageError("--oracle needs --fusion");
         if (opt->layer.empty() && opt->network.empty())
             throw UsageError("explore needs --layer SPEC or --network NAME");
         run(*opt);

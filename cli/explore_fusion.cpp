@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "generators/networks/network.h"
 #include "model/footprint.h"
+#include "model/fusion/fused_oracle.h"
 #include "model/fusion/network_fusion.h"
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <stdexcept>
 
 namespace memsched::cli {
 
@@ -95,6 +97,51 @@ Breakdown breakdown(const Network& net, const NetworkFusionResult& r, int64_t li
                                 f.input_read_bytes;
     }
     return b;
+}
+
+// The fused groups of a plan replayed by the trace oracle: how many, and
+// the first difference from the model (empty when every one is exact).
+struct OracleCheck {
+    int groups = 0;
+    std::string difference;
+};
+
+OracleCheck check_with_oracle(const Network& net, const NetworkFusionResult& r, int64_t line) {
+    OracleCheck out;
+    for (const GroupPlan& plan : r.groups) {
+        if (!plan.fused) continue;
+        const NetworkLayer* front = net.find_layer(plan.layers.front());
+        const int first = static_cast<int>(front - net.layers.data());
+        // The fused nest is the group without its add or pool epilogue.
+        const int last = first + static_cast<int>(plan.layers.size()) - 1 -
+                         (plan.add_epilogue ? 1 : 0) - (plan.pool_epilogue ? 1 : 0);
+        FusedGroup g;
+        const EvalStatus built = build_fused_group(net, first, last, &g);
+        const FusedReport& model = plan.choice.report;
+        // Unbounded here: the group was planned at its own budget (less a
+        // pool's sums), and the footprint is compared instead.
+        const FusedReport oracle = built ? simulate_fused(g, plan.choice.mapping, 0, line)
+                                         : FusedReport{built};
+        ++out.groups;
+        const std::pair<const char*, std::pair<int64_t, int64_t>> fields[] = {
+            {"input_read_bytes", {model.input_read_bytes, oracle.input_read_bytes}},
+            {"weight_read_bytes", {model.weight_read_bytes, oracle.weight_read_bytes}},
+            {"output_write_bytes", {model.output_write_bytes, oracle.output_write_bytes}},
+            {"footprint_bytes", {model.footprint_bytes, oracle.footprint_bytes}},
+            {"macs", {model.macs, oracle.macs}},
+            {"tiles", {model.tiles, oracle.tiles}}};
+        if (!oracle.status) out.difference = oracle.status.reason;
+        for (const auto& [name, values] : fields)
+            if (out.difference.empty() && values.first != values.second)
+                out.difference = std::string(name) + " model " + std::to_string(values.first) +
+                                 " oracle " + std::to_string(values.second);
+        if (!out.difference.empty()) {
+            out.difference = "group " + plan.layers.front() + ".." + plan.layers.back() + ": " +
+                             out.difference;
+            return out;
+        }
+    }
+    return out;
 }
 
 double reduction(const NetworkFusionResult& r) {
@@ -217,8 +264,18 @@ void run_explore_fusion(const ExploreFusionArgs& a) {
     if (!r.status)
         throw UsageError("--buffer=" + std::to_string(a.buffer_bytes) + ": " + r.status.reason);
     const std::vector<ParetoRow> front = a.pareto ? pareto_rows(net, o) : std::vector<ParetoRow>{};
+    OracleCheck checked;
+    if (a.oracle) {
+        checked = check_with_oracle(net, r, a.line_bytes);
+        if (!checked.difference.empty())
+            throw std::runtime_error("the fusion model differs from its oracle: " +
+                                     checked.difference);
+    }
     if (!a.json) {
         print_table(net, r, a);
+        if (a.oracle)
+            std::printf("oracle         %d fused groups replayed by the trace oracle: all exact\n",
+                        checked.groups);
         if (a.pareto) print_pareto(front);
         return;
     }
@@ -249,6 +306,7 @@ void run_explore_fusion(const ExploreFusionArgs& a) {
                         {"epilogue_read_bytes", b.epilogue_read_bytes},
                         {"alone_bytes", b.alone_bytes}};
     if (a.pareto) out["pareto"] = pareto_json(front);
+    if (a.oracle) out["oracle"] = {{"fused_groups", checked.groups}, {"exact", true}};
     std::cout << out.dump(2) << "\n";
 }
 

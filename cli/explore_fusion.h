@@ -21,6 +21,10 @@ struct ExploreFusionArgs {
     // Also plan at every budget of pareto_budgets() and print the network's
     // capacity-versus-traffic front (JSON: "pareto").
     bool pareto = false;
+    // Replay every fused group of the plan through the trace-driven oracle
+    // (model/fusion/fused_oracle.h); any difference from the model is an
+    // internal error (exit 1). JSON: "oracle".
+    bool oracle = false;
 };
 
 // 32 KiB, 64 KiB, ..., 4 MiB.
