@@ -121,6 +121,10 @@ FusedChoice search_fused_group(const FusedGroup& g, int64_t capacity_bytes,
         });
     auto consider = [&](const FusedMapping& m) {
         FusedChoice c;
+        // A choice is a failure until a mapping fits (EvalStatus defaults to
+        // success, which once made an over-buffer all-resident mapping look
+        // fitting and skipped every per-node weight mix).
+        c.status = EvalStatus::failure("footprint over the buffer");
         c.mapping = m;
         c.report = evaluate_fused(g, c.mapping, capacity_bytes, o.line_bytes);
         ++evaluated;
