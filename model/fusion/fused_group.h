@@ -77,8 +77,9 @@
 //   Refetch): an add a = L + t, where L is a layer read only by a whose
 //   inputs are not split (no run's reducer) and t is the add's other input
 //   (the identity or a projection, or the group input), made in an earlier
-//   step than L's and read by nothing else in L's step or later, is applied
-//   in place: L computes kr output channels at a time, and each block is
+//   step than L's and read by nothing else in L's step or later (so not by
+//   L itself: its next channel block would read overwritten channels), and
+//   the add not written into a concat's slice, is applied in place: L computes kr output channels at a time, and each block is
 //   added into t's box at once (the add runs in L's step), so L holds kr
 //   channels of its box and the add holds no box of its own: its output
 //   lives in t's box, which stays held until the add's readers have run (for
