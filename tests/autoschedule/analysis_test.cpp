@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace memsched::autoschedule {
 namespace {
 
@@ -289,6 +291,48 @@ TEST(ModelBridge, ReductionSplitWhereNoCacheHoldsTheTile) {
     const TilePlan kept = plan_reduction_split(m, avx2, p, big, false);
     EXPECT_EQ(kept.tile_c, 0);
     EXPECT_EQ(kept.describe(), big.describe());
+}
+
+// Issue #6: VGG-16's conv1_2 at 112x112 (as read from its padded input),
+// hosted by the next pad, with a 256 KiB L2 and LLC: no cache holds a
+// whole-reduction tile, so the band rows come from what an LRU keeps of the
+// band nest. Short bands of every channel: the band's input stays across the
+// channel blocks, the weights (147 KiB, too many beside the band) are read
+// once per band, the output written once. A hierarchy holding the tile
+// keeps the plan as it was.
+TEST(ModelBridge, HostedBandsWhereNoCacheHoldsTheTile) {
+    LayerShape s;
+    s.kind = LayerKind::Conv;
+    s.in_channels = 64, s.out_channels = 64, s.in_height = 114, s.in_width = 114;
+    s.kernel_h = s.kernel_w = 3;
+    PluginParams p;
+    p.levels = {{"L1", 48 << 10, 64, 200}, {"L2", 256 << 10, 64, 100}, {"LLC", 256 << 10, 64, 50}};
+    p.parallelism = 2;
+    const MicroKernel mk{8, 2, 6};
+    const TilePlan whole = plan_layer(s, p, mk, false);
+    ASSERT_FALSE(whole.tile_held) << whole.describe();
+    const TilePlan bands = plan_hosted_bands(s, p, whole);
+    EXPECT_NE(bands.describe().find("hosted bands"), std::string::npos) << bands.describe();
+    EXPECT_EQ(bands.tile_k, 64);
+    EXPECT_EQ(bands.tile_c, 0);
+    EXPECT_EQ(bands.tile_y % mk.rows, 0) << bands.describe();
+    EXPECT_LT(bands.tile_y, 112) << bands.describe();
+    const double dram = bands.traffic.back().bytes;
+    EXPECT_LT(dram, whole.traffic.back().bytes / 10) << bands.describe();
+    const double in = double(s.input_elements() * s.element_bytes);
+    const double out = double(s.output_elements() * s.element_bytes);
+    const double w = double(s.weight_elements() * s.element_bytes);
+    const double n_bands = std::ceil(112.0 / double(bands.tile_y));
+    EXPECT_GE(dram, out + in + (n_bands - 1) * w) << bands.describe();
+    // At most each band's halo rows and partly used lines on top.
+    EXPECT_LE(dram, out + 1.5 * in * (bands.tile_y + 2.0) / bands.tile_y + 1.2 * n_bands * w)
+        << bands.describe();
+
+    // This machine's hierarchy holds the whole-reduction tile: unchanged.
+    p.levels = {{"L1", 48 << 10, 64, 200}, {"L2", 2 << 20, 64, 100}, {"LLC", 480 << 20, 64, 50}};
+    const TilePlan big = plan_layer(s, p, mk, false);
+    ASSERT_TRUE(big.tile_held);
+    EXPECT_EQ(plan_hosted_bands(s, p, big).describe(), big.describe());
 }
 
 // A cache tile's footprint (staged input rows + output rows + weights of the
