@@ -94,7 +94,7 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
         // outwards can keep of the register blocks (the plan itself is kept:
         // with no tile fitting, its choice is the least-traffic whole tile).
         const Schedule s = template_schedule(problem, h, kernel, best.tile_y, best.tile_k, best.k_outer);
-        const std::vector<int64_t> held = lru_traffic(problem, h, params, s, 1, true);
+        const std::vector<int64_t> held = lru_traffic(problem, h, params, s, 1, LruFit{true});
         for (size_t i = 0; i < held.size() && i + 1 < best.traffic.size(); i++)
             best.traffic[i + 1].bytes = double(held[i]);
         best.source += "; tile exceeds " + h.levels[1].name + ": blocks as an LRU keeps them";
@@ -130,7 +130,7 @@ TilePlan plan_hosted_bands(const LayerShape& shape, const PluginParams& params, 
         // the L2 outwards: taller bands re-read the band's input per channel
         // block, which that figure would not see (and never move less).
         std::vector<bool> fitted;
-        const std::vector<int64_t> kept = lru_traffic(problem, h, params, s, 1, false, &fitted);
+        const std::vector<int64_t> kept = lru_traffic(problem, h, params, s, 1, LruFit{false, true, &fitted});
         if (std::find(fitted.begin(), fitted.end(), false) != fitted.end()) continue;
         for (size_t i = 0; i < kept.size() && i + 1 < p.traffic.size(); i++)
             p.traffic[i + 1].bytes = double(kept[i]);

@@ -122,8 +122,7 @@ Schedule hosted_band_schedule(const Problem& p, const MemoryHierarchy& h, const 
 // the template's fixed kept positions (which miss, e.g., weights that stay
 // across row tiles).
 std::vector<int64_t> lru_traffic(const Problem& p, const MemoryHierarchy& h, const PluginParams& params,
-                                 const Schedule& s, size_t first, bool step_blocks,
-                                 std::vector<bool>* fitted) {
+                                 const Schedule& s, size_t first, const LruFit& how) {
     const int64_t line = params.levels.back().line_bytes;
     const int64_t xb = s.levels[0].tile_of(Loop::X);
     // The padded map the blocks read (full blocks over-compute the last
@@ -137,6 +136,11 @@ std::vector<int64_t> lru_traffic(const Problem& p, const MemoryHierarchy& h, con
     // the lines they touch on average.
     auto input_lines = [&](const LevelMapping& m) {
         const int64_t row = ((m.tile_of(Loop::X) - 1) * p.stride + p.extent[int(Loop::S)]) * p.element_bytes;
+        if (how.contiguous_full_rows && m.tile_of(Loop::X) == p.extent[int(Loop::X)]) {
+            // One channel's rows of the box follow each other in memory.
+            const int64_t run = ((m.tile_of(Loop::Y) - 1) * p.stride + p.extent[int(Loop::R)]) * row;
+            return double(run + line - p.element_bytes) / double(run);
+        }
         return padded_row >= line ? double(row + line - p.element_bytes) / double(row)
                                   : std::max(1.0, double(padded_row) / double(row));
     };
@@ -153,19 +157,19 @@ std::vector<int64_t> lru_traffic(const Problem& p, const MemoryHierarchy& h, con
         hl.levels.push_back(h.levels.back());
         Schedule sl;
         sl.levels.assign(s.levels.begin(), s.levels.begin() + l + 1);
-        if (step_blocks)
+        if (how.step_blocks)
             for (size_t i = 1; i <= l; i++) sl.levels[i] = s.levels[0];
         const auto usable = int64_t(kLruUsableFraction * double(params.levels[l].capacity_bytes));
         const KeptFitOptions fit{usable, input_lines(sl.levels[l]), padded_input_bytes};
         fit_kept_positions(p, hl, sl, l, fit);
         const LevelTraffic lt = evaluate(p, hl, sl).levels[l];
         bytes.push_back(lt.traffic_bytes());
-        if (fitted) {
+        if (how.fitted) {
             // The footprint as the fit counts it (input boxes in lines).
             const int64_t in = lt.tensors[int(Tensor::Input)].footprint_bytes;
             const int64_t in_lines =
                 std::max(in, std::min(int64_t(fit.input_line_factor * double(in)), padded_input_bytes));
-            fitted->push_back(lt.footprint_bytes() - in + in_lines <= usable);
+            how.fitted->push_back(lt.footprint_bytes() - in + in_lines <= usable);
         }
     }
     return bytes;

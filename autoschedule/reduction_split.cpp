@@ -111,7 +111,7 @@ TilePlan plan_reduction_split(const ConvMatch& match, const Halide::Target& targ
     // nest (the template's figure stays in tile_traffic).
     best.tile_traffic = best.traffic;
     const Schedule s = split_schedule(problem, h, mk, best.tile_y, best.tile_k, best.tile_c, best.k_outer);
-    const std::vector<int64_t> kept = lru_traffic(problem, h, params, s, 1, false);
+    const std::vector<int64_t> kept = lru_traffic(problem, h, params, s, 1, LruFit{});
     for (size_t i = 0; i < kept.size() && i + 1 < best.traffic.size(); i++)
         best.traffic[i + 1].bytes = double(kept[i]);
     // The split pays off only when the model says it moves clearly less
