@@ -89,7 +89,8 @@ struct Driver {
         if (plan.hosting_pads.count(root.name)) { // layer_fusion.h
             const TilePlan tiles = plan_for(main.match, root.name + " computes " + names +
                                                             " per band (hosted layer)", !staged.empty(),
-                                            false, false, true);
+                                            /*allow_channel_vectors=*/false,
+                                            /*allow_reduction_split=*/false, /*hosted=*/true);
             const auto st = plan.staged.find(root.name);
             const std::vector<std::string> staged_names =
                 st != plan.staged.end() ? st->second : std::vector<std::string>{};

@@ -49,7 +49,6 @@ Schedule split_schedule(const Problem& p, const MemoryHierarchy& h, const MicroK
 // 2.2-5.1x better and measured 3.0-6.9x better.
 constexpr double kSplitMinGain = 2.0;
 
-
 } // namespace
 
 TilePlan plan_reduction_split(const ConvMatch& match, const Halide::Target& target,
