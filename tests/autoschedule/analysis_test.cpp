@@ -169,11 +169,17 @@ TEST(MicroKernel, ChannelVectorsForNarrowMaps) {
     EXPECT_FALSE(choose_micro_kernel(avx512, 0, 7, 7, 960, false, false).channel_vectors);
 }
 
-TEST(ModelBridge, PlanIsLegalAndPredictsEveryLevel) {
+// A 3x3 conv of c -> k channels on a size x size input, padded by pad.
+LayerShape conv3x3(int64_t c, int64_t k, int64_t size, int pad = 0) {
     LayerShape s;
     s.kind = LayerKind::Conv;
-    s.in_channels = 256, s.out_channels = 256, s.in_height = 16, s.in_width = 16;
-    s.kernel_h = s.kernel_w = 3;
+    s.in_channels = c, s.out_channels = k, s.in_height = size, s.in_width = size;
+    s.kernel_h = s.kernel_w = 3, s.pad = pad;
+    return s;
+}
+
+TEST(ModelBridge, PlanIsLegalAndPredictsEveryLevel) {
+    const LayerShape s = conv3x3(256, 256, 16);
     PluginParams p;
     p.levels = {{"L1", 32 << 10, 64, 200}, {"L2", 1 << 20, 64, 100}, {"LLC", 8 << 20, 64, 50}};
     p.parallelism = 4;
@@ -200,10 +206,7 @@ TEST(ModelBridge, PlanIsLegalAndPredictsEveryLevel) {
 // column blocks), whose weights (13.5 KiB each) and input do not fit 16 KiB
 // together, so every spatial block re-reads all the weights.
 TEST(ModelBridge, TileLargerThanTheCacheIsNotPredictedAsHeld) {
-    LayerShape s;
-    s.kind = LayerKind::Conv;
-    s.in_channels = 64, s.out_channels = 64, s.in_height = 14, s.in_width = 14;
-    s.kernel_h = s.kernel_w = 3, s.pad = 1;
+    const LayerShape s = conv3x3(64, 64, 14, 1);
     PluginParams p;
     p.levels = {{"L1", 8 << 10, 64, 200}, {"L2", 32 << 10, 64, 100}, {"LLC", 32 << 10, 64, 50}};
     p.parallelism = 1;
@@ -236,10 +239,8 @@ TEST(ModelBridge, TileLargerThanTheCacheIsNotPredictedAsHeld) {
 // hierarchy that holds the whole-reduction tile keeps the plan as it was.
 TEST(ModelBridge, ReductionSplitWhereNoCacheHoldsTheTile) {
     ConvMatch m;
-    LayerShape& s = m.shape;
-    s.kind = LayerKind::Conv;
-    s.in_channels = 64, s.out_channels = 64, s.in_height = 14, s.in_width = 14;
-    s.kernel_h = s.kernel_w = 3, s.pad = 1;
+    m.shape = conv3x3(64, 64, 14, 1);
+    const LayerShape& s = m.shape;
     m.channel_rvar = "conv_r$z";
     const Halide::Target avx2("x86-64-linux-avx2");
     PluginParams p;
@@ -301,10 +302,7 @@ TEST(ModelBridge, ReductionSplitWhereNoCacheHoldsTheTile) {
 // once per band, the output written once. A hierarchy holding the tile
 // keeps the plan as it was.
 TEST(ModelBridge, HostedBandsWhereNoCacheHoldsTheTile) {
-    LayerShape s;
-    s.kind = LayerKind::Conv;
-    s.in_channels = 64, s.out_channels = 64, s.in_height = 114, s.in_width = 114;
-    s.kernel_h = s.kernel_w = 3;
+    const LayerShape s = conv3x3(64, 64, 114);
     PluginParams p;
     p.levels = {{"L1", 48 << 10, 64, 200}, {"L2", 256 << 10, 64, 100}, {"LLC", 256 << 10, 64, 50}};
     p.parallelism = 2;
@@ -340,10 +338,7 @@ TEST(ModelBridge, HostedBandsWhereNoCacheHoldsTheTile) {
 // taller tile, and a tall layer that fits the whole L2 at fraction 1 must
 // take fewer rows at 1/8.
 TEST(ModelBridge, CacheFillFractionShrinksTheTile) {
-    LayerShape s;
-    s.kind = LayerKind::Conv;
-    s.in_channels = 16, s.out_channels = 16, s.in_height = 130, s.in_width = 130;
-    s.kernel_h = s.kernel_w = 3;
+    LayerShape s = conv3x3(16, 16, 130);
     PluginParams p;
     p.levels = {{"L1", 32 << 10, 64, 200}, {"L2", 1 << 20, 64, 100}, {"LLC", 8 << 20, 64, 50}};
     MicroKernel mk{16, 4, 6};
