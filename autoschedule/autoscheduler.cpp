@@ -48,12 +48,15 @@ struct Driver {
 
     // Micro-kernel from the ISA, tiles from the model; logged and commented.
     TilePlan plan_for(const ConvMatch& match, const std::string& what, bool staged_input = false,
-                      bool allow_channel_vectors = false, bool allow_reduction_split = false) {
+                      bool allow_channel_vectors = false, bool allow_reduction_split = false,
+                      bool hosted = false) {
         const LayerShape& shape = match.shape;
         TilePlan tiles =
             plan_match_tiles(match, target, params, staged_input, allow_channel_vectors);
         if (allow_reduction_split) // issue #5
             tiles = plan_reduction_split(match, target, params, tiles, staged_input);
+        if (hosted) // issue #6: bands of the hosting pad at small caches
+            tiles = plan_hosted_bands(shape, params, tiles);
         const std::string line = what + " (" + to_string(shape.kind) + " n" +
                                  std::to_string(shape.batch) + " c" + std::to_string(shape.in_channels) +
                                  " k" + std::to_string(shape.out_channels) + " " +
@@ -85,7 +88,9 @@ struct Driver {
             }
         if (plan.hosting_pads.count(root.name)) { // layer_fusion.h
             const TilePlan tiles = plan_for(main.match, root.name + " computes " + names +
-                                                            " per band (hosted layer)", !staged.empty());
+                                                            " per band (hosted layer)", !staged.empty(),
+                                            /*allow_channel_vectors=*/false,
+                                            /*allow_reduction_split=*/false, /*hosted=*/true);
             const auto st = plan.staged.find(root.name);
             const std::vector<std::string> staged_names =
                 st != plan.staged.end() ? st->second : std::vector<std::string>{};

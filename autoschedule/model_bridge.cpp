@@ -12,6 +12,7 @@
 #include "autoschedule/model_bridge.h"
 
 #include "autoschedule/plan_nests.h"
+#include "model/objective.h"
 #include "model/traffic.h"
 
 #include <algorithm>
@@ -32,6 +33,18 @@ bool better(const TilePlan& a, bool a_fits, const TilePlan& b, bool b_fits) {
     if (a.predicted_seconds < b.predicted_seconds * 0.999) return true;
     if (a.predicted_seconds > b.predicted_seconds * 1.001) return false;
     return a.transfer_seconds < b.transfer_seconds * 0.999;
+}
+
+// Band heights for a hosted layer: every multiple of the block rows up to
+// kFineBands blocks (the short bands small caches need), then doubling,
+// then the full height.
+constexpr int64_t kFineBands = 8;
+
+std::vector<int64_t> band_candidates(int64_t height, int64_t rows) {
+    std::vector<int64_t> out;
+    for (int64_t b = rows; b < height; b = b < kFineBands * rows ? b + rows : 2 * b) out.push_back(b);
+    out.push_back(height);
+    return out;
 }
 
 } // namespace
@@ -81,7 +94,7 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
         // outwards can keep of the register blocks (the plan itself is kept:
         // with no tile fitting, its choice is the least-traffic whole tile).
         const Schedule s = template_schedule(problem, h, kernel, best.tile_y, best.tile_k, best.k_outer);
-        const std::vector<int64_t> held = lru_traffic(problem, h, params, s, 1, true);
+        const std::vector<int64_t> held = lru_traffic(problem, h, params, s, 1, LruFit{true});
         for (size_t i = 0; i < held.size() && i + 1 < best.traffic.size(); i++)
             best.traffic[i + 1].bytes = double(held[i]);
         best.source += "; tile exceeds " + h.levels[1].name + ": blocks as an LRU keeps them";
@@ -90,6 +103,44 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
         // Cannot happen for a legal shape; keep the build working and say why.
         best = TilePlan{kernel, 1, kb, true, {}, 0, "no model prediction: " + rejected};
     }
+    return best;
+}
+
+TilePlan plan_hosted_bands(const LayerShape& shape, const PluginParams& params, const TilePlan& whole) {
+    if (whole.tile_held || whole.traffic.empty() || shape.kind == LayerKind::FullyConnected)
+        return whole;
+    const Problem problem = Problem::from_shape(shape);
+    const MemoryHierarchy h = hierarchy_of(params);
+    const MicroKernel& mk = whole.kernel;
+    const int64_t height = problem.extent[int(Loop::Y)];
+    const int64_t rows = std::max<int64_t>(1, std::min<int64_t>(mk.rows, height));
+    TilePlan best;
+    for (int64_t band : band_candidates(height, rows)) {
+        const Schedule s = hosted_band_schedule(problem, h, mk, band);
+        if (!validate(s, problem, h)) continue;
+        TilePlan candidate{mk, band, shape.out_channels, false};
+        candidate.source = "memsched model; no cache holds a whole-reduction tile: hosted bands "
+                           "as LRU caches keep them";
+        TilePlan p = score(problem, h, params, s, candidate).plan;
+        // Printed and ranked: what an LRU of each level keeps of the nest
+        // (the template's figure, every level holding its box, stays in
+        // tile_traffic).
+        p.tile_traffic = p.traffic;
+        // Only nests whose band of one channel block fits every cache from
+        // the L2 outwards: taller bands re-read the band's input per channel
+        // block, which that figure would not see (and never move less).
+        std::vector<bool> fitted;
+        const std::vector<int64_t> kept = lru_traffic(problem, h, params, s, 1, LruFit{false, true, &fitted});
+        if (std::find(fitted.begin(), fitted.end(), false) != fitted.end()) continue;
+        for (size_t i = 0; i < kept.size() && i + 1 < p.traffic.size(); i++)
+            p.traffic[i + 1].bytes = double(kept[i]);
+        p.transfer_seconds = 0;
+        for (size_t i = 0; i < p.traffic.size(); i++)
+            p.transfer_seconds += transfer_time_s(h, int(i), int64_t(p.traffic[i].bytes));
+        if (best.traffic.empty() || less_dram_traffic(p, best)) best = p;
+    }
+    if (best.traffic.empty()) return whole;
+    best.tile_held = false;
     return best;
 }
 

@@ -61,6 +61,17 @@ struct TilePlan {
 TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const MicroKernel& kernel,
                     bool staged_input = true);
 
+// Issue #6 (small caches): a layer hosted by its consumer's pad
+// (layer_fusion.h, schedule_hosted_layer) runs as bands of output rows with
+// every channel, the register blocks stepped inside each band; its k tiles
+// and tile order do not change that nest. When no cache level holds
+// `whole`'s tile, the band rows are instead chosen by what LRU caches keep
+// of that nest (plan_nests.h, hosted_band_schedule), least DRAM bytes
+// first, and the returned plan (tile_y = band rows, tile_k = every channel)
+// carries that figure; otherwise `whole` unchanged (with a cache holding
+// the tile, as on this machine's default hierarchy).
+TilePlan plan_hosted_bands(const LayerShape& shape, const PluginParams& params, const TilePlan& whole);
+
 // Issue #5 (small caches): when no cache level holds `whole`'s tile (every
 // register block carries the whole reduction, so at a 32 KiB LL nothing
 // survives from block to block), tiles that split the conv's input channels

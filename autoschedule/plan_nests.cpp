@@ -91,6 +91,16 @@ Schedule template_schedule(const Problem& p, const MemoryHierarchy& h, const Mic
     return s;
 }
 
+Schedule hosted_band_schedule(const Problem& p, const MemoryHierarchy& h, const MicroKernel& mk,
+                              int64_t band_rows) {
+    const int64_t k_block = std::min<int64_t>(mk.k_block, p.extent[int(Loop::K)]);
+    Schedule s = template_schedule(p, h, mk, band_rows, k_block, false);
+    // Bands outermost, then the channel blocks of the band (template order
+    // for y-tiles outer): input kept per band, weights per channel block.
+    for (size_t l = 2; l < s.levels.size(); l++) s.levels[l] = s.levels[1];
+    return s;
+}
+
 // Issue #5. A cache tile larger than a level is not held by it: the level
 // only keeps what fits of the register blocks the tile steps through. The
 // template's figure for such a level assumes the whole tile is held (at a
@@ -112,7 +122,7 @@ Schedule template_schedule(const Problem& p, const MemoryHierarchy& h, const Mic
 // the template's fixed kept positions (which miss, e.g., weights that stay
 // across row tiles).
 std::vector<int64_t> lru_traffic(const Problem& p, const MemoryHierarchy& h, const PluginParams& params,
-                                 const Schedule& s, size_t first, bool step_blocks) {
+                                 const Schedule& s, size_t first, const LruFit& how) {
     const int64_t line = params.levels.back().line_bytes;
     const int64_t xb = s.levels[0].tile_of(Loop::X);
     // The padded map the blocks read (full blocks over-compute the last
@@ -126,6 +136,11 @@ std::vector<int64_t> lru_traffic(const Problem& p, const MemoryHierarchy& h, con
     // the lines they touch on average.
     auto input_lines = [&](const LevelMapping& m) {
         const int64_t row = ((m.tile_of(Loop::X) - 1) * p.stride + p.extent[int(Loop::S)]) * p.element_bytes;
+        if (how.contiguous_full_rows && m.tile_of(Loop::X) == p.extent[int(Loop::X)]) {
+            // One channel's rows of the box follow each other in memory.
+            const int64_t run = ((m.tile_of(Loop::Y) - 1) * p.stride + p.extent[int(Loop::R)]) * row;
+            return double(run + line - p.element_bytes) / double(run);
+        }
         return padded_row >= line ? double(row + line - p.element_bytes) / double(row)
                                   : std::max(1.0, double(padded_row) / double(row));
     };
@@ -142,12 +157,20 @@ std::vector<int64_t> lru_traffic(const Problem& p, const MemoryHierarchy& h, con
         hl.levels.push_back(h.levels.back());
         Schedule sl;
         sl.levels.assign(s.levels.begin(), s.levels.begin() + l + 1);
-        if (step_blocks)
+        if (how.step_blocks)
             for (size_t i = 1; i <= l; i++) sl.levels[i] = s.levels[0];
         const auto usable = int64_t(kLruUsableFraction * double(params.levels[l].capacity_bytes));
-        fit_kept_positions(p, hl, sl, l,
-                           KeptFitOptions{usable, input_lines(sl.levels[l]), padded_input_bytes});
-        bytes.push_back(evaluate(p, hl, sl).levels[l].traffic_bytes());
+        const KeptFitOptions fit{usable, input_lines(sl.levels[l]), padded_input_bytes};
+        fit_kept_positions(p, hl, sl, l, fit);
+        const LevelTraffic lt = evaluate(p, hl, sl).levels[l];
+        bytes.push_back(lt.traffic_bytes());
+        if (how.fitted) {
+            // The footprint as the fit counts it (input boxes in lines).
+            const int64_t in = lt.tensors[int(Tensor::Input)].footprint_bytes;
+            const int64_t in_lines =
+                std::max(in, std::min(int64_t(fit.input_line_factor * double(in)), padded_input_bytes));
+            how.fitted->push_back(lt.footprint_bytes() - in + in_lines <= usable);
+        }
     }
     return bytes;
 }
@@ -157,6 +180,13 @@ std::vector<int64_t> candidate_sizes(int64_t extent, int64_t unit) {
     for (int64_t t = unit; t < extent; t *= 2) out.push_back(t);
     out.push_back(extent);
     return out;
+}
+
+bool less_dram_traffic(const TilePlan& a, const TilePlan& b) {
+    const double da = a.traffic.back().bytes, db = b.traffic.back().bytes;
+    if (da < db * 0.999) return true;
+    if (da > db * 1.001) return false;
+    return a.transfer_seconds < b.transfer_seconds * 0.999;
 }
 
 Scored score(const Problem& problem, const MemoryHierarchy& h, const PluginParams& params,

@@ -49,17 +49,6 @@ Schedule split_schedule(const Problem& p, const MemoryHierarchy& h, const MicroK
 // 2.2-5.1x better and measured 3.0-6.9x better.
 constexpr double kSplitMinGain = 2.0;
 
-// Among tiles that fit, the split is ranked by the bytes from DRAM first:
-// it exists to cut them (issue #5); the faster levels' traffic (which the
-// time objective would weigh by bandwidth, favouring small register-level
-// reloads over DRAM) only breaks ties.
-bool less_dram_traffic(const TilePlan& a, const TilePlan& b) {
-    const double da = a.traffic.back().bytes, db = b.traffic.back().bytes;
-    if (da < db * 0.999) return true;
-    if (da > db * 1.001) return false;
-    return a.transfer_seconds < b.transfer_seconds * 0.999;
-}
-
 } // namespace
 
 TilePlan plan_reduction_split(const ConvMatch& match, const Halide::Target& target,
@@ -109,6 +98,10 @@ TilePlan plan_reduction_split(const ConvMatch& match, const Halide::Target& targ
                     candidate.source = "memsched model, time objective; no cache holds a "
                                        "whole-reduction tile: reduction split";
                     const Scored p = score(problem, h, params, s, candidate);
+                    // Ranked by the bytes from DRAM first: the split exists to
+                    // cut them (issue #5); the time objective would weigh the
+                    // faster levels by bandwidth, favouring small register-level
+                    // reloads over DRAM.
                     if (p.fits && (best.traffic.empty() || less_dram_traffic(p.plan, best)))
                         best = p.plan;
                 }
@@ -117,7 +110,7 @@ TilePlan plan_reduction_split(const ConvMatch& match, const Halide::Target& targ
     // nest (the template's figure stays in tile_traffic).
     best.tile_traffic = best.traffic;
     const Schedule s = split_schedule(problem, h, mk, best.tile_y, best.tile_k, best.tile_c, best.k_outer);
-    const std::vector<int64_t> kept = lru_traffic(problem, h, params, s, 1, false);
+    const std::vector<int64_t> kept = lru_traffic(problem, h, params, s, 1, LruFit{});
     for (size_t i = 0; i < kept.size() && i + 1 < best.traffic.size(); i++)
         best.traffic[i + 1].bytes = double(kept[i]);
     // The split pays off only when the model says it moves clearly less

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace memsched::autoschedule {
 namespace {
 
@@ -167,11 +169,17 @@ TEST(MicroKernel, ChannelVectorsForNarrowMaps) {
     EXPECT_FALSE(choose_micro_kernel(avx512, 0, 7, 7, 960, false, false).channel_vectors);
 }
 
-TEST(ModelBridge, PlanIsLegalAndPredictsEveryLevel) {
+// A 3x3 conv of c -> k channels on a size x size input, padded by pad.
+LayerShape conv3x3(int64_t c, int64_t k, int64_t size, int pad = 0) {
     LayerShape s;
     s.kind = LayerKind::Conv;
-    s.in_channels = 256, s.out_channels = 256, s.in_height = 16, s.in_width = 16;
-    s.kernel_h = s.kernel_w = 3;
+    s.in_channels = c, s.out_channels = k, s.in_height = size, s.in_width = size;
+    s.kernel_h = s.kernel_w = 3, s.pad = pad;
+    return s;
+}
+
+TEST(ModelBridge, PlanIsLegalAndPredictsEveryLevel) {
+    const LayerShape s = conv3x3(256, 256, 16);
     PluginParams p;
     p.levels = {{"L1", 32 << 10, 64, 200}, {"L2", 1 << 20, 64, 100}, {"LLC", 8 << 20, 64, 50}};
     p.parallelism = 4;
@@ -198,10 +206,7 @@ TEST(ModelBridge, PlanIsLegalAndPredictsEveryLevel) {
 // column blocks), whose weights (13.5 KiB each) and input do not fit 16 KiB
 // together, so every spatial block re-reads all the weights.
 TEST(ModelBridge, TileLargerThanTheCacheIsNotPredictedAsHeld) {
-    LayerShape s;
-    s.kind = LayerKind::Conv;
-    s.in_channels = 64, s.out_channels = 64, s.in_height = 14, s.in_width = 14;
-    s.kernel_h = s.kernel_w = 3, s.pad = 1;
+    const LayerShape s = conv3x3(64, 64, 14, 1);
     PluginParams p;
     p.levels = {{"L1", 8 << 10, 64, 200}, {"L2", 32 << 10, 64, 100}, {"LLC", 32 << 10, 64, 50}};
     p.parallelism = 1;
@@ -234,10 +239,8 @@ TEST(ModelBridge, TileLargerThanTheCacheIsNotPredictedAsHeld) {
 // hierarchy that holds the whole-reduction tile keeps the plan as it was.
 TEST(ModelBridge, ReductionSplitWhereNoCacheHoldsTheTile) {
     ConvMatch m;
-    LayerShape& s = m.shape;
-    s.kind = LayerKind::Conv;
-    s.in_channels = 64, s.out_channels = 64, s.in_height = 14, s.in_width = 14;
-    s.kernel_h = s.kernel_w = 3, s.pad = 1;
+    m.shape = conv3x3(64, 64, 14, 1);
+    const LayerShape& s = m.shape;
     m.channel_rvar = "conv_r$z";
     const Halide::Target avx2("x86-64-linux-avx2");
     PluginParams p;
@@ -291,15 +294,51 @@ TEST(ModelBridge, ReductionSplitWhereNoCacheHoldsTheTile) {
     EXPECT_EQ(kept.describe(), big.describe());
 }
 
+// Issue #6: VGG-16's conv1_2 at 112x112 (as read from its padded input),
+// hosted by the next pad, with a 256 KiB L2 and LLC: no cache holds a
+// whole-reduction tile, so the band rows come from what an LRU keeps of the
+// band nest. Short bands of every channel: the band's input stays across the
+// channel blocks, the weights (147 KiB, too many beside the band) are read
+// once per band, the output written once. A hierarchy holding the tile
+// keeps the plan as it was.
+TEST(ModelBridge, HostedBandsWhereNoCacheHoldsTheTile) {
+    const LayerShape s = conv3x3(64, 64, 114);
+    PluginParams p;
+    p.levels = {{"L1", 48 << 10, 64, 200}, {"L2", 256 << 10, 64, 100}, {"LLC", 256 << 10, 64, 50}};
+    p.parallelism = 2;
+    const MicroKernel mk{8, 2, 6};
+    const TilePlan whole = plan_layer(s, p, mk, false);
+    ASSERT_FALSE(whole.tile_held) << whole.describe();
+    const TilePlan bands = plan_hosted_bands(s, p, whole);
+    EXPECT_NE(bands.describe().find("hosted bands"), std::string::npos) << bands.describe();
+    EXPECT_EQ(bands.tile_k, 64);
+    EXPECT_EQ(bands.tile_c, 0);
+    EXPECT_EQ(bands.tile_y % mk.rows, 0) << bands.describe();
+    EXPECT_LT(bands.tile_y, 112) << bands.describe();
+    const double dram = bands.traffic.back().bytes;
+    EXPECT_LT(dram, whole.traffic.back().bytes / 10) << bands.describe();
+    const double in = double(s.input_elements() * s.element_bytes);
+    const double out = double(s.output_elements() * s.element_bytes);
+    const double w = double(s.weight_elements() * s.element_bytes);
+    const double n_bands = std::ceil(112.0 / double(bands.tile_y));
+    EXPECT_GE(dram, out + in + (n_bands - 1) * w) << bands.describe();
+    // At most each band's halo rows and partly used lines on top.
+    EXPECT_LE(dram, out + 1.5 * in * (bands.tile_y + 2.0) / bands.tile_y + 1.2 * n_bands * w)
+        << bands.describe();
+
+    // This machine's hierarchy holds the whole-reduction tile: unchanged.
+    p.levels = {{"L1", 48 << 10, 64, 200}, {"L2", 2 << 20, 64, 100}, {"LLC", 480 << 20, 64, 50}};
+    const TilePlan big = plan_layer(s, p, mk, false);
+    ASSERT_TRUE(big.tile_held);
+    EXPECT_EQ(plan_hosted_bands(s, p, big).describe(), big.describe());
+}
+
 // A cache tile's footprint (staged input rows + output rows + weights of the
 // tile) against the planned fraction of L2: a smaller fraction never picks a
 // taller tile, and a tall layer that fits the whole L2 at fraction 1 must
 // take fewer rows at 1/8.
 TEST(ModelBridge, CacheFillFractionShrinksTheTile) {
-    LayerShape s;
-    s.kind = LayerKind::Conv;
-    s.in_channels = 16, s.out_channels = 16, s.in_height = 130, s.in_width = 130;
-    s.kernel_h = s.kernel_w = 3;
+    LayerShape s = conv3x3(16, 16, 130);
     PluginParams p;
     p.levels = {{"L1", 32 << 10, 64, 200}, {"L2", 1 << 20, 64, 100}, {"LLC", 8 << 20, 64, 50}};
     MicroKernel mk{16, 4, 6};

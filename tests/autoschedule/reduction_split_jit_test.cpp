@@ -11,6 +11,7 @@
 // Runs on the JIT target (host) and, as a second ctest entry, on AVX2.
 #include "generators/layers/conv.h"
 #include "generators/layers/padding.h"
+#include "tests/autoschedule/jit_sizes.h"
 #include "tests/autoschedule/plugin_loader.h"
 #include "tests/reference/reference_layers.h"
 
@@ -154,12 +155,8 @@ TEST(ReductionSplit, RandomLayersMatchTheReference) {
         if (threads > 1) EXPECT_NE(source.find(".parallel("), std::string::npos) << source;
         checked++;
         dilated += c.dilation > 1, strided += c.stride > 1, unpadded += !c.padded;
-        // The estimate, a 1x1 map, odd sizes below and above, more channels.
-        const std::vector<std::vector<int>> sizes{
-            {c.est_w, c.est_h, c.out_channels, c.est_batch},
-            {1, 1, c.out_channels, 1},
-            {std::max(1, c.est_w - 2) | 1, std::max(1, c.est_h - 1) | 1, std::max(1, c.out_channels - 4), 1},
-            {2 * c.est_w + 3, c.est_h + 5, c.out_channels + 7, c.est_batch + 1}};
+        const auto sizes =
+            sizes_around_estimate(c.est_w, c.est_h, c.out_channels, c.est_batch, 4, 7);
         for (const auto& s : sizes) {
             SCOPED_TRACE(::testing::PrintToString(s));
             EXPECT_EQ(check_size(c, l, p, target, s[0], s[1], s[2], s[3], rng), 0) << source;
