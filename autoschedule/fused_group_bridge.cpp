@@ -140,15 +140,6 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                       : searched.status.reason;
 
     // The bands Halide applies: whole register blocks of rows, full width.
-    // Within a band the exit root's loops run its channel blocks outermost
-    // (tile_schedules.cpp, schedule_band_tiles: c_o outside y_b and x_o),
-    // each written straight out: the model's exit channel tiles of the
-    // exit's block channels, when the exit is a layer (not an add).
-    const int64_t exit_channel_tile =
-        !fused_kernels.empty() && g.nodes.back().op == FusedOp::Layer &&
-                fused_kernels.back().k_block < g.output_of(int(g.nodes.size()) - 1).channels
-            ? fused_kernels.back().k_block
-            : 0;
     const int last = int(g.nodes.size()) - 1;
     const FusedDims exit = g.output_of(last);
     std::vector<int64_t> rows;
@@ -172,7 +163,6 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                 c.band_rows = r;
                 // Full-width bands: a kept halo slides down the rows.
                 c.mapping = {r, exit.width, keep ? HaloPolicy::Keep : HaloPolicy::Refetch, w};
-                c.mapping.exit_channel_tile = exit_channel_tile;
                 c.report = evaluate_fused(g, c.mapping, b.capacity_bytes, b.line_bytes);
                 if (!c.report.status) continue;
                 // Parallel tasks: bands, or one strip of serial bands per core.

@@ -178,26 +178,5 @@ TEST(PlanFusedBands, NarrowExitRefusedWhenAloneItUsesEveryLane) {
     EXPECT_GT(charged.fused_seconds, charged.layered_seconds);
 }
 
-// Inside a band the exit root runs its channel blocks outermost, each
-// written out: the model is asked with exit channel tiles of the exit's
-// block channels, which hold less than the whole band, so a 1 MiB L2 takes
-// bands that a whole-channel exit box would not fit.
-TEST(PlanFusedBands, ExitChannelTilesAreTheExitBlockChannels) {
-    const PluginParams p = params_with("l2=1MiB");
-    const FusedGroup g = make_chain({conv3x3(64, 112), conv3x3(64, 112)});
-    const std::vector<MicroKernel> in_group{MicroKernel{16, 4, 6}, MicroKernel{16, 4, 6}};
-    const FusedBandPlan plan = plan_fused_bands(g, layered(g, p), 0, 4, p, in_group);
-    ASSERT_GT(plan.band_rows, 0) << plan.describe();
-    EXPECT_EQ(plan.mapping.exit_channel_tile, 6);
-    const FusedReport again = evaluate_fused(g, plan.mapping, (1 << 20) / 2, 64);
-    EXPECT_EQ(again.traffic_bytes(), plan.fused_bytes); // the figure is for that nest
-    FusedMapping whole = plan.mapping;
-    whole.exit_channel_tile = 0;
-    EXPECT_LT(plan.report.footprint_bytes,
-              evaluate_fused(g, whole, 1LL << 40, 64).footprint_bytes);
-    // Without the group's blocks (or with an add exit) the exit holds all channels.
-    EXPECT_EQ(plan_fused_bands(g, layered(g, p), 0, 4, p).mapping.exit_channel_tile, 0);
-}
-
 } // namespace
 } // namespace memsched::autoschedule
