@@ -118,14 +118,7 @@ struct Driver {
     // call; weights larger than the L2 make it memory-bound and it costs
     // more than the block saves (ResNet-50 layer4, 4-9 MiB: 2x slower).
     bool has_weights_func(const ConvMatch& m) const {
-        if (m.depthwise || m.weights.empty() || m.shape.kind != LayerKind::Conv) return false;
-        if (m.shape.weight_elements() * m.shape.element_bytes > params.levels[1].capacity_bytes)
-            return false;
-        const StageInfo* w = info.find(m.weights);
-        if (!w || w->pure_vars.size() != 4) return false;
-        const Placement p = plan.placement.at(w->name).placement;
-        return (w->kind == StageKind::Pure && p == Placement::Root) ||
-               w->kind == StageKind::InputWrapper;
+        return weights_can_be_k_innermost(info, plan, m, params);
     }
 
     void schedule_stage(const StageInfo& s) {

@@ -8,9 +8,13 @@
 // fused, it is the fusion model's traffic for the applied bands. Time is
 // the roofline of each: max(compute, traffic over the serving level's
 // bandwidth), summed over layers for the layer-by-layer way, with recomputed
-// halos counted in the fused MACs and idle cores charged as in model_bridge.
+// halos counted in the fused MACs and idle cores charged as in model_bridge,
+// and compute charged by each register block's lane utilisation (the group's
+// exit runs the band block where the layer alone may run a channel-
+// vectorized one; kernel_utilisation.h).
 #include "autoschedule/fused_group_bridge.h"
 
+#include "autoschedule/kernel_utilisation.h"
 #include "model/fusion/fused_search.h"
 #include "model/fusion/fused_traffic.h"
 
@@ -50,8 +54,10 @@ struct Candidate {
     double seconds = 0;
 };
 
-double roofline(int64_t macs, int64_t bytes, double peak_flops, double bytes_per_s) {
-    return std::max(2.0 * double(macs) / peak_flops, double(bytes) / bytes_per_s);
+// Compute at `peak_flops` times the blocks' lane utilisation.
+double roofline(int64_t macs, int64_t bytes, double peak_flops, double bytes_per_s,
+                double utilisation = 1.0) {
+    return std::max(2.0 * double(macs) / (peak_flops * utilisation), double(bytes) / bytes_per_s);
 }
 
 std::string mib(int64_t bytes) {
@@ -80,13 +86,17 @@ std::string FusedBandPlan::describe() const {
 
 FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>& layered,
                                int64_t shortcut_bytes, int64_t row_block,
-                               const PluginParams& params) {
+                               const PluginParams& params,
+                               const std::vector<MicroKernel>& fused_kernels) {
     FusedBandPlan out;
     const Boundary b = buffer_boundary(params);
     out.level = params.levels[b.level].name;
     const double peak = params.peak_gflops_per_core * 1e9 * params.parallelism;
 
-    // Layer by layer: the applied per-layer plans.
+    // Layer by layer: the applied per-layer plans. The fused side's lane
+    // utilisation is the MAC-weighted harmonic mean over its layers (the
+    // time each layer's MACs take at its own block's utilisation).
+    double fused_macs_layers = 0, fused_macs_at_peak = 0;
     size_t li = 0;
     for (size_t i = 0; i < g.nodes.size(); i++) {
         if (g.nodes[i].op != FusedOp::Layer) continue;
@@ -101,10 +111,17 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                   ? int64_t(std::llround(traffic[b.level].bytes))
                                   : 0;
         const int64_t macs = g.nodes[i].shape.macs();
+        const MicroKernel& fused_mk =
+            li - 1 < fused_kernels.size() ? fused_kernels[li - 1] : p.kernel;
+        fused_macs_layers += double(macs);
+        fused_macs_at_peak += double(macs) / lane_utilisation(fused_mk, g.nodes[i].shape);
         out.layered_bytes += bytes;
         out.layered_macs += macs;
-        out.layered_seconds += roofline(macs, bytes, peak, b.bytes_per_s);
+        out.layered_seconds +=
+            roofline(macs, bytes, peak, b.bytes_per_s, lane_utilisation(p.kernel, g.nodes[i].shape));
     }
+    const double fused_utilisation =
+        fused_macs_at_peak > 0 ? fused_macs_layers / fused_macs_at_peak : 1.0;
     out.layered_bytes += shortcut_bytes;
     out.layered_seconds += double(shortcut_bytes) / b.bytes_per_s;
 
@@ -150,7 +167,8 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                 if (!c.report.status) continue;
                 // Parallel tasks: bands, or one strip of serial bands per core.
                 const double tasks = double(keep ? std::min<int64_t>(params.parallelism, bands) : bands);
-                c.seconds = roofline(c.report.macs, c.report.traffic_bytes(), peak, b.bytes_per_s) *
+                c.seconds = roofline(c.report.macs, c.report.traffic_bytes(), peak, b.bytes_per_s,
+                                     fused_utilisation) *
                             std::max(1.0, params.parallelism / tasks);
                 auto key = [](const Candidate& x) {
                     return std::make_tuple(x.seconds, x.report.traffic_bytes(), x.report.macs,

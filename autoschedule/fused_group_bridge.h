@@ -45,12 +45,16 @@ struct FusedBandPlan {
 // Layer node; `shortcut_bytes`: other bytes layer-by-layer execution moves
 // that fusion keeps on chip (a residual add's re-read of the block input).
 // `row_block`: the exit's register-block rows (bands are whole blocks).
+// `fused_kernels`: the register block each Layer node runs inside the group
+// (empty: the same as in `layered`); compute time on both sides is charged
+// by the blocks' lane utilisation (kernel_utilisation.h).
 // Fuses only when the predicted time is lower without more traffic, or
 // equal with less traffic, and the bands move no more bytes into the last
 // cache level than the layers alone (or always, with only that halo policy,
 // when params.forced_halo says so).
 FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>& layered,
                                int64_t shortcut_bytes, int64_t row_block,
-                               const PluginParams& params);
+                               const PluginParams& params,
+                               const std::vector<MicroKernel>& fused_kernels = {});
 
 } // namespace memsched::autoschedule

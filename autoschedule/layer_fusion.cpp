@@ -145,7 +145,18 @@ std::optional<Branch> walk_branch(const PipelineInfo& info, const FusionPlan& pl
             if (is_activation(info.find(name)))
                 private_path = private_path && consumed_only_by(*info.find(name), inside);
         if (!private_path) {
-            b.source = in->name;
+            if (plan.placement.at(in->name).placement == Placement::Root) {
+                b.source = in->name;
+            } else {
+                // A pad staged per cache tile of its conv (a block input
+                // read by the residual add too, e.g. a materialised pool):
+                // not materialised, so computed per band from `up`'s
+                // output. Left out, it would be inlined into the band
+                // conv's inner loop (a select and clamped load per tap:
+                // ResNet-18 @112's fused layer1.0 ran 1.29x slower).
+                b.stages.insert(b.stages.begin(), in->name);
+                b.source = up;
+            }
             return b;
         }
         if (upstream >= max_upstream) {
@@ -203,12 +214,24 @@ std::optional<bool> exit_shortcut(const PipelineInfo& info, const FusionPlan& pl
             return std::nullopt;
         }
     }
+    // A materialised reduction (a pool) read pointwise is the shortcut when
+    // it is the group input; the exit's own convs are in its blocks.
+    const auto& own = plan.fused.at(exit.name);
+    for (const auto& red : r.reductions) {
+        if (red == source) shortcut = true;
+        else if (std::none_of(own.begin(), own.end(),
+                              [&](const FusedReduction& f) { return f.name == red; })) {
+            *why = exit.name + " also reads " + red;
+            return std::nullopt;
+        }
+    }
     return shortcut;
 }
 
 struct Candidate {
     CrossLayerGroup group;
-    std::vector<TilePlan> layered; // per model Layer node
+    std::vector<TilePlan> layered; // per model Layer node, as each runs alone
+    std::vector<MicroKernel> fused_kernels; // per model Layer node, in the group
     int64_t shortcut_bytes = 0;
     int64_t row_block = 1;
 };
@@ -283,7 +306,14 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
             prev = int(g.nodes.size());
             g.nodes.push_back(node);
             const bool at_exit = name == b.convs.back();
-            c.layered.push_back(plan_match_tiles(*m, target, params, staged_alone(plan, name)));
+            // Alone, an exit conv computed by its root by itself may take the
+            // channel-vectorized block (autoscheduler.cpp); in the group it
+            // runs the band's x-vectorized block, as band convs do.
+            const bool alone_channel_vectors =
+                at_exit && fused.size() == 1 && weights_can_be_k_innermost(info, plan, *m, params);
+            c.layered.push_back(plan_match_tiles(*m, target, params, staged_alone(plan, name),
+                                                 alone_channel_vectors));
+            c.fused_kernels.push_back(plan_match_tiles(*m, target, params, at_exit).kernel);
             if (!at_exit) c.group.band_convs.push_back(name);
             w = shape->out_width(), h = shape->out_height();
         }
@@ -390,6 +420,18 @@ TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
     return plan_layer(shape, params, mk, staged_input);
 }
 
+bool weights_can_be_k_innermost(const PipelineInfo& info, const FusionPlan& plan,
+                                const ConvMatch& m, const PluginParams& params) {
+    if (m.depthwise || m.weights.empty() || m.shape.kind != LayerKind::Conv) return false;
+    if (m.shape.weight_elements() * m.shape.element_bytes > params.levels[1].capacity_bytes)
+        return false;
+    const StageInfo* w = info.find(m.weights);
+    if (!w || w->pure_vars.size() != 4) return false;
+    const Placement p = plan.placement.at(w->name).placement;
+    return (w->kind == StageKind::Pure && p == Placement::Root) ||
+           w->kind == StageKind::InputWrapper;
+}
+
 namespace {
 
 // Up to this many producer layers join an exit's layers in one group
@@ -440,7 +482,7 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
             if (c->group.band_convs.size() == last_size) break; // no producer left to add
             last_size = c->group.band_convs.size();
             c->group.bands = plan_fused_bands(c->group.model, c->layered, c->shortcut_bytes,
-                                              c->row_block, params);
+                                              c->row_block, params, c->fused_kernels);
             if (c->group.bands.fuse && params.forced_halo == PluginParams::ForcedHalo::None &&
                 has_depthwise(c->group.model)) {
                 c->group.bands.fuse = false;
@@ -520,9 +562,15 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     }
     for (const auto& name : group.band_inlined)
         w.note_inline(info.find(name)->func, "a band conv's output, inlined into the next pad");
-    for (const auto& name : group.band_stages)
+    std::string stages;
+    for (const auto& name : group.band_stages) {
         schedule_band_stage(w, *info.find(name), exit, loops, sliding,
                             exit_plan.kernel.vector_lanes);
+        stages += (stages.empty() ? "" : ", ") + name;
+    }
+    const std::string sl = group.exit + ": per band also " + stages;
+    w.comment(sl);
+    log->push_back(sl);
     for (const auto& name : group.band_convs) {
         const StageInfo& r = *info.find(name);
         TilePlan p = plan_match_tiles(match_of(plan, name), target, params, false);

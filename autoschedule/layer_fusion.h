@@ -65,6 +65,13 @@ TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
                           const PluginParams& params, bool staged_input,
                           bool allow_channel_vectors = false);
 
+// True when `match`'s weights can be copied k-innermost at root, so that the
+// conv, scheduled alone in a root of its own, may take the channel-
+// vectorized block (plan_match_tiles' allow_channel_vectors): a dense conv
+// whose weights are an input or a root Func and fit the L2.
+bool weights_can_be_k_innermost(const PipelineInfo& info, const FusionPlan& plan,
+                                const ConvMatch& match, const PluginParams& params);
+
 // Finds the candidate groups (each exit root with 1 to 3 producer layers,
 // through pads and materialised layer outputs), asks the model about each
 // and keeps the non-overlapping set that saves the most predicted time
