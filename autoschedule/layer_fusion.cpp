@@ -568,9 +568,11 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
                             exit_plan.kernel.vector_lanes);
         stages += (stages.empty() ? "" : ", ") + name;
     }
-    const std::string sl = group.exit + ": per band also " + stages;
-    w.comment(sl);
-    log->push_back(sl);
+    if (!stages.empty()) {
+        const std::string sl = group.exit + ": per band also " + stages;
+        w.comment(sl);
+        log->push_back(sl);
+    }
     for (const auto& name : group.band_convs) {
         const StageInfo& r = *info.find(name);
         TilePlan p = plan_match_tiles(match_of(plan, name), target, params, false);
