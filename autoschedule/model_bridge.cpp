@@ -95,8 +95,7 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
         // with no tile fitting, its choice is the least-traffic whole tile).
         const Schedule s = template_schedule(problem, h, kernel, best.tile_y, best.tile_k, best.k_outer);
         const std::vector<int64_t> held = lru_traffic(problem, h, params, s, 1, LruFit{true});
-        for (size_t i = 0; i < held.size() && i + 1 < best.traffic.size(); i++)
-            best.traffic[i + 1].bytes = double(held[i]);
+        set_kept_traffic(&best, held);
         best.source += "; tile exceeds " + h.levels[1].name + ": blocks as an LRU keeps them";
     }
     if (best.traffic.empty()) {
@@ -132,8 +131,7 @@ TilePlan plan_hosted_bands(const LayerShape& shape, const PluginParams& params, 
         std::vector<bool> fitted;
         const std::vector<int64_t> kept = lru_traffic(problem, h, params, s, 1, LruFit{false, true, &fitted});
         if (std::find(fitted.begin(), fitted.end(), false) != fitted.end()) continue;
-        for (size_t i = 0; i < kept.size() && i + 1 < p.traffic.size(); i++)
-            p.traffic[i + 1].bytes = double(kept[i]);
+        set_kept_traffic(&p, kept);
         p.transfer_seconds = 0;
         for (size_t i = 0; i < p.traffic.size(); i++)
             p.transfer_seconds += transfer_time_s(h, int(i), int64_t(p.traffic[i].bytes));

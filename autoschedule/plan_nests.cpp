@@ -182,6 +182,11 @@ std::vector<int64_t> candidate_sizes(int64_t extent, int64_t unit) {
     return out;
 }
 
+void set_kept_traffic(TilePlan* plan, const std::vector<int64_t>& kept) {
+    for (size_t i = 0; i < kept.size() && i + 1 < plan->traffic.size(); i++)
+        plan->traffic[i + 1].bytes = double(kept[i]);
+}
+
 bool less_dram_traffic(const TilePlan& a, const TilePlan& b) {
     const double da = a.traffic.back().bytes, db = b.traffic.back().bytes;
     if (da < db * 0.999) return true;

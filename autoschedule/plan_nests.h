@@ -57,6 +57,10 @@ struct LruFit {
 std::vector<int64_t> lru_traffic(const Problem& p, const MemoryHierarchy& h, const PluginParams& params,
                                  const Schedule& s, size_t first, const LruFit& how);
 
+// A plan's bytes into the L2 and outwards replaced by lru_traffic(..., 1, ...)'s
+// figures (levels[i] of `kept` is plan->traffic[i + 1]).
+void set_kept_traffic(TilePlan* plan, const std::vector<int64_t>& kept);
+
 // unit, 2 unit, 4 unit, ... below extent, then extent.
 std::vector<int64_t> candidate_sizes(int64_t extent, int64_t unit);
 

@@ -111,8 +111,7 @@ TilePlan plan_reduction_split(const ConvMatch& match, const Halide::Target& targ
     best.tile_traffic = best.traffic;
     const Schedule s = split_schedule(problem, h, mk, best.tile_y, best.tile_k, best.tile_c, best.k_outer);
     const std::vector<int64_t> kept = lru_traffic(problem, h, params, s, 1, LruFit{});
-    for (size_t i = 0; i < kept.size() && i + 1 < best.traffic.size(); i++)
-        best.traffic[i + 1].bytes = double(kept[i]);
+    set_kept_traffic(&best, kept);
     // The split pays off only when the model says it moves clearly less
     // from DRAM than what the caches keep of the whole-reduction blocks.
     if (best.traffic.back().bytes * kSplitMinGain > whole.traffic.back().bytes) return whole;
