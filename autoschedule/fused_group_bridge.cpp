@@ -50,7 +50,7 @@ struct Candidate {
     FusedMapping mapping;
     FusedReport report;
     bool keep = false;
-    int64_t band_rows = 0;
+    int64_t band_rows = 0, band_cols = 0;
     double seconds = 0;
 };
 
@@ -72,8 +72,12 @@ std::string mib(int64_t bytes) {
 std::string FusedBandPlan::describe() const {
     std::ostringstream s;
     s << (fuse ? "fused" : "not fused") << ": ";
+    if (band_rows > 0 && full_width)
+        s << "bands of " << band_rows << " rows, ";
+    else if (band_rows > 0)
+        s << "tiles of " << band_rows << " rows x " << band_cols << " columns, ";
     if (band_rows > 0)
-        s << "bands of " << band_rows << " rows, " << (keep_halo ? "halo kept (sliding)" : "halo recomputed")
+        s << (keep_halo ? "halo kept (sliding)" : "halo recomputed")
           << ", weights " << to_string(mapping.weights) << ", ";
     s << "predicted into " << level << " fused=" << fused_bytes << "B (" << mib(fused_bytes)
       << ") vs layer-by-layer=" << layered_bytes << "B (" << mib(layered_bytes) << "), time "
@@ -87,7 +91,8 @@ std::string FusedBandPlan::describe() const {
 FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>& layered,
                                int64_t shortcut_bytes, int64_t row_block,
                                const PluginParams& params,
-                               const std::vector<MicroKernel>& fused_kernels) {
+                               const std::vector<MicroKernel>& fused_kernels,
+                               int64_t col_block) {
     FusedBandPlan out;
     const Boundary b = buffer_boundary(params);
     out.level = params.levels[b.level].name;
@@ -139,7 +144,8 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                             std::to_string(searched.report.traffic_bytes()) + "B"
                                       : searched.status.reason;
 
-    // The bands Halide applies: whole register blocks of rows, full width.
+    // The tiles Halide applies: whole register blocks of rows; the full
+    // width, or col_block times a power of two columns.
     const int last = int(g.nodes.size()) - 1;
     const FusedDims exit = g.output_of(last);
     std::vector<int64_t> rows;
@@ -147,34 +153,44 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
         rows.push_back(std::min(exit.height, (c + row_block - 1) / row_block * row_block));
     std::sort(rows.begin(), rows.end());
     rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    std::vector<int64_t> cols{exit.width};
+    if (col_block > 0)
+        for (int64_t c = col_block; c < exit.width; c *= 2) cols.push_back(c);
 
     Candidate best;
     bool found = false;
     for (int64_t r : rows) {
         const int64_t bands = (exit.height + r - 1) / r;
-        for (bool keep : {false, true}) {
-            if (keep && bands == 1) continue; // nothing to keep
-            if (params.forced_halo == PluginParams::ForcedHalo::Recompute && keep) continue;
-            if (params.forced_halo == PluginParams::ForcedHalo::Keep && !keep && bands > 1)
-                continue;
-            for (WeightPolicy w : {WeightPolicy::Resident, WeightPolicy::Streamed}) {
-                Candidate c;
-                c.keep = keep;
-                c.band_rows = r;
-                // Full-width bands: a kept halo slides down the rows.
-                c.mapping = {r, exit.width, keep ? HaloPolicy::Keep : HaloPolicy::Refetch, w};
-                c.report = evaluate_fused(g, c.mapping, b.capacity_bytes, b.line_bytes);
-                if (!c.report.status) continue;
-                // Parallel tasks: bands, or one strip of serial bands per core.
-                const double tasks = double(keep ? std::min<int64_t>(params.parallelism, bands) : bands);
-                c.seconds = roofline(c.report.macs, c.report.traffic_bytes(), peak, b.bytes_per_s,
-                                     fused_utilisation) *
-                            std::max(1.0, params.parallelism / tasks);
-                auto key = [](const Candidate& x) {
-                    return std::make_tuple(x.seconds, x.report.traffic_bytes(), x.report.macs,
-                                           -x.band_rows);
-                };
-                if (!found || key(c) < key(best)) best = c, found = true;
+        for (int64_t cw : cols) {
+            const int64_t col_tiles = (exit.width + cw - 1) / cw;
+            for (bool keep : {false, true}) {
+                if (keep && (bands == 1 || col_tiles > 1)) continue; // nothing kept / 2-D
+                if (params.forced_halo == PluginParams::ForcedHalo::Recompute && keep) continue;
+                // fusion=keep: sliding full-width bands (or a single band) only.
+                if (params.forced_halo == PluginParams::ForcedHalo::Keep && !keep &&
+                    (bands > 1 || col_tiles > 1))
+                    continue;
+                for (WeightPolicy w : {WeightPolicy::Resident, WeightPolicy::Streamed}) {
+                    Candidate c;
+                    c.keep = keep;
+                    c.band_rows = r;
+                    c.band_cols = cw;
+                    // Full-width bands: a kept halo slides down the rows.
+                    c.mapping = {r, cw, keep ? HaloPolicy::Keep : HaloPolicy::Refetch, w};
+                    c.report = evaluate_fused(g, c.mapping, b.capacity_bytes, b.line_bytes);
+                    if (!c.report.status) continue;
+                    // Parallel tasks: tiles, or one strip of serial bands per core.
+                    const double tasks =
+                        double(keep ? std::min<int64_t>(params.parallelism, bands) : bands * col_tiles);
+                    c.seconds = roofline(c.report.macs, c.report.traffic_bytes(), peak,
+                                         b.bytes_per_s, fused_utilisation) *
+                                std::max(1.0, params.parallelism / tasks);
+                    auto key = [](const Candidate& x) {
+                        return std::make_tuple(x.seconds, x.report.traffic_bytes(), x.report.macs,
+                                               -x.band_rows, -x.band_cols);
+                    };
+                    if (!found || key(c) < key(best)) best = c, found = true;
+                }
             }
         }
     }
@@ -183,6 +199,8 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
         return out;
     }
     out.band_rows = best.band_rows;
+    out.band_cols = best.band_cols;
+    out.full_width = best.band_cols >= exit.width;
     out.keep_halo = best.keep;
     out.mapping = best.mapping;
     out.report = best.report;

@@ -7,9 +7,13 @@
 // Halide.
 //
 // The Halide schedule (layer_fusion.h) tiles the exit in row bands of the
-// full width, so only full-width tiles are offered to the model; with them
-// the model's kept halo slides down the rows, as Halide's sliding window
-// does (restarted at each parallel strip, which the model does not see).
+// full width, or in 2-D tiles of whole register blocks (narrow bands fit
+// where a full-width band of every channel does not: 256 KiB caches). With
+// full-width bands the model's kept halo slides down the rows, as Halide's
+// sliding window does (restarted at each parallel strip, which the model
+// does not see); 2-D tiles recompute their halos in both directions (a
+// sliding window along x would need the producers' storage for the whole
+// tile row, which is what does not fit).
 #pragma once
 
 #include "autoschedule/model_bridge.h"
@@ -25,8 +29,10 @@ struct FusedBandPlan {
     bool fuse = false;
     std::string why;           // one line: the decision and its reason
     int64_t band_rows = 0;     // exit rows per band
+    int64_t band_cols = 0;     // exit columns per tile; the exit width for full-width bands
+    bool full_width = true;    // one tile spans the width (band_cols = exit width)
     bool keep_halo = false;    // sliding window (else halos recomputed)
-    FusedMapping mapping;      // as evaluated: tile_h = band_rows, tile_w = exit width
+    FusedMapping mapping;      // as evaluated: tile_h = band_rows, tile_w = band_cols
     FusedReport report;        // the fused prediction for the applied bands
     int64_t fused_bytes = 0;   // into the buffer level, fused
     int64_t layered_bytes = 0; // into the same level, layer by layer
@@ -44,7 +50,9 @@ struct FusedBandPlan {
 // `layered`: the per-layer plans the plugin applies without fusion, one per
 // Layer node; `shortcut_bytes`: other bytes layer-by-layer execution moves
 // that fusion keeps on chip (a residual add's re-read of the block input).
-// `row_block`: the exit's register-block rows (bands are whole blocks).
+// `row_block`: the exit's register-block rows (bands are whole blocks);
+// `col_block`: its register-block columns (x vector lanes), 0 to offer
+// full-width bands only; narrower tiles are col_block times a power of two.
 // `fused_kernels`: the register block each Layer node runs inside the group
 // (empty: the same as in `layered`); compute time on both sides is charged
 // by the blocks' lane utilisation (kernel_utilisation.h).
@@ -55,6 +63,7 @@ struct FusedBandPlan {
 FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>& layered,
                                int64_t shortcut_bytes, int64_t row_block,
                                const PluginParams& params,
-                               const std::vector<MicroKernel>& fused_kernels = {});
+                               const std::vector<MicroKernel>& fused_kernels = {},
+                               int64_t col_block = 0);
 
 } // namespace memsched::autoschedule

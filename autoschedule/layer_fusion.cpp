@@ -233,7 +233,7 @@ struct Candidate {
     std::vector<TilePlan> layered; // per model Layer node, as each runs alone
     std::vector<MicroKernel> fused_kernels; // per model Layer node, in the group
     int64_t shortcut_bytes = 0;
-    int64_t row_block = 1;
+    int64_t row_block = 1, col_block = 1; // the exit's register block: rows, x lanes
 };
 
 // True when the conv's own (unfused) root stages its input per cache tile.
@@ -339,7 +339,9 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
     const FusedReduction* main = &fused[0];
     for (const auto& f : fused)
         if (f.match.shape.macs() > main->match.shape.macs()) main = &f;
-    c.row_block = plan_match_tiles(main->match, target, params, true).kernel.rows;
+    const MicroKernel exit_kernel = plan_match_tiles(main->match, target, params, true).kernel;
+    c.row_block = exit_kernel.rows;
+    c.col_block = exit_kernel.vector_lanes;
     return c;
 }
 
@@ -482,7 +484,8 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
             if (c->group.band_convs.size() == last_size) break; // no producer left to add
             last_size = c->group.band_convs.size();
             c->group.bands = plan_fused_bands(c->group.model, c->layered, c->shortcut_bytes,
-                                              c->row_block, params, c->fused_kernels);
+                                              c->row_block, params, c->fused_kernels,
+                                              params.fused_2d_tiles ? c->col_block : 0);
             if (c->group.bands.fuse && params.forced_halo == PluginParams::ForcedHalo::None &&
                 has_depthwise(c->group.model)) {
                 c->group.bands.fuse = false;
@@ -552,8 +555,10 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     // strip loop fused with the batch loop) Halide 14's bounds inference
     // read the group input at n = -1 (AVX2 build of vgg16:pool3@112x112,
     // bands of 2 rows, 2 strips). Recomputed halos stay parallel.
-    const BandLoops loops = schedule_band_tiles(w, exit, reductions, fixed_extent, exit_plan,
-                                                sliding ? 1 : params.parallelism, sliding);
+    const BandLoops loops =
+        schedule_band_tiles(w, exit, reductions, fixed_extent, exit_plan,
+                            sliding ? 1 : params.parallelism, sliding,
+                            group.bands.full_width ? 0 : group.bands.band_cols);
     if (sliding && loops.strips > 1) {
         const std::string note = group.exit + ": " + std::to_string(loops.strips) +
                                  " parallel strips; each restarts its sliding window (not modeled)";

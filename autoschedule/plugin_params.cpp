@@ -14,7 +14,7 @@ namespace {
 const std::vector<std::string>& known_keys() {
     static const std::vector<std::string> keys = {"l1", "l2", "llc", "line", "dram_gbps",
                                                   "gflops", "vector", "verbose", "fusion",
-                                                  "cache_fill_fraction"};
+                                                  "fusion_tiles", "cache_fill_fraction"};
     return keys;
 }
 
@@ -91,6 +91,11 @@ void apply_item(PluginParams& p, const std::string& key, const std::string& valu
                                         " must be 0, 1, recompute or keep");
         p.cross_layer_fusion = value != "0";
         p.forced_halo = value == "recompute" ? F::Recompute : value == "keep" ? F::Keep : F::None;
+    }
+    else if (key == "fusion_tiles") {
+        if (value != "2d" && value != "bands")
+            throw std::invalid_argument(origin + ": fusion_tiles=" + value + " must be 2d or bands");
+        p.fused_2d_tiles = value == "2d";
     }
     else {
         std::string known;

@@ -51,6 +51,9 @@ struct PluginParams {
     bool cross_layer_fusion = true; // fusion=0 schedules every conv on its own
     // fusion=recompute|keep: the halo policy forced on every group that fits.
     enum class ForcedHalo { None, Recompute, Keep } forced_halo = ForcedHalo::None;
+    // fusion_tiles=bands: fused groups in full-width row bands only (2d: also
+    // 2-D tiles of whole register blocks, layer_fusion.h).
+    bool fused_2d_tiles = true;
     // Where each value came from, for the log line ("l1=49152(sysfs) ...").
     std::string provenance;
 };

@@ -2,6 +2,7 @@
 #include "autoschedule/tile_schedules.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace memsched::autoschedule {
 namespace {
@@ -367,12 +368,23 @@ void schedule_reduction_tiles_at(ScheduleWriter& w, const StageInfo& r, const St
 BandLoops schedule_band_tiles(ScheduleWriter& w, const StageInfo& root,
                               const std::vector<const StageInfo*>& reductions,
                               const std::vector<bool>& fixed_extent, const TilePlan& plan,
-                              int parallelism, bool sliding) {
+                              int parallelism, bool sliding, int64_t band_cols) {
+    if (sliding && band_cols > 0)
+        throw std::logic_error("schedule_band_tiles: sliding 2-D tiles are not supported");
     w.compute_root(root.func);
     StageWriter st = w.stage(root.func, -1);
     TilePlan bands = plan;
     bands.tile_k = root.extents[2]; // all channels: every band needs all of its producers'
     TileLoops t = apply_tile_splits(st, root.pure_vars, root.extents, bands);
+    const int64_t lanes = std::max(1, plan.kernel.vector_lanes);
+    const int64_t vectors_per_tile = (std::max<int64_t>(1, band_cols) + lanes - 1) / lanes;
+    const bool column_tiles = band_cols > 0 && vectors_per_tile * lanes < root.extents[0];
+    if (column_tiles) {
+        const std::string x_tiles = t.x_outer + "_t", x_blocks = t.x_outer + "_b";
+        st.split(t.x_outer, x_tiles, x_blocks, int(vectors_per_tile), kGuard);
+        t.x_outer = x_blocks;
+        t.outer.insert(t.outer.begin(), x_tiles);
+    }
     st.reorder(tile_order(t, {}));
     st.vectorize(t.lanes);
     BandLoops loops;
@@ -402,6 +414,7 @@ BandLoops schedule_band_tiles(ScheduleWriter& w, const StageInfo& root,
         if (parallelism > 1) st.parallel(loops.strip);
     }
     loops.band_rows = band_rows;
+    loops.band_cols = column_tiles ? vectors_per_tile * lanes : 0;
     for (size_t i = 0; i < reductions.size(); i++)
         schedule_register_block(w, *reductions[i], root, t.x_outer, plan.kernel, fixed_extent[i]);
     return loops;

@@ -76,16 +76,20 @@ struct BandLoops {
     std::string strip; // where sliding producers are stored (== band when not sliding)
     int strips = 1;    // parallel strips of serial bands (sliding only)
     int64_t band_rows = 1;
+    int64_t band_cols = 0; // 0: full width
 };
 
 // As schedule_spatial_tiles, with tiles of plan.tile_y rows (rounded up to
 // whole register blocks) and all channels. Not sliding: the bands run in
 // parallel. Sliding: bands run serially inside `parallelism` parallel
 // strips, so producers stored per strip can keep rows from band to band.
+// band_cols > 0 (not sliding): 2-D tiles of band_cols columns (rounded up
+// to whole x vectors), the column tiles innermost of the parallel tile
+// loops, so that `band` is the loop over (column tile, row band) pairs.
 BandLoops schedule_band_tiles(ScheduleWriter& w, const StageInfo& root,
                               const std::vector<const StageInfo*>& reductions,
                               const std::vector<bool>& fixed_extent, const TilePlan& plan,
-                              int parallelism, bool sliding);
+                              int parallelism, bool sliding, int64_t band_cols = 0);
 
 void schedule_fc_tiles(ScheduleWriter& w, const StageInfo& root,
                        const std::vector<const StageInfo*>& reductions, const TilePlan& plan,

@@ -93,6 +93,32 @@ TEST(PlanFusedBands, ReportIsTheModelOfTheChosenMapping) {
     EXPECT_EQ(again.macs, plan.fused_macs);
 }
 
+// VGG-16's conv1_2 pair at 224 columns with a 256 KiB L2: no full-width
+// band of 64 channels fits, 2-D tiles of whole x vectors do; the applied
+// figure is the model's evaluation of those tiles.
+TEST(PlanFusedBands, TwoDimensionalTilesWhereNoFullWidthBandFits) {
+    const PluginParams p = params_with("l2=256KiB,llc=256KiB");
+    const FusedGroup g = make_chain({conv3x3(64, 224), conv3x3(64, 224)});
+    const FusedBandPlan bands_only = plan_fused_bands(g, layered(g, p), 0, 4, p, {}, 0);
+    EXPECT_EQ(bands_only.band_rows, 0) << bands_only.describe();
+    EXPECT_NE(bands_only.why.find("no band"), std::string::npos) << bands_only.describe();
+
+    const FusedBandPlan tiles = plan_fused_bands(g, layered(g, p), 0, 4, p, {}, 16);
+    ASSERT_GT(tiles.band_rows, 0) << tiles.describe();
+    EXPECT_FALSE(tiles.full_width);
+    EXPECT_FALSE(tiles.keep_halo); // 2-D tiles recompute their halos
+    EXPECT_EQ(tiles.band_cols % 16, 0);
+    EXPECT_LT(tiles.band_cols, 224);
+    EXPECT_EQ(tiles.band_rows % 4, 0);
+    EXPECT_EQ(tiles.mapping.tile_w, tiles.band_cols);
+    EXPECT_EQ(tiles.mapping.tile_h, tiles.band_rows);
+    EXPECT_NE(tiles.describe().find(" columns, halo recomputed"), std::string::npos);
+    const FusedReport again = evaluate_fused(g, tiles.mapping, (256 << 10) / 2, 64);
+    EXPECT_TRUE(again.status) << again.status.reason;
+    EXPECT_EQ(again.traffic_bytes(), tiles.fused_bytes);
+    EXPECT_GT(tiles.fused_macs, tiles.layered_macs); // halos in both directions
+}
+
 TEST(PlanFusedBands, NothingFitsATinyBufferSoNotFused) {
     const PluginParams p = params_with("l1=1KiB,l2=2KiB");
     const FusedGroup g = make_chain({conv3x3(64, 56), conv3x3(64, 56)});

@@ -193,7 +193,8 @@ TEST_P(LayerFusion, ChosenAppliedAndCorrect) {
     };
     if (tc.expect_fused) {
         EXPECT_TRUE(has("cross-layer group conv1[$0-9]* -> conv2")) << src;
-        EXPECT_TRUE(has(R"(conv1(_[0-9]+)?\.compute_at\(output(_[0-9]+)?, y_)")) << src;
+        // At the row band loop, or at the column tile loop of 2-D tiles.
+        EXPECT_TRUE(has(R"(conv1(_[0-9]+)?\.compute_at\(output(_[0-9]+)?, (y_|x_o_t))")) << src;
         EXPECT_TRUE(has(R"(conv1_padded(_[0-9]+)?\.compute_at\(output)")) << src;
         EXPECT_TRUE(has("predicted into L2 fused=[0-9]+B")) << src;
     } else {
@@ -239,6 +240,8 @@ TEST_P(LayerFusion, ChosenAppliedAndCorrect) {
 // A 24 KiB L2 (12 KiB planned) cannot hold the whole 20x18 image's
 // tensors, so the group runs in bands.
 const char* kSmallL2 = "l1=4KiB,l2=24KiB,llc=1MiB,verbose=0";
+const char* kTinyL2 = "l1=2KiB,l2=8KiB,llc=1MiB,vector=4,verbose=0";
+const char* kTiles2d = "in bands of output[$_0-9]*: fused: tiles of [0-9]+ rows x [0-9]+ columns, halo recomputed";
 
 INSTANTIATE_TEST_SUITE_P(
     Pipelines, LayerFusion,
@@ -265,7 +268,19 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"pooled_residual_bands", true, false, true, kSmallL2, 1, true,
              "conv2[$_0-9]* -> output[$_0-9]* in bands of output"},
         Case{"pooled_residual_recompute_2threads", true, false, true,
-             std::string(kSmallL2) + ",fusion=recompute", 2, true, "output[$_0-9]*: per band also conv1_padded"}),
+             std::string(kSmallL2) + ",fusion=recompute", 2, true, "output[$_0-9]*: per band also conv1_padded"},
+        // No full-width band fits an 8 KiB L2 (4 KiB planned) with 4-lane
+        // vectors: 2-D tiles of whole x vectors, halos recomputed in both
+        // directions (column tails at every odd width below). Forced: with
+        // 6 channels the streamed weights' re-reads outweigh the savings.
+        Case{"chain_2d_tiles_1thread", false, false, false,
+             std::string(kTinyL2) + ",fusion=recompute", 1, true, kTiles2d},
+        Case{"residual_2d_tiles_2threads", true, false, false,
+             std::string(kTinyL2) + ",fusion=recompute", 2, true, kTiles2d},
+        // fusion_tiles=bands: full-width bands only, so nothing fits.
+        Case{"chain_bands_only_not_fused", false, false, false,
+             std::string(kTinyL2) + ",fusion=recompute,fusion_tiles=bands", 1, false,
+             "not fused: .*no band"}),
     case_name);
 
 } // namespace

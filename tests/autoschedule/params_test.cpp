@@ -87,5 +87,21 @@ TEST(ResolveParams, CacheFillFractionDefaultOverrideAndRange) {
     }
 }
 
+TEST(ResolveParams, FusionTilesDefaultOverrideAndErrors) {
+    ParamSources s = host_like();
+    EXPECT_TRUE(resolve_plugin_params(s).fused_2d_tiles);
+    s.memsched_params = "fusion_tiles=bands";
+    EXPECT_FALSE(resolve_plugin_params(s).fused_2d_tiles);
+    s.memsched_params = "fusion_tiles=2d";
+    EXPECT_TRUE(resolve_plugin_params(s).fused_2d_tiles);
+    s.memsched_params = "fusion_tiles=columns";
+    try {
+        resolve_plugin_params(s);
+        ADD_FAILURE() << "accepted fusion_tiles=columns";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("fusion_tiles=columns"), std::string::npos) << e.what();
+    }
+}
+
 } // namespace
 } // namespace memsched::autoschedule
