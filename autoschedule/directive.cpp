@@ -90,6 +90,12 @@ void ScheduleWriter::bound_storage(const Function& f, const std::string& var, in
                      std::to_string(extent) + ");");
 }
 
+void ScheduleWriter::fold_storage(const Function& f, const std::string& var, int extent) {
+    Halide::Func(f).fold_storage(Halide::Var(var), extent);
+    lines_.push_back(func_ident(f) + ".fold_storage(" + var_ident(var, false) + ", " +
+                     std::to_string(extent) + ");");
+}
+
 void ScheduleWriter::bound_extent(const Function& f, const std::string& var, int extent) {
     Halide::Func(f).bound_extent(Halide::Var(var), extent);
     lines_.push_back(func_ident(f) + ".bound_extent(" + var_ident(var, false) + ", " +

@@ -56,6 +56,10 @@ public:
     void bound_storage(const Halide::Internal::Function& f, const std::string& var,
                        int extent);
     void bound_extent(const Halide::Internal::Function& f, const std::string& var, int extent);
+    // Storage folded modulo `extent` along `var` (Halide's fold_storage):
+    // a sliding window's line buffer. Halide checks at run time that each
+    // iteration's footprint fits.
+    void fold_storage(const Halide::Internal::Function& f, const std::string& var, int extent);
     // Storage dimension order, innermost first (Halide's reorder_storage).
     void reorder_storage(const Halide::Internal::Function& f,
                          const std::vector<std::string>& inner_to_outer);
