@@ -51,9 +51,12 @@ struct PluginParams {
     bool cross_layer_fusion = true; // fusion=0 schedules every conv on its own
     // fusion=recompute|keep: the halo policy forced on every group that fits.
     enum class ForcedHalo { None, Recompute, Keep } forced_halo = ForcedHalo::None;
-    // fusion_tiles=bands: fused groups in full-width row bands only (2d: also
-    // 2-D tiles of whole register blocks, layer_fusion.h).
-    bool fused_2d_tiles = true;
+    // fusion_tiles=2d: fused groups may also run in 2-D tiles of whole x
+    // vectors (layer_fusion.h); bands (the default): full-width row bands
+    // only. Opt-in by measurement: VGG-16 front @112 at LL 1 MiB moved 4%
+    // more with its one 2-D group (bench/RESULTS.md, "2-D tiles and line
+    // buffers"), and at 256 KiB no 2-D group pays.
+    bool fused_2d_tiles = false;
     // Where each value came from, for the log line ("l1=49152(sysfs) ...").
     std::string provenance;
 };

@@ -240,7 +240,7 @@ TEST_P(LayerFusion, ChosenAppliedAndCorrect) {
 // A 24 KiB L2 (12 KiB planned) cannot hold the whole 20x18 image's
 // tensors, so the group runs in bands.
 const char* kSmallL2 = "l1=4KiB,l2=24KiB,llc=1MiB,verbose=0";
-const char* kTinyL2 = "l1=2KiB,l2=8KiB,llc=1MiB,vector=4,verbose=0";
+const char* kTinyL2 = "l1=2KiB,l2=8KiB,llc=1MiB,vector=4,verbose=0,fusion_tiles=2d";
 const char* kTiles2d = "in bands of output[$_0-9]*: fused: tiles of [0-9]+ rows x [0-9]+ columns, halo recomputed";
 
 INSTANTIATE_TEST_SUITE_P(

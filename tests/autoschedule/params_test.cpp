@@ -89,7 +89,7 @@ TEST(ResolveParams, CacheFillFractionDefaultOverrideAndRange) {
 
 TEST(ResolveParams, FusionTilesDefaultOverrideAndErrors) {
     ParamSources s = host_like();
-    EXPECT_TRUE(resolve_plugin_params(s).fused_2d_tiles);
+    EXPECT_FALSE(resolve_plugin_params(s).fused_2d_tiles);
     s.memsched_params = "fusion_tiles=bands";
     EXPECT_FALSE(resolve_plugin_params(s).fused_2d_tiles);
     s.memsched_params = "fusion_tiles=2d";
