@@ -179,10 +179,9 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                     c.mapping = {r, cw, keep ? HaloPolicy::Keep : HaloPolicy::Refetch, w};
                     c.report = evaluate_fused(g, c.mapping, b.capacity_bytes, b.line_bytes);
                     if (!c.report.status) continue;
-                    // Parallel tasks: tiles; sliding bands run serially in one
-                    // strip (layer_fusion.cpp: parallel strips broke Halide 14's
-                    // bounds inference), so one core computes them.
-                    const double tasks = double(keep ? 1 : bands * col_tiles);
+                    // Parallel tasks: tiles, or one strip of serial bands per core.
+                    const double tasks =
+                        double(keep ? std::min<int64_t>(params.parallelism, bands) : bands * col_tiles);
                     c.seconds = roofline(c.report.macs, c.report.traffic_bytes(), peak,
                                          b.bytes_per_s, fused_utilisation) *
                                 std::max(1.0, params.parallelism / tasks);
