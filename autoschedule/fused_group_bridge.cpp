@@ -179,7 +179,13 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                     c.mapping = {r, cw, keep ? HaloPolicy::Keep : HaloPolicy::Refetch, w};
                     c.report = evaluate_fused(g, c.mapping, b.capacity_bytes, b.line_bytes);
                     if (!c.report.status) continue;
-                    // Parallel tasks: tiles, or one strip of serial bands per core.
+                    // Parallel tasks: tiles, or one strip of serial bands per
+                    // core. The schedule runs sliding bands in ONE strip
+                    // (layer_fusion.cpp), so at 2 threads this under-charges
+                    // them; measured, they ran no slower than layer by layer
+                    // (VGG-16 front @112 planned for 1 MiB: 64.1 vs 64.8 ms;
+                    // RESULTS "2-D tiles and line buffers"), and charging one
+                    // core refused every sliding group at 2 threads.
                     const double tasks =
                         double(keep ? std::min<int64_t>(params.parallelism, bands) : bands * col_tiles);
                     c.seconds = roofline(c.report.macs, c.report.traffic_bytes(), peak,
