@@ -599,10 +599,13 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     }
     TilePlan exit_plan = plan_match_tiles(main->match, target, params, true);
     exit_plan.tile_y = group.bands.band_rows;
-    const std::string line = "cross-layer group " + group_names(group) + " in bands of " +
-                             group.exit + ": " + group.bands.describe();
-    w.comment(line);
-    log->push_back(line);
+    // Each decision goes into the printed schedule and the log.
+    auto note = [&](const std::string& text) {
+        w.comment(text);
+        log->push_back(text);
+    };
+    note("cross-layer group " + group_names(group) + " in bands of " + group.exit + ": " +
+         group.bands.describe());
     // Sliding bands run serially in one strip: with parallel strips (the
     // strip loop fused with the batch loop) Halide 14's bounds inference
     // read the group input at n = -1 (AVX2 build of vgg16:pool3@112x112,
@@ -611,12 +614,9 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
         schedule_band_tiles(w, exit, reductions, fixed_extent, exit_plan,
                             sliding ? 1 : params.parallelism, sliding,
                             group.bands.full_width ? 0 : group.bands.band_cols);
-    if (sliding && loops.strips > 1) {
-        const std::string note = group.exit + ": " + std::to_string(loops.strips) +
-                                 " parallel strips; each restarts its sliding window (not modeled)";
-        w.comment(note);
-        log->push_back(note);
-    }
+    if (sliding && loops.strips > 1)
+        note(group.exit + ": " + std::to_string(loops.strips) +
+             " parallel strips; each restarts its sliding window (not modeled)");
     for (const auto& name : group.band_inlined)
         w.note_inline(info.find(name)->func, "a band conv's output, inlined into the next pad");
     const BandLineRows line_rows = band_line_rows(group.model, loops.band_rows);
@@ -638,30 +638,19 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
         if (slide && !fold_band_storage(w, s, line_rows, false))
             unfolded += (unfolded.empty() ? "" : ", ") + name;
     }
-    if (!stages.empty()) {
-        const std::string sl = group.exit + ": per band also " + stages;
-        w.comment(sl);
-        log->push_back(sl);
-    }
+    if (!stages.empty()) note(group.exit + ": per band also " + stages);
     for (const auto& name : group.band_convs) {
         const StageInfo& r = *info.find(name);
         TilePlan p = plan_match_tiles(match_of(plan, name), target, params, false);
         p.tile_y = r.extents[1]; // the whole band: no tile loops inside it
         p.tile_k = r.extents[2];
-        const std::string l = name + ": computed per band of " + group.exit +
-                              (sliding ? " (stored per strip)" : "") + ", kernel " +
-                              p.kernel.describe();
-        w.comment(l);
-        log->push_back(l);
+        note(name + ": computed per band of " + group.exit + (sliding ? " (stored per strip)" : "") +
+             ", kernel " + p.kernel.describe());
         schedule_reduction_tiles_at(w, r, exit, loops.band, sliding ? loops.strip : "", p);
         if (sliding && !fold_band_storage(w, r, line_rows, true))
             unfolded += (unfolded.empty() ? "" : ", ") + name;
     }
-    if (!unfolded.empty()) {
-        const std::string note = group.exit + ": not folded (stored per strip): " + unfolded;
-        w.comment(note);
-        log->push_back(note);
-    }
+    if (!unfolded.empty()) note(group.exit + ": not folded (stored per strip): " + unfolded);
 }
 
 } // namespace memsched::autoschedule
