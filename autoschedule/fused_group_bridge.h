@@ -7,8 +7,10 @@
 // Halide.
 //
 // The Halide schedule (layer_fusion.h) tiles the exit in row bands of the
-// full width, or in 2-D tiles of whole register blocks (narrow bands fit
-// where a full-width band of every channel does not: 256 KiB caches). With
+// full width or, with fusion_tiles=2d (col_block > 0), also in 2-D tiles
+// of whole x vectors (they fit where a full-width band of every channel
+// does not; opt-in because measured they did not pay, see
+// plugin_params.h). With
 // full-width bands the model's kept halo slides down the rows, as Halide's
 // sliding window does (restarted at each parallel strip, which the model
 // does not see); 2-D tiles recompute their halos in both directions (a

@@ -423,21 +423,26 @@ int64_t power_of_two_at_least(int64_t v) {
     return p;
 }
 
-// Folds `s` along y to the rows its readers in the group need per band;
-// returns false (not folded) when no reader is a modeled conv.
-bool fold_band_storage(ScheduleWriter& w, const StageInfo& s, const BandLineRows& rows,
-                       bool is_conv) {
-    if (s.pure_vars.size() != 4) return false;
-    int64_t need = 0;
-    if (is_conv) {
-        if (auto it = rows.output.find(s.name); it != rows.output.end()) need = it->second;
-    } else {
-        for (const auto& c : s.consumers)
-            if (auto it = rows.window.find(c); it != rows.window.end()) need = std::max(need, it->second);
-    }
-    if (need <= 0) return false;
-    w.fold_storage(s.func, s.pure_vars[1], int(power_of_two_at_least(need)));
+// Folds `s` along y to `rows` rounded up to a power of two; false (not
+// folded) when the rows are unknown.
+bool fold_rows(ScheduleWriter& w, const StageInfo& s, int64_t rows) {
+    if (s.pure_vars.size() != 4 || rows <= 0) return false;
+    w.fold_storage(s.func, s.pure_vars[1], int(power_of_two_at_least(rows)));
     return true;
+}
+
+// A band conv holds its output box; a band pad the input window of the
+// group's convs that read it.
+bool fold_band_conv(ScheduleWriter& w, const StageInfo& conv, const BandLineRows& rows) {
+    auto it = rows.output.find(conv.name);
+    return fold_rows(w, conv, it == rows.output.end() ? 0 : it->second);
+}
+
+bool fold_band_pad(ScheduleWriter& w, const StageInfo& pad, const BandLineRows& rows) {
+    int64_t need = 0;
+    for (const auto& c : pad.consumers)
+        if (auto it = rows.window.find(c); it != rows.window.end()) need = std::max(need, it->second);
+    return fold_rows(w, pad, need);
 }
 
 } // namespace
@@ -635,7 +640,7 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
         const bool slide = sliding && !read_by_exit;
         schedule_band_stage(w, s, exit, loops, slide, exit_plan.kernel.vector_lanes);
         stages += (stages.empty() ? "" : ", ") + name;
-        if (slide && !fold_band_storage(w, s, line_rows, false))
+        if (slide && !fold_band_pad(w, s, line_rows))
             unfolded += (unfolded.empty() ? "" : ", ") + name;
     }
     if (!stages.empty()) note(group.exit + ": per band also " + stages);
@@ -647,7 +652,7 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
         note(name + ": computed per band of " + group.exit + (sliding ? " (stored per strip)" : "") +
              ", kernel " + p.kernel.describe());
         schedule_reduction_tiles_at(w, r, exit, loops.band, sliding ? loops.strip : "", p);
-        if (sliding && !fold_band_storage(w, r, line_rows, true))
+        if (sliding && !fold_band_conv(w, r, line_rows))
             unfolded += (unfolded.empty() ? "" : ", ") + name;
     }
     if (!unfolded.empty()) note(group.exit + ": not folded (stored per strip): " + unfolded);
