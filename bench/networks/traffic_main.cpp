@@ -13,6 +13,8 @@
 #include "model/fusion/network_fusion.h"
 #include "netpipe_cg_registry.h"
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -96,24 +98,22 @@ void print_predictions(const std::vector<std::string>& specs, const std::vector<
 } // namespace
 
 int main(int argc, char** argv) {
-    std::string only_config, dir = "/tmp/memsched_network_traffic";
-    std::vector<std::string> variants, predict, lls = {"LL=256KiB", "LL=1MiB"};
+    std::string only_config, dir = "/tmp/memsched_network_traffic", variants_text, predict_text,
+                             ll_text = "256KiB,1MiB";
     int calls = 1;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string key = argv[i], value = argv[i + 1];
-        if (key == "--config") only_config = value;
-        else if (key == "--variants") variants = split(value);
-        else if (key == "--ll") {
-            lls.clear();
-            for (const auto& v : split(value)) lls.push_back("LL=" + v);
-        } else if (key == "--calls") calls = std::atoi(value.c_str());
-        else if (key == "--dir") dir = value;
-        else if (key == "--predict") predict = split(value);
-        else {
-            std::cerr << "memsched_network_traffic: unknown option " << key << "\n";
-            return 2;
-        }
-    }
+    CLI::App app{"Whole-network pipelines of the netpipe_cg set under cachegrind, next to the model"};
+    app.add_option("--config", only_config, "only this config (e.g. resnet18_112x112)");
+    app.add_option("--variants", variants_text, "comma-separated variants (default: all built)");
+    app.add_option("--ll", ll_text, "comma-separated simulated LL sizes, e.g. 256KiB,1MiB")
+        ->capture_default_str();
+    app.add_option("--calls", calls, "network calls measured per variant")->capture_default_str();
+    app.add_option("--dir", dir, "where cachegrind's outputs are kept")->capture_default_str();
+    app.add_option("--predict", predict_text,
+                   "model only, no valgrind: NAME[:LAST][@WxH],... (any network, built or not)");
+    CLI11_PARSE(app, argc, argv);
+    const std::vector<std::string> variants = split(variants_text), predict = split(predict_text);
+    std::vector<std::string> lls;
+    for (const auto& v : split(ll_text)) lls.push_back("LL=" + v);
     try {
         if (calls < 1) throw std::invalid_argument("--calls must be >= 1");
         if (!predict.empty()) {
