@@ -106,7 +106,9 @@ int main(int argc, char** argv) {
     app.add_option("--variants", variants_text, "comma-separated variants (default: all built)");
     app.add_option("--ll", ll_text, "comma-separated simulated LL sizes, e.g. 256KiB,1MiB")
         ->capture_default_str();
-    app.add_option("--calls", calls, "network calls measured per variant")->capture_default_str();
+    app.add_option("--calls", calls, "network calls measured per variant")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
     app.add_option("--dir", dir, "where cachegrind's outputs are kept")->capture_default_str();
     app.add_option("--predict", predict_text,
                    "model only, no valgrind: NAME[:LAST][@WxH],... (any network, built or not)");
@@ -115,7 +117,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> lls;
     for (const auto& v : split(ll_text)) lls.push_back("LL=" + v);
     try {
-        if (calls < 1) throw std::invalid_argument("--calls must be >= 1");
+        if (lls.empty()) throw std::invalid_argument("--ll=" + ll_text + ": no LL size given");
         if (!predict.empty()) {
             print_predictions(predict, lls);
             return 0;
