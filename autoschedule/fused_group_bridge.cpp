@@ -67,6 +67,13 @@ std::string mib(int64_t bytes) {
     return s.str();
 }
 
+bool has_depthwise(const FusedGroup& g) {
+    for (const auto& n : g.nodes)
+        if (n.op == FusedOp::Layer && n.shape.groups > 1 && n.shape.kind == LayerKind::Conv)
+            return true;
+    return false;
+}
+
 } // namespace
 
 std::string FusedBandPlan::describe() const {
@@ -157,6 +164,13 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
     if (col_block > 0)
         for (int64_t c = col_block; c < exit.width; c *= 2) cols.push_back(c);
 
+    // Measured (bench/RESULTS.md, session 6): MobileNetV2 @112 with its
+    // inverted-residual blocks fused ran 0.87x / 0.81x the layer-by-layer
+    // time with recomputed halos (1 / 2 threads) but 0.88x / 1.02x with kept
+    // ones (sliding bands run serially), so groups with a depthwise conv
+    // recompute their halos unless fusion=keep forces them.
+    const bool recompute_only = params.forced_halo == PluginParams::ForcedHalo::Recompute ||
+                                (params.forced_halo == PluginParams::ForcedHalo::None && has_depthwise(g));
     Candidate best;
     bool found = false;
     for (int64_t r : rows) {
@@ -165,7 +179,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
             const int64_t col_tiles = (exit.width + cw - 1) / cw;
             for (bool keep : {false, true}) {
                 if (keep && (bands == 1 || col_tiles > 1)) continue; // nothing kept / 2-D
-                if (params.forced_halo == PluginParams::ForcedHalo::Recompute && keep) continue;
+                if (recompute_only && keep) continue;
                 // fusion=keep: sliding full-width bands (or a single band) only.
                 if (params.forced_halo == PluginParams::ForcedHalo::Keep && !keep &&
                     (bands > 1 || col_tiles > 1))

@@ -347,21 +347,6 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
     return c;
 }
 
-// Measured, not modeled: per-band depthwise convs and their pads run
-// 1.3-2x slower than at root (the model predicts a gain), so groups with
-// one run layer by layer unless fusion=keep|recompute forces them.
-const char* kDepthwiseMeasuredSlower =
-    "a depthwise conv: fused inverted-residual blocks measured 0.7-0.9x the layer-by-layer "
-    "speed (per-band depthwise and pad stages slower; not modeled); fusion=keep|recompute "
-    "forces it";
-
-bool has_depthwise(const FusedGroup& g) {
-    for (const auto& n : g.nodes)
-        if (n.op == FusedOp::Layer && n.shape.groups > 1 && n.shape.kind == LayerKind::Conv)
-            return true;
-    return false;
-}
-
 std::string group_names(const CrossLayerGroup& g) {
     std::string s;
     for (const auto& n : g.model.nodes) s += (s.empty() ? "" : " -> ") + n.name;
@@ -543,11 +528,6 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
             c->group.bands = plan_fused_bands(c->group.model, c->layered, c->shortcut_bytes,
                                               c->row_block, params, c->fused_kernels,
                                               params.fused_2d_tiles ? c->col_block : 0);
-            if (c->group.bands.fuse && params.forced_halo == PluginParams::ForcedHalo::None &&
-                has_depthwise(c->group.model)) {
-                c->group.bands.fuse = false;
-                c->group.bands.why = kDepthwiseMeasuredSlower;
-            }
             out.log.push_back("candidate group " + group_names(c->group) + ": " +
                               c->group.bands.describe());
             out.comments.push_back(out.log.back());

@@ -258,9 +258,10 @@ INSTANTIATE_TEST_SUITE_P(
         // Recomputed halos (forced: the model prefers keeping them here).
         Case{"residual_recompute_1thread", true, false, false, std::string(kSmallL2) + ",fusion=recompute",
              1, true, "halo recomputed"},
-        // Depthwise groups run layer by layer unless forced (measured slower fused).
-        Case{"depthwise_not_fused_by_default", false, true, false, kSmallL2, 2, false,
-             "not fused: .*a depthwise conv"},
+        // Depthwise groups only recompute halos unless forced (kept ones
+        // measured slower, RESULTS.md session 6); here that is not faster.
+        Case{"depthwise_recomputes_by_default", false, true, false, kSmallL2, 2, false,
+             "conv2: not fused: bands of [0-9]+ rows, halo recomputed"},
         Case{"depthwise_forced_keep", true, true, false, std::string(kSmallL2) + ",fusion=keep", 2, true,
              "halo kept"},
         // The block input is a pool read by the add too: conv1's pad is
