@@ -169,6 +169,9 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
     // time with recomputed halos (1 / 2 threads) but 0.88x / 1.02x with kept
     // ones (sliding bands run serially), so groups with a depthwise conv
     // recompute their halos unless fusion=keep forces them.
+    const int exit_k_block = std::max(1, !fused_kernels.empty() ? fused_kernels.back().k_block
+                                         : !layered.empty()     ? layered.back().kernel.k_block
+                                                                : 1);
     const bool recompute_only = params.forced_halo == PluginParams::ForcedHalo::Recompute ||
                                 (params.forced_halo == PluginParams::ForcedHalo::None && has_depthwise(g));
     Candidate best;
@@ -200,8 +203,12 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                     // (VGG-16 front @112 planned for 1 MiB: 64.1 vs 64.8 ms;
                     // RESULTS "2-D tiles and line buffers"), and charging one
                     // core refused every sliding group at 2 threads.
-                    const double tasks =
+                    double tasks =
                         double(keep ? std::min<int64_t>(params.parallelism, bands) : bands * col_tiles);
+                    // Fewer recomputed bands than threads: the schedule runs
+                    // the exit's channel blocks in parallel (tile_schedules.h).
+                    if (!keep && tasks < params.parallelism)
+                        tasks *= double((exit.channels + exit_k_block - 1) / exit_k_block);
                     c.seconds = roofline(c.report.macs, c.report.traffic_bytes(), peak,
                                          b.bytes_per_s, fused_utilisation) *
                                 std::max(1.0, params.parallelism / tasks);

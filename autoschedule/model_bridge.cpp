@@ -120,7 +120,7 @@ TilePlan plan_hosted_bands(const LayerShape& shape, const PluginParams& params, 
         TilePlan candidate{mk, band, shape.out_channels, false};
         candidate.source = "memsched model; no cache holds a whole-reduction tile: hosted bands "
                            "as LRU caches keep them";
-        TilePlan p = score(problem, h, params, s, candidate).plan;
+        TilePlan p = score(problem, h, params, s, candidate, /*few_tiles_split_channels=*/true).plan;
         // Printed and ranked: what an LRU of each level keeps of the nest
         // (the template's figure, every level holding its box, stays in
         // tile_traffic).

@@ -195,7 +195,7 @@ bool less_dram_traffic(const TilePlan& a, const TilePlan& b) {
 }
 
 Scored score(const Problem& problem, const MemoryHierarchy& h, const PluginParams& params,
-             const Schedule& s, TilePlan plan) {
+             const Schedule& s, TilePlan plan, bool few_tiles_split_channels) {
     ComputeSpec compute;
     compute.peak_flops_per_s = params.peak_gflops_per_core * 1e9 * params.parallelism;
     const TrafficReport report = evaluate(problem, h, s);
@@ -208,9 +208,12 @@ Scored score(const Problem& problem, const MemoryHierarchy& h, const PluginParam
         plan.transfer_seconds += transfer_time_s(h, int(i), bytes);
     }
     // Fewer tasks than threads leaves cores idle (the model is per layer, not per core).
-    const double tasks = double(problem.extent[int(Loop::N)]) *
-                         std::ceil(double(problem.extent[int(Loop::Y)]) / double(plan.tile_y)) *
-                         std::ceil(double(problem.extent[int(Loop::K)]) / double(plan.tile_k));
+    double tasks = double(problem.extent[int(Loop::N)]) *
+                   std::ceil(double(problem.extent[int(Loop::Y)]) / double(plan.tile_y)) *
+                   std::ceil(double(problem.extent[int(Loop::K)]) / double(plan.tile_k));
+    if (few_tiles_split_channels && tasks < params.parallelism)
+        tasks *= std::ceil(double(std::min<int64_t>(plan.tile_k, problem.extent[int(Loop::K)])) /
+                           double(std::max(1, plan.kernel.k_block)));
     plan.predicted_seconds *= std::max(1.0, params.parallelism / tasks);
     return {plan, report.levels.size() > 1 && report.levels[1].fits(), held_by_a_cache(report)};
 }

@@ -69,7 +69,10 @@ std::vector<int64_t> candidate_sizes(int64_t extent, int64_t unit);
 bool less_dram_traffic(const TilePlan& a, const TilePlan& b);
 
 // One candidate nest scored: traffic per level, roofline time (idle cores
-// counted when there are fewer tiles than threads), transfer time.
+// counted when there are fewer tiles than threads), transfer time. With
+// `few_tiles_split_channels` the schedule runs channel blocks in parallel
+// when tiles are fewer than threads (bands, tile_schedules.h), so those
+// count as tasks.
 struct Scored {
     TilePlan plan;
     bool fits = false; // the L2 holds the cache tile
@@ -77,6 +80,6 @@ struct Scored {
 };
 
 Scored score(const Problem& problem, const MemoryHierarchy& h, const PluginParams& params,
-             const Schedule& s, TilePlan plan);
+             const Schedule& s, TilePlan plan, bool few_tiles_split_channels = false);
 
 } // namespace memsched::autoschedule

@@ -65,10 +65,12 @@ void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TileP
 
 // The same update tiling for a reduction computed inside `root` at loop
 // `at` (a fused group's band, layer_fusion.h), stored at `store_at` when
-// that is an outer loop (sliding window); no parallel loop of its own.
+// that is an outer loop (sliding window). With `channel_chunks` > 1 its
+// channel blocks run in that many parallel chunks: for bands fewer than
+// the threads (late layers of a few rows), which otherwise run on one core.
 void schedule_reduction_tiles_at(ScheduleWriter& w, const StageInfo& r, const StageInfo& root,
                                  const std::string& at, const std::string& store_at,
-                                 const TilePlan& plan);
+                                 const TilePlan& plan, int channel_chunks = 0);
 
 // The loops of a root tiled in row bands for a fused group.
 struct BandLoops {
@@ -77,6 +79,10 @@ struct BandLoops {
     int strips = 1;    // parallel strips of serial bands (sliding only)
     int64_t band_rows = 1;
     int64_t band_cols = 0; // 0: full width
+    // Fewer bands than threads (not sliding): the root's channel blocks run
+    // in this many parallel chunks, and so should those of what is computed
+    // per band; 0 otherwise.
+    int channel_chunks = 0;
 };
 
 // As schedule_spatial_tiles, with tiles of plan.tile_y rows (rounded up to

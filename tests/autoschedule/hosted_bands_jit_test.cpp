@@ -7,7 +7,8 @@
 // so that conv1 takes that path; a case counts only when its printed
 // schedule says it did.
 // Randomized (seeded): odd channel counts, odd maps, conv1 stride 1 and 2,
-// 1 and 2 threads; each schedule run at its estimate and at smaller, 1x1 and
+// 1, 2 and 8 threads (8: fewer bands than threads, so the pad's and conv1's
+// channel blocks run in parallel chunks); each schedule run at its estimate and at smaller, 1x1 and
 // larger odd sizes. Runs on the JIT target (host) and, as a second ctest
 // entry, on AVX2.
 #include "generators/layers/conv.h"
@@ -156,11 +157,11 @@ TEST(HostedBands, RandomLayerPairsMatchTheReference) {
     const Halide::Target target = Halide::get_jit_target_from_environment();
     std::mt19937 rng(20261122);
     constexpr int kWanted = 4;
-    int checked = 0, strided = 0, short_bands = 0;
+    int checked = 0, strided = 0, short_bands = 0, channel_chunks = 0;
     for (const HostedCase& c : random_cases(30, 6)) {
         if (checked == kWanted) break;
         SCOPED_TRACE(describe(c));
-        const int threads = 1 + (checked % 2);
+        const int threads = checked == 2 ? 8 : 1 + (checked % 2);
         // Small caches, layer by layer. Whole-reduction tiles are planned
         // into 30% of a level (cache_fill_fraction), bands into the 90% an
         // LRU keeps: conv1 takes the hosted-bands plan when its smallest
@@ -187,6 +188,7 @@ TEST(HostedBands, RandomLayerPairsMatchTheReference) {
         if (line.empty()) continue;
         checked++;
         strided += c.stride1 > 1;
+        channel_chunks += source.find("_o_p)") != std::string::npos;
         // A band shorter than conv1's output (several bands per image).
         const int out1 = (input_extent(c, c.est_h) - 1) / c.stride1 + 1;
         const size_t y = line.find("tile y");
@@ -203,6 +205,7 @@ TEST(HostedBands, RandomLayerPairsMatchTheReference) {
     // The draws cover a strided hosted conv and bands shorter than the map.
     EXPECT_GT(strided, 0);
     EXPECT_GT(short_bands, 0);
+    EXPECT_GT(channel_chunks, 0);
 }
 
 } // namespace

@@ -279,6 +279,12 @@ INSTANTIATE_TEST_SUITE_P(
              std::string(kTinyL2) + ",fusion=recompute", 1, true, kTiles2d},
         Case{"residual_2d_tiles_2threads", true, false, false,
              std::string(kTinyL2) + ",fusion=recompute", 2, true, kTiles2d},
+        // A 16 MiB L2 holds the whole image: at most 5 bands, fewer than 8
+        // threads, so the output's and conv1's channel blocks run in
+        // parallel chunks (tile_schedules.h).
+        Case{"residual_one_band_channel_chunks", true, false, false,
+             "l1=4KiB,l2=16MiB,llc=64MiB,verbose=0,vector=4,fusion=recompute", 8, true,
+             R"(output[$_0-9]*\.parallel\(k_o_p\)(.|\n)*conv1[$_0-9]*\.update\(0\)(.|\n)*parallel\(k_o_p\))"},
         // fusion_tiles=bands: full-width bands only, so nothing fits.
         Case{"chain_bands_only_not_fused", false, false, false,
              std::string(kTinyL2) + ",fusion=recompute,fusion_tiles=bands", 1, false,
