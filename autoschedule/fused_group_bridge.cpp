@@ -142,7 +142,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
         return out;
     }
     FusedSearchOptions so;
-    so.objective = Objective::Time;
+    so.objective = params.fusion_objective;
     so.compute.peak_flops_per_s = peak;
     so.dram_bytes_per_s = b.bytes_per_s;
     so.line_bytes = b.line_bytes;
@@ -212,8 +212,11 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                     c.seconds = roofline(c.report.macs, c.report.traffic_bytes(), peak,
                                          b.bytes_per_s, fused_utilisation) *
                                 std::max(1.0, params.parallelism / tasks);
-                    auto key = [](const Candidate& x) {
-                        return std::make_tuple(x.seconds, x.report.traffic_bytes(), x.report.macs,
+                    const bool by_traffic = params.fusion_objective == Objective::Traffic;
+                    auto key = [by_traffic](const Candidate& x) {
+                        const double bytes = double(x.report.traffic_bytes());
+                        return std::make_tuple(by_traffic ? bytes : x.seconds,
+                                               by_traffic ? x.seconds : bytes, x.report.macs,
                                                -x.band_rows, -x.band_cols);
                     };
                     if (!found || key(c) < key(best)) best = c, found = true;
@@ -260,6 +263,10 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
         out.why = "moves more bytes into " + params.levels[last_level].name + " (" +
                   mib(out.fused_outer_bytes) + " vs " + mib(out.layered_outer_bytes) +
                   " layer by layer)";
+    } else if (params.fusion_objective == Objective::Traffic) {
+        out.fuse = out.fused_bytes < out.layered_bytes;
+        out.why = out.fuse ? (faster ? "less traffic, faster" : "less traffic (fusion_objective=traffic)")
+                           : "moves no fewer bytes than layer by layer";
     } else if (faster && out.fused_bytes > out.layered_bytes) {
         // Bands that re-read streamed weights can win a few percent of
         // predicted time while moving more bytes; the time model is not

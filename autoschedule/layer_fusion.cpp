@@ -500,10 +500,12 @@ GroupInterval interval_of(const PipelineInfo& info, const CrossLayerGroup& g, do
 }
 
 // What fusing saves against running the layers alone: predicted time,
-// then traffic (a fused group of equal time and less traffic is chosen).
-double gain_of(const FusedBandPlan& b) {
-    return (b.layered_seconds - b.fused_seconds) +
-           1e-15 * double(b.layered_bytes - b.fused_bytes);
+// then traffic (a fused group of equal time and less traffic is chosen);
+// with fusion_objective=traffic, bytes, then time.
+double gain_of(const FusedBandPlan& b, Objective objective) {
+    const double seconds = b.layered_seconds - b.fused_seconds;
+    const double bytes = double(b.layered_bytes - b.fused_bytes);
+    return objective == Objective::Traffic ? bytes + 1e-3 * seconds : seconds + 1e-15 * bytes;
 }
 
 } // namespace
@@ -535,23 +537,28 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
             // Forced fusion: any fused group beats none, bigger ones more.
             const double gain = params.forced_halo != PluginParams::ForcedHalo::None
                                     ? 1.0 + double(c->group.band_convs.size())
-                                    : gain_of(c->group.bands);
+                                    : gain_of(c->group.bands, params.fusion_objective);
             intervals.push_back(interval_of(info, c->group, gain));
             candidates.push_back(c->group);
         }
     }
     // A chosen group is logged where it is scheduled, with its loops.
     const std::vector<size_t> chosen = choose_disjoint_groups(intervals);
-    double saved = 0;
+    double saved_seconds = 0;
+    int64_t saved_bytes = 0;
     for (size_t i : chosen) {
         out.groups.push_back(candidates[i]);
-        saved += candidates[i].bands.layered_seconds - candidates[i].bands.fused_seconds;
+        const FusedBandPlan& b = candidates[i].bands;
+        saved_seconds += b.layered_seconds - b.fused_seconds;
+        saved_bytes += b.layered_bytes - b.fused_bytes;
     }
     if (!candidates.empty()) {
-        out.log.push_back("fusion partition: " + std::to_string(chosen.size()) + " group(s) of " +
+        out.log.push_back("fusion partition (" + std::string(to_string(params.fusion_objective)) +
+                          "): " + std::to_string(chosen.size()) + " group(s) of " +
                           std::to_string(candidates.size()) +
                           " that pay, chosen without overlap; predicted time saved " +
-                          std::to_string(std::llround(saved * 1e9)) + "ns");
+                          std::to_string(std::llround(saved_seconds * 1e9)) + "ns, bytes saved " +
+                          std::to_string(saved_bytes));
         out.comments.push_back(out.log.back());
     }
     return out;

@@ -14,7 +14,8 @@ namespace {
 const std::vector<std::string>& known_keys() {
     static const std::vector<std::string> keys = {"l1", "l2", "llc", "line", "dram_gbps",
                                                   "gflops", "vector", "verbose", "fusion",
-                                                  "fusion_tiles", "cache_fill_fraction"};
+                                                  "fusion_tiles", "fusion_objective",
+                                                  "cache_fill_fraction"};
     return keys;
 }
 
@@ -91,6 +92,13 @@ void apply_item(PluginParams& p, const std::string& key, const std::string& valu
                                         " must be 0, 1, recompute or keep");
         p.cross_layer_fusion = value != "0";
         p.forced_halo = value == "recompute" ? F::Recompute : value == "keep" ? F::Keep : F::None;
+    }
+    else if (key == "fusion_objective") {
+        const auto objective = objective_from_string(value);
+        if (!objective)
+            throw std::invalid_argument(origin + ": fusion_objective=" + value +
+                                        " must be time or traffic");
+        p.fusion_objective = *objective;
     }
     else if (key == "fusion_tiles") {
         if (value != "2d" && value != "bands")

@@ -21,7 +21,15 @@
 //                 recompute / keep: fuse every group that fits, with that
 //                 halo policy, whatever the prediction: for tests and
 //                 measurements)
+//   fusion_objective=time  what a fused group must lower to be chosen, and
+//                 what the partition maximises: time (default: predicted
+//                 roofline time, traffic breaking ties) or traffic (bytes
+//                 into the level the bands are planned for, time breaking
+//                 ties: the issue's embedded view, where DRAM traffic is
+//                 what costs energy)
 #pragma once
+
+#include "model/objective.h"
 
 #include <cstdint>
 #include <map>
@@ -57,6 +65,9 @@ struct PluginParams {
     // more with its one 2-D group (bench/RESULTS.md, "2-D tiles and line
     // buffers"), and at 256 KiB no 2-D group pays.
     bool fused_2d_tiles = false;
+    // fusion_objective=traffic: groups are chosen for the bytes they save,
+    // even where the model predicts them slower.
+    Objective fusion_objective = Objective::Time;
     // Where each value came from, for the log line ("l1=49152(sysfs) ...").
     std::string provenance;
 };

@@ -204,5 +204,24 @@ TEST(PlanFusedBands, NarrowExitRefusedWhenAloneItUsesEveryLane) {
     EXPECT_GT(charged.fused_seconds, charged.layered_seconds);
 }
 
+// fusion_objective=traffic: the same slower group is fused for the bytes it
+// saves, and its bands are the least-traffic ones of those it searched.
+TEST(PlanFusedBands, TrafficObjectiveFusesASlowerGroupThatSavesBytes) {
+    const PluginParams p = params_with("fusion_objective=traffic");
+    ASSERT_TRUE(p.fusion_objective == Objective::Traffic);
+    const FusedGroup g = make_chain({conv3x3(64, 28), conv3x3(64, 28)});
+    std::vector<TilePlan> alone = layered(g, p);
+    alone[1].kernel = MicroKernel{16, 1, 32, true, 7};
+    const std::vector<MicroKernel> in_group{MicroKernel{16, 4, 6}, MicroKernel{16, 4, 6}};
+    const FusedBandPlan by_traffic = plan_fused_bands(g, alone, 0, 4, p, in_group);
+    EXPECT_TRUE(by_traffic.fuse) << by_traffic.describe();
+    EXPECT_LT(by_traffic.fused_bytes, by_traffic.layered_bytes);
+    const PluginParams pt = params_with("fusion_objective=time");
+    const FusedBandPlan by_time = plan_fused_bands(g, alone, 0, 4, pt, in_group);
+    EXPECT_FALSE(by_time.fuse) << by_time.describe();
+    EXPECT_LE(by_traffic.fused_bytes, by_time.fused_bytes);
+    EXPECT_THROW(params_with("fusion_objective=energy"), std::invalid_argument);
+}
+
 } // namespace
 } // namespace memsched::autoschedule
