@@ -17,6 +17,9 @@
 #   memschednofusion    the plugin with MEMSCHED_PARAMS=fusion=0 (layer by
 #                       layer); identical to memsched while the plugin has no
 #                       `fusion` key (a configure message says so)
+#   memschedtraffic     the plugin with MEMSCHED_PARAMS=fusion_objective=traffic
+#                       (groups chosen for bytes saved; opt-in: not in
+#                       MEMSCHED_NETWORK_VARIANTS' default)
 #   adams2019           greedy (HL_BEAM_SIZE=MEMSCHED_LAYER_SET_ADAMS2019_BEAM)
 #   mullapudi2016
 # Scheduling a whole network is slow (on the 2-core VM: MemSched 30-150 s
@@ -33,6 +36,11 @@ if(TARGET memsched::MemSched)
   if(_memsched_fusion_key)
     memsched_register_variant(memschednofusion AUTOSCHEDULER memsched::MemSched
                               PARAMS ${MEMSCHED_MACHINE_PARAMS} env.MEMSCHED_PARAMS=fusion=0)
+    # Groups chosen for the bytes they save (fusion_objective=traffic), not
+    # in the default list: name it in a VARIANTS list to build it.
+    memsched_register_variant(memschedtraffic AUTOSCHEDULER memsched::MemSched
+                              PARAMS ${MEMSCHED_MACHINE_PARAMS}
+                              env.MEMSCHED_PARAMS=fusion_objective=traffic)
   else()
     message(STATUS "memsched: the plugin has no fusion key yet; memschednofusion = memsched")
     memsched_register_variant(memschednofusion AUTOSCHEDULER memsched::MemSched
@@ -79,7 +87,8 @@ function(memsched_add_network_pipeline)
   if(ARG_PLUGIN_PARAMS)
     # The last env.MEMSCHED_PARAMS wins: memschednofusion keeps its fusion=0.
     list(APPEND variant_params memsched:env.MEMSCHED_PARAMS=${ARG_PLUGIN_PARAMS}
-                               memschednofusion:env.MEMSCHED_PARAMS=${ARG_PLUGIN_PARAMS},fusion=0)
+                               memschednofusion:env.MEMSCHED_PARAMS=${ARG_PLUGIN_PARAMS},fusion=0
+                               memschedtraffic:env.MEMSCHED_PARAMS=${ARG_PLUGIN_PARAMS},fusion_objective=traffic)
   endif()
   memsched_add_layer_variants(SET ${ARG_SET} CONFIG ${config} GENERATOR network PARAMS ${params}
                               VARIANTS ${ARG_VARIANTS} ${extra} VARIANT_PARAMS ${variant_params})

@@ -262,6 +262,11 @@ INSTANTIATE_TEST_SUITE_P(
         // measured slower, RESULTS.md session 6); here that is not faster.
         Case{"depthwise_recomputes_by_default", false, true, false, kSmallL2, 2, false,
              "conv2: not fused: bands of [0-9]+ rows, halo recomputed"},
+        // The same group chosen for the bytes it saves: fused, still with
+        // recomputed halos, and correct at every size.
+        Case{"depthwise_traffic_objective", false, true, false,
+             std::string(kSmallL2) + ",fusion_objective=traffic", 2, true,
+             "fused: bands of [0-9]+ rows, halo recomputed.*less traffic"},
         Case{"depthwise_forced_keep", true, true, false, std::string(kSmallL2) + ",fusion=keep", 2, true,
              "halo kept"},
         // The block input is a pool read by the add too: conv1's pad is
