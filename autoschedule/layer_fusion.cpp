@@ -518,13 +518,20 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
     std::vector<GroupInterval> intervals;
     for (const auto& [root, fused] : plan.fused) {
         size_t last_size = 0;
+        bool built = false;
+        std::vector<std::string> refusals;
         for (int depth = 1; depth <= kMaxUpstreamLayers; depth++) {
             std::string why;
             auto c = build_candidate(info, plan, *info.find(root), fused, depth, target, params, &why);
             if (!c) {
-                if (depth == 1) out.log.push_back(root + ": no cross-layer fusion: " + why);
-                break;
+                // A deeper group may still form: a residual add reads the
+                // block input, which a group reaches only once it holds
+                // the whole block (MobileNetV2's expand -> dw -> project).
+                if (std::find(refusals.begin(), refusals.end(), why) == refusals.end())
+                    refusals.push_back(why);
+                continue;
             }
+            built = true;
             if (c->group.band_convs.size() == last_size) break; // no producer left to add
             last_size = c->group.band_convs.size();
             c->group.bands = plan_fused_bands(c->group.model, c->layered, c->shortcut_bytes,
@@ -540,6 +547,11 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
                                     : gain_of(c->group.bands, params.fusion_objective);
             intervals.push_back(interval_of(info, c->group, gain));
             candidates.push_back(c->group);
+        }
+        if (!built) {
+            std::string why;
+            for (const auto& r : refusals) why += (why.empty() ? "" : "; ") + r;
+            out.log.push_back(root + ": no cross-layer fusion: " + why);
         }
     }
     // A chosen group is logged where it is scheduled, with its loops.
