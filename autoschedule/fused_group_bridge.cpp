@@ -164,16 +164,25 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
     if (col_block > 0)
         for (int64_t c = col_block; c < exit.width; c *= 2) cols.push_back(c);
 
+    // The exit's channel block: the unit of its parallel channel chunks.
+    const int exit_k_block = std::max(1, !fused_kernels.empty() ? fused_kernels.back().k_block
+                                         : !layered.empty()     ? layered.back().kernel.k_block
+                                                                : 1);
+
     // Measured (bench/RESULTS.md, session 6): MobileNetV2 @112 with its
     // inverted-residual blocks fused ran 0.87x / 0.81x the layer-by-layer
     // time with recomputed halos (1 / 2 threads) but 0.88x / 1.02x with kept
     // ones (sliding bands run serially), so groups with a depthwise conv
     // recompute their halos unless fusion=keep forces them.
-    const int exit_k_block = std::max(1, !fused_kernels.empty() ? fused_kernels.back().k_block
-                                         : !layered.empty()     ? layered.back().kernel.k_block
-                                                                : 1);
     const bool recompute_only = params.forced_halo == PluginParams::ForcedHalo::Recompute ||
                                 (params.forced_halo == PluginParams::ForcedHalo::None && has_depthwise(g));
+    // Bands ranked by the objective first, the other figure breaking ties.
+    const bool by_traffic = params.fusion_objective == Objective::Traffic;
+    auto key = [by_traffic](const Candidate& x) {
+        const double bytes = double(x.report.traffic_bytes());
+        return std::make_tuple(by_traffic ? bytes : x.seconds, by_traffic ? x.seconds : bytes,
+                               x.report.macs, -x.band_rows, -x.band_cols);
+    };
     Candidate best;
     bool found = false;
     for (int64_t r : rows) {
@@ -212,13 +221,6 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                     c.seconds = roofline(c.report.macs, c.report.traffic_bytes(), peak,
                                          b.bytes_per_s, fused_utilisation) *
                                 std::max(1.0, params.parallelism / tasks);
-                    const bool by_traffic = params.fusion_objective == Objective::Traffic;
-                    auto key = [by_traffic](const Candidate& x) {
-                        const double bytes = double(x.report.traffic_bytes());
-                        return std::make_tuple(by_traffic ? bytes : x.seconds,
-                                               by_traffic ? x.seconds : bytes, x.report.macs,
-                                               -x.band_rows, -x.band_cols);
-                    };
                     if (!found || key(c) < key(best)) best = c, found = true;
                 }
             }
