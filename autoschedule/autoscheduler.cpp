@@ -41,7 +41,9 @@ struct Driver {
     ScheduleWriter& writer;
     ScheduleReport& report;
     int lanes;
-    // Weights of channel-vectorized convs: stored k-innermost (tile_schedules.h).
+    // Weights of channel-vectorized convs: scheduled with their conv's root,
+    // one k-innermost panel per channel block (tile_schedules.h). Stages are
+    // visited consumers first, so the root fills this before its weights.
     std::set<std::string> k_innermost_weights = {};
 
     void log(const std::string& line) { report.log_lines.push_back("[memsched] " + line); }
@@ -103,8 +105,9 @@ struct Driver {
                                   fused.size() == 1);
         if (tiles.kernel.channel_vectors) {
             k_innermost_weights.insert(main.match.weights);
-            schedule_channel_tiles(writer, root, *reductions[0], fixed_extent[0], staged, tiles,
-                                   params.parallelism);
+            log(main.match.weights + ": weights copied per channel block, k-innermost (channel-vectorized conv)");
+            schedule_channel_tiles(writer, root, *reductions[0], *info.find(main.match.weights),
+                                   fixed_extent[0], staged, tiles, params.parallelism);
         } else if (main.match.shape.kind == LayerKind::FullyConnected)
             schedule_fc_tiles(writer, root, reductions, tiles, params.parallelism);
         else
@@ -113,10 +116,10 @@ struct Driver {
     }
 
     // A conv whose weights are a 4-D Func of their own (a folded batch norm,
-    // or an input's wrapper) materialised at root, so they can be stored
-    // k-innermost for a channel-vectorized block. That copy is made on every
-    // call; weights larger than the L2 make it memory-bound and it costs
-    // more than the block saves (ResNet-50 layer4, 4-9 MiB: 2x slower).
+    // or an input's wrapper) that may be copied k-innermost for a
+    // channel-vectorized block. Weights larger than the L2 are kept out:
+    // measured when the copy was made at root (ResNet-50 layer4, 4-9 MiB:
+    // 2x slower), not re-measured with per-block panels.
     bool has_weights_func(const ConvMatch& m) const {
         return weights_can_be_k_innermost(info, plan, m, params);
     }
@@ -131,11 +134,7 @@ struct Driver {
             for (const auto& l : lines) log(l);
             return;
         }
-        if (k_innermost_weights.count(s.name)) {
-            log(s.name + ": weights stored k-innermost at root (channel-vectorized conv)");
-            schedule_k_innermost_weights(writer, s, lanes, params.parallelism);
-            return;
-        }
+        if (k_innermost_weights.count(s.name)) return; // with its conv's root
         if (p.placement == Placement::InRootTile || p.placement == Placement::PerCacheTile)
             return; // with its root
         if (p.placement == Placement::Inline) {

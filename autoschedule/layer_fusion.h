@@ -65,9 +65,9 @@ TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
                           const PluginParams& params, bool staged_input,
                           bool allow_channel_vectors = false);
 
-// True when `match`'s weights can be copied k-innermost at root, so that the
-// conv, scheduled alone in a root of its own, may take the channel-
-// vectorized block (plan_match_tiles' allow_channel_vectors): a dense conv
+// True when `match`'s weights can be copied k-innermost, one panel per
+// channel block, so that the conv, scheduled alone in a root of its own,
+// may take the channel-vectorized block (plan_match_tiles' allow_channel_vectors): a dense conv
 // whose weights are an input or a root Func and fit the L2.
 bool weights_can_be_k_innermost(const PipelineInfo& info, const FusionPlan& plan,
                                 const ConvMatch& match, const PluginParams& params);

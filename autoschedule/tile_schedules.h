@@ -42,21 +42,24 @@ void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
 // The same root with a channel-vectorized register block
 // (plan.kernel.channel_vectors; one conv with weights):
 //   parallel(n, k-tile, y-tile fused)
-//     k-block / row block / column block        <- the conv computed here
-//       k vectors (vectorized, unrolled) x columns (unrolled)
+//     k-block                                   <- its weight panel copied here
+//       row block / column block                <- the conv computed here
+//         k vectors (vectorized, unrolled) x columns (unrolled)
 // The conv's block is stored k-innermost, so each accumulator is one
 // vector; the root's stores along k are strided (once per output, against
-// C FMAs per output). The weights are read as k vectors: see
-// schedule_k_innermost_weights.
+// C FMAs per output). The weights are read as k vectors from a panel: see
+// schedule_weight_panel.
 void schedule_channel_tiles(ScheduleWriter& w, const StageInfo& root, const StageInfo& conv,
-                            bool fixed_extent, const std::vector<const StageInfo*>& staged,
-                            const TilePlan& plan, int parallelism);
+                            const StageInfo& weights, bool fixed_extent,
+                            const std::vector<const StageInfo*>& staged, const TilePlan& plan,
+                            int parallelism);
 
-// The weights (s, r, c, k) of a channel-vectorized conv: materialised once
-// at root, stored k-innermost (a transposed copy; vector loads of k), the
-// copy vectorized along k.
-void schedule_k_innermost_weights(ScheduleWriter& w, const StageInfo& weights, int lanes,
-                                  int parallelism);
+// The weights (s, r, c, k) of a channel-vectorized conv, one channel block
+// at a time: computed at the root's `kblock_loop`, stored k-innermost and
+// bounded to the block (a contiguous panel of C*R*S k-vectors), the copy
+// vectorized along k.
+void schedule_weight_panel(ScheduleWriter& w, const StageInfo& weights, const StageInfo& root,
+                           const std::string& kblock_loop, const MicroKernel& mk);
 
 // A conv-like reduction that is itself materialised (an output, or read by
 // another reduction): its update is tiled the same way, in place.
