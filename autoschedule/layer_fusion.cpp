@@ -312,7 +312,7 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
             // channel-vectorized block (autoscheduler.cpp); in the group it
             // runs the band's x-vectorized block, as band convs do.
             const bool alone_channel_vectors =
-                at_exit && fused.size() == 1 && weights_can_be_k_innermost(info, plan, *m, params);
+                at_exit && fused.size() == 1 && weights_can_be_k_innermost(info, plan, *m);
             c.layered.push_back(plan_match_tiles(*m, target, params, staged_alone(plan, name),
                                                  alone_channel_vectors));
             c.fused_kernels.push_back(plan_match_tiles(*m, target, params, at_exit).kernel);
@@ -465,10 +465,8 @@ TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
 }
 
 bool weights_can_be_k_innermost(const PipelineInfo& info, const FusionPlan& plan,
-                                const ConvMatch& m, const PluginParams& params) {
+                                const ConvMatch& m) {
     if (m.depthwise || m.weights.empty() || m.shape.kind != LayerKind::Conv) return false;
-    if (m.shape.weight_elements() * m.shape.element_bytes > params.levels[1].capacity_bytes)
-        return false;
     const StageInfo* w = info.find(m.weights);
     if (!w || w->pure_vars.size() != 4) return false;
     const Placement p = plan.placement.at(w->name).placement;

@@ -68,9 +68,10 @@ TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
 // True when `match`'s weights can be copied k-innermost, one panel per
 // channel block, so that the conv, scheduled alone in a root of its own,
 // may take the channel-vectorized block (plan_match_tiles' allow_channel_vectors): a dense conv
-// whose weights are an input or a root Func and fit the L2.
+// whose weights are an input or a root Func. Their size does not matter:
+// each panel is one channel block's weights.
 bool weights_can_be_k_innermost(const PipelineInfo& info, const FusionPlan& plan,
-                                const ConvMatch& match, const PluginParams& params);
+                                const ConvMatch& match);
 
 // Finds the candidate groups (each exit root with 1 to 3 producer layers,
 // through pads and materialised layer outputs), asks the model about each
