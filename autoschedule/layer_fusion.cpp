@@ -456,12 +456,27 @@ TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
     const LayerShape& shape = match.shape;
     const bool fc = shape.kind == LayerKind::FullyConnected;
     const bool per_channel = match.depthwise || !shape.has_weights();
-    MicroKernel mk = fc ? MicroKernel{1, 1, 8}
-                        : choose_micro_kernel(target, params.vector_width_override,
-                                              shape.out_width(), shape.out_height(),
-                                              shape.out_channels, per_channel,
-                                              allow_channel_vectors);
+    auto choose = [&](bool channel_vectors) {
+        return fc ? MicroKernel{1, 1, 8}
+                  : choose_micro_kernel(target, params.vector_width_override, shape.out_width(),
+                                        shape.out_height(), shape.out_channels, per_channel,
+                                        channel_vectors);
+    };
+    MicroKernel mk = choose(allow_channel_vectors);
+    // A channel-vectorized block reads one channel block's weight panel
+    // (tile_schedules.h) once per row and column block of its tile: a panel
+    // the L2 cannot hold comes from memory each time. Tiny-YOLOv2's conv8
+    // (1024 -> 1024, 3x3, on 4x4; 590 KB panels) measured 7.9x its
+    // compulsory bytes that way at a 256 KiB LL, and 1.03x with the
+    // x-vectorized block and its reduction split.
+    if (mk.channel_vectors && channel_panel_bytes(shape, mk) > params.levels[1].capacity_bytes)
+        mk = choose(false);
     return plan_layer(shape, params, mk, staged_input);
+}
+
+int64_t channel_panel_bytes(const LayerShape& shape, const MicroKernel& mk) {
+    return shape.in_channels / std::max<int64_t>(1, shape.groups) * shape.kernel_h * shape.kernel_w *
+           mk.k_block * shape.element_bytes;
 }
 
 bool weights_can_be_k_innermost(const PipelineInfo& info, const FusionPlan& plan,

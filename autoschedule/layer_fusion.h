@@ -60,10 +60,15 @@ struct CrossLayerPlan {
 // from the model (model_bridge.h). Shared by the per-layer schedules and
 // the layer-by-layer side of the fusion decision.
 // allow_channel_vectors: the channel-vectorized block may be chosen
-// (micro_kernel.h); only stages scheduled alone use it.
+// (micro_kernel.h) where its weight panel fits the L2; only stages
+// scheduled alone use it.
 TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
                           const PluginParams& params, bool staged_input,
                           bool allow_channel_vectors = false);
+
+// Bytes of one channel block's weights (all input channels and taps of
+// mk.k_block output channels): the panel a channel-vectorized block reads.
+int64_t channel_panel_bytes(const LayerShape& shape, const MicroKernel& mk);
 
 // True when `match`'s weights can be copied k-innermost, one panel per
 // channel block, so that the conv, scheduled alone in a root of its own,
