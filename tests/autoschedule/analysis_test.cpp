@@ -4,6 +4,7 @@
 #include "autoschedule/affine.h"
 #include "autoschedule/conv_match.h"
 #include "autoschedule/fusion_plan.h"
+#include "autoschedule/layer_fusion.h"
 #include "autoschedule/micro_kernel.h"
 #include "autoschedule/model_bridge.h"
 #include "autoschedule/pipeline_analysis.h"
@@ -229,6 +230,33 @@ TEST(ModelBridge, TileLargerThanTheCacheIsNotPredictedAsHeld) {
     EXPECT_EQ(big.source.find("tile exceeds"), std::string::npos) << big.describe();
     EXPECT_LT(big.traffic[2].bytes, 2 * double(s.compulsory_bytes())) << big.describe();
     EXPECT_EQ(big.tile_traffic[2].bytes, big.traffic[2].bytes);
+}
+
+// A channel-vectorized block reads one channel block's weight panel per row
+// and column block of its tile, so it is chosen only where the L2 holds that
+// panel: Tiny-YOLOv2's conv8 on a 4x4 map (1024 -> 1024, 3x3; 590 KB panels
+// with AVX2's 16-channel blocks) takes it with a 1 MiB L2, not with 256 KiB.
+TEST(ModelBridge, ChannelVectorsOnlyWhereTheWeightPanelFitsTheL2) {
+    ConvMatch m;
+    m.shape = conv3x3(1024, 1024, 6);
+    m.weights = "weights";
+    const Halide::Target avx2("x86-64-linux-avx2");
+    PluginParams p;
+    p.parallelism = 1;
+    p.levels = {{"L1", 32 << 10, 64, 200}, {"L2", 1 << 20, 64, 100}, {"LLC", 1 << 20, 64, 50}};
+    const TilePlan fits = plan_match_tiles(m, avx2, p, false, true);
+    ASSERT_TRUE(fits.kernel.channel_vectors) << fits.describe();
+    const int64_t panel = channel_panel_bytes(m.shape, fits.kernel);
+    EXPECT_EQ(panel, 1024 * 9 * fits.kernel.k_block * 4);
+    EXPECT_LE(panel, int64_t(1) << 20);
+
+    p.levels = {{"L1", 32 << 10, 64, 200}, {"L2", 256 << 10, 64, 100}, {"LLC", 256 << 10, 64, 50}};
+    EXPECT_GT(panel, int64_t(256) << 10);
+    const TilePlan too_big = plan_match_tiles(m, avx2, p, false, true);
+    EXPECT_FALSE(too_big.kernel.channel_vectors) << too_big.describe();
+    // Without the permission the block is x-vectorized at any size.
+    p.levels[1].capacity_bytes = p.levels[2].capacity_bytes = 1 << 20;
+    EXPECT_FALSE(plan_match_tiles(m, avx2, p, false, false).kernel.channel_vectors);
 }
 
 // Issue #5: where no cache holds a whole-reduction tile, the reduction is
