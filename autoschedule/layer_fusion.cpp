@@ -592,7 +592,16 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
 void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const StageInfo& pad,
                            const StageInfo& layer, const std::vector<std::string>& staged,
                            const TilePlan& plan, int parallelism) {
-    const BandLoops loops = schedule_band_tiles(w, pad, {}, {}, plan, parallelism, false);
+    // The pad has the layer's rows plus its border. A plan of one band
+    // (every row) stays one band of the whole pad: bands of plan.tile_y pad
+    // rows cut ResNet-18 @112's 4-row layer4 convs into two bands of their
+    // 6-row pads, which read their weights twice (79.76 MiB measured at a
+    // 1 MiB LL, 62.22 MiB with one band; bench/RESULTS.md, session 6). A
+    // single band still runs on every thread: its channel blocks are split
+    // into parallel chunks (schedule_band_tiles).
+    TilePlan bands = plan;
+    if (plan.tile_y >= layer.extents[1]) bands.tile_y = std::max(plan.tile_y, pad.extents[1]);
+    const BandLoops loops = schedule_band_tiles(w, pad, {}, {}, bands, parallelism, false);
     for (const auto& name : staged)
         schedule_band_stage(w, *info.find(name), pad, loops, false, plan.kernel.vector_lanes);
     TilePlan p = plan;
