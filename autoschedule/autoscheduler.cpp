@@ -105,7 +105,8 @@ struct Driver {
                                   fused.size() == 1);
         if (tiles.kernel.channel_vectors) {
             k_innermost_weights.insert(main.match.weights);
-            log(main.match.weights + ": weights copied per channel block, k-innermost (channel-vectorized conv)");
+            log(main.match.weights +
+                ": weights copied per channel block, k-innermost (channel-vectorized conv)");
             schedule_channel_tiles(writer, root, *reductions[0], *info.find(main.match.weights),
                                    fixed_extent[0], staged, tiles, params.parallelism);
         } else if (main.match.shape.kind == LayerKind::FullyConnected)

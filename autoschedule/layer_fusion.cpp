@@ -475,8 +475,8 @@ TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
 }
 
 int64_t channel_panel_bytes(const LayerShape& shape, const MicroKernel& mk) {
-    return shape.in_channels / std::max<int64_t>(1, shape.groups) * shape.kernel_h * shape.kernel_w *
-           mk.k_block * shape.element_bytes;
+    return shape.in_channels_per_group() * shape.kernel_h * shape.kernel_w * mk.k_block *
+           shape.element_bytes;
 }
 
 bool weights_can_be_k_innermost(const PipelineInfo& info, const FusionPlan& plan,

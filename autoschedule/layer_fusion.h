@@ -72,9 +72,9 @@ int64_t channel_panel_bytes(const LayerShape& shape, const MicroKernel& mk);
 
 // True when `match`'s weights can be copied k-innermost, one panel per
 // channel block, so that the conv, scheduled alone in a root of its own,
-// may take the channel-vectorized block (plan_match_tiles' allow_channel_vectors): a dense conv
-// whose weights are an input or a root Func. Their size does not matter:
-// each panel is one channel block's weights.
+// may take the channel-vectorized block (plan_match_tiles'
+// allow_channel_vectors): a dense conv whose weights are an input or a root
+// Func. Their total size does not matter, only a panel's (plan_match_tiles).
 bool weights_can_be_k_innermost(const PipelineInfo& info, const FusionPlan& plan,
                                 const ConvMatch& match);
 

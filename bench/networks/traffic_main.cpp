@@ -81,8 +81,8 @@ NetworkSubsetSpec parse_spec(const std::string& text) {
 }
 
 void print_predictions(const std::vector<std::string>& specs, const std::vector<std::string>& lls) {
-    std::cout << "| network | buffer | model layer-by-layer MiB | model fused MiB | reduction | weights-once bound "
-                 "MiB | max reduction | groups |\n"
+    std::cout << "| network | buffer | model layer-by-layer MiB | model fused MiB | reduction | "
+                 "weights-once bound MiB | max reduction | groups |\n"
                  "|---|---|---|---|---|---|---|---|\n";
     for (const std::string& text : specs) {
         const Network net = load_network_subset(parse_spec(text));
@@ -92,11 +92,13 @@ void print_predictions(const std::vector<std::string>& specs, const std::vector<
             if (!r.status) throw std::runtime_error(text + ": " + r.status.reason);
             int fused_groups = 0;
             for (const GroupPlan& g : r.groups) fused_groups += g.fused ? 1 : 0;
-            std::printf("| %s | %s | %.2f | %.2f | %.1f%% | %.2f | %.1f%% | %d fused of %zu |\n", text.c_str(),
-                        ll.describe().c_str(), mib(r.layer_by_layer_bytes), mib(r.fused_bytes),
-                        reduction_percent(r.layer_by_layer_bytes, r.fused_bytes), mib(r.weights_once_bound_bytes),
-                        reduction_percent(r.layer_by_layer_bytes, r.weights_once_bound_bytes), fused_groups,
-                        r.groups.size());
+            std::printf("| %s | %s | %.2f | %.2f | %.1f%% | %.2f | %.1f%% | %d fused of %zu |\n",
+                        text.c_str(), ll.describe().c_str(), mib(r.layer_by_layer_bytes),
+                        mib(r.fused_bytes),
+                        reduction_percent(r.layer_by_layer_bytes, r.fused_bytes),
+                        mib(r.weights_once_bound_bytes),
+                        reduction_percent(r.layer_by_layer_bytes, r.weights_once_bound_bytes),
+                        fused_groups, r.groups.size());
         }
     }
 }
@@ -129,8 +131,9 @@ int main(int argc, char** argv) {
             return 0;
         }
         std::system(("mkdir -p " + dir).c_str());
-        // The weights-once bound (every weight read once, the input read and the output written once)
-        // is what no schedule can go below, so a row's reduction is best read against it.
+        // The weights-once bound (every weight read once, the input read and
+        // the output written once) is what no schedule can go below, so a
+        // row's reduction is best read against it.
         std::cout << "| network | LL | variant | measured LL MiB | model layer-by-layer MiB | model fused MiB | "
                      "measured / model fused | weights-once bound MiB |\n|---|---|---|---|---|---|---|---|\n";
         for (const std::string& config : netpipe_cg_registry().configs()) {
