@@ -628,6 +628,13 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     }
     TilePlan exit_plan = plan_match_tiles(main->match, target, params, true);
     exit_plan.tile_y = group.bands.band_rows;
+    // One band in the model stays one band of the exit, which may be a pad
+    // with more rows than the model's exit: Tiny-YOLOv2 @112's conv6 group
+    // ran in bands of 3 of pool6_padded's 4 rows, two bands that each read
+    // conv6's 4.5 MiB of weights (11.3 MiB measured at a 1 MiB LL).
+    const FusedDims model_exit = group.model.output_of(int(group.model.nodes.size()) - 1);
+    if (group.bands.band_rows >= model_exit.height)
+        exit_plan.tile_y = std::max(exit_plan.tile_y, exit.extents[1]);
     // Each decision goes into the printed schedule and the log.
     auto note = [&](const std::string& text) {
         w.comment(text);
