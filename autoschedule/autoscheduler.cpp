@@ -8,6 +8,7 @@
 #include "autoschedule/micro_kernel.h"
 #include "autoschedule/model_bridge.h"
 #include "autoschedule/pipeline_analysis.h"
+#include "autoschedule/plan_nests.h"
 #include "autoschedule/tile_schedules.h"
 
 #include <algorithm>
@@ -50,15 +51,38 @@ struct Driver {
 
     // Micro-kernel from the ISA, tiles from the model; logged and commented.
     TilePlan plan_for(const ConvMatch& match, const std::string& what, bool staged_input = false,
-                      bool allow_channel_vectors = false, bool allow_reduction_split = false,
-                      bool hosted = false) {
-        const LayerShape& shape = match.shape;
+                      bool allow_channel_vectors = false, bool allow_reduction_split = false) {
         TilePlan tiles =
             plan_match_tiles(match, target, params, staged_input, allow_channel_vectors);
         if (allow_reduction_split) // issue #5
             tiles = plan_reduction_split(match, target, params, tiles, staged_input);
-        if (hosted) // issue #6: bands of the hosting pad at small caches
-            tiles = plan_hosted_bands(shape, params, tiles);
+        note_plan(match, what, tiles);
+        return tiles;
+    }
+
+    // A hosted layer (computed per band of its consumer's pad) that no cache
+    // holds a band of: its weights stream once per band. Where the model
+    // says splitting its reduction moves less from DRAM, the pad is tiled
+    // as an ordinary root with the split conv per tile instead (Tiny-YOLOv2
+    // @112's conv8, 37.9 MB of weights on a 4x4 map, read them 11x in
+    // bands at a 256 KiB LL; split alone it measured 1.03x compulsory).
+    TilePlan plan_hosted(const ConvMatch& match, const std::string& what, bool staged_input) {
+        const TilePlan whole = plan_match_tiles(match, target, params, staged_input);
+        const TilePlan bands = plan_hosted_bands(match.shape, params, whole);
+        if (!whole.tile_held) {
+            const TilePlan split =
+                plan_reduction_split(match, target, params, whole, staged_input);
+            if (split.tile_c > 0 && less_dram_traffic(split, bands)) {
+                note_plan(match, what + " in its tiles (hosted bands would move more)", split);
+                return split;
+            }
+        }
+        note_plan(match, what + " per band (hosted layer)", bands);
+        return bands;
+    }
+
+    void note_plan(const ConvMatch& match, const std::string& what, const TilePlan& tiles) {
+        const LayerShape& shape = match.shape;
         const std::string line = what + " (" + to_string(shape.kind) + " n" +
                                  std::to_string(shape.batch) + " c" + std::to_string(shape.in_channels) +
                                  " k" + std::to_string(shape.out_channels) + " " +
@@ -68,7 +92,6 @@ struct Driver {
                                  " s" + std::to_string(shape.stride) + "): " + tiles.describe();
         writer.comment(line);
         log(line);
-        return tiles;
     }
 
     void schedule_fused_root(const StageInfo& root, const std::vector<FusedReduction>& fused) {
@@ -89,10 +112,19 @@ struct Driver {
                 log(name + ": " + plan.placement.at(name).why);
             }
         if (plan.hosting_pads.count(root.name)) { // layer_fusion.h
-            const TilePlan tiles = plan_for(main.match, root.name + " computes " + names +
-                                                            " per band (hosted layer)", !staged.empty(),
-                                            /*allow_channel_vectors=*/false,
-                                            /*allow_reduction_split=*/false, /*hosted=*/true);
+            const TilePlan tiles =
+                plan_hosted(main.match, root.name + " computes " + names, !staged.empty());
+            if (tiles.tile_c > 0) {
+                // Tiles of every conv row are tiles of every pad row: split
+                // at the conv's height, the pad's border rows would make a
+                // second row of tiles that reads the weights again.
+                TilePlan padded = tiles;
+                if (tiles.tile_y >= main.match.shape.out_height())
+                    padded.tile_y = std::max(tiles.tile_y, root.extents[1]);
+                schedule_spatial_tiles(writer, root, reductions, fixed_extent, staged, padded,
+                                       params.parallelism);
+                return;
+            }
             const auto st = plan.staged.find(root.name);
             const std::vector<std::string> staged_names =
                 st != plan.staged.end() ? st->second : std::vector<std::string>{};

@@ -10,7 +10,8 @@
 // 1, 2 and 8 threads (8: fewer bands than threads, so the pad's and conv1's
 // channel blocks run in parallel chunks); each schedule run at its estimate and at smaller, 1x1 and
 // larger odd sizes. Runs on the JIT target (host) and, as a second ctest
-// entry, on AVX2.
+// entry, on AVX2. A second test takes wide layers whose weights no band
+// holds, which the plugin tiles with a split reduction instead.
 #include "generators/layers/conv.h"
 #include "generators/layers/padding.h"
 #include "tests/autoschedule/jit_sizes.h"
@@ -206,6 +207,68 @@ TEST(HostedBands, RandomLayerPairsMatchTheReference) {
     EXPECT_GT(strided, 0);
     EXPECT_GT(short_bands, 0);
     EXPECT_GT(channel_chunks, 0);
+}
+
+// A hosted conv1 whose weights no cache holds a band of: the plugin tiles
+// its pad as an ordinary root with conv1's reduction split into input-
+// channel chunks (autoscheduler.cpp, plan_hosted), where the model says
+// that moves less from DRAM than bands. Wide inputs, small maps.
+std::vector<HostedCase> wide_cases(int count, uint32_t seed) {
+    std::vector<HostedCase> out{{57, 9, 8, 2, 8, 5, 2}};
+    std::mt19937 rng(seed);
+    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    while (int(out.size()) < count + 1) {
+        HostedCase c;
+        c.stride1 = pick(1, 2);
+        c.in_channels = pick(40, 97);
+        c.mid_channels = pick(9, 41);
+        c.out_channels = pick(3, 13);
+        c.est_w = pick(3, 11), c.est_h = pick(2, 9), c.est_batch = pick(1, 2);
+        out.push_back(c);
+    }
+    return out;
+}
+
+TEST(HostedBands, SplitReductionWhereNoBandFitsMatchesTheReference) {
+    load_plugin_once();
+    const Halide::Target target = Halide::get_jit_target_from_environment();
+    std::mt19937 rng(20261206);
+    constexpr int kWanted = 2;
+    int checked = 0;
+    for (const HostedCase& c : wide_cases(20, 10)) {
+        if (checked == kWanted) break;
+        SCOPED_TRACE(describe(c));
+        const int threads = 1 + (checked % 2);
+        std::string source, line;
+        std::unique_ptr<Net> net;
+        std::unique_ptr<Halide::Pipeline> p;
+        for (const char* cache : {"16KiB", "8KiB", "32KiB"}) {
+            net = std::make_unique<Net>(build(c));
+            p = std::make_unique<Halide::Pipeline>(net->output);
+            const std::string params = std::string("l1=1KiB,l2=") + cache + ",llc=" + cache +
+                                       ",fusion=0,verbose=0";
+            setenv("MEMSCHED_PARAMS", params.c_str(), 1);
+            source = p->auto_schedule("MemSched", target, Halide::MachineParams(threads, 16384, 40))
+                         .schedule_source;
+            const size_t at = source.find("computes conv1");
+            ASSERT_NE(at, std::string::npos) << "conv1 is not hosted by its consumer's pad:\n"
+                                             << source;
+            line = source.substr(at, source.find('\n', at) - at);
+            if (line.find("hosted bands would move more") != std::string::npos) break;
+            line.clear();
+        }
+        unsetenv("MEMSCHED_PARAMS");
+        if (line.empty()) continue;
+        checked++;
+        EXPECT_NE(line.find("reduction split"), std::string::npos) << line;
+        const auto sizes =
+            sizes_around_estimate(c.est_w, c.est_h, c.out_channels, c.est_batch, 2, 3);
+        for (const auto& s : sizes) {
+            SCOPED_TRACE(::testing::PrintToString(s));
+            EXPECT_EQ(check_size(c, *net, *p, target, s[0], s[1], s[2], s[3], rng), 0) << source;
+        }
+    }
+    EXPECT_EQ(checked, kWanted) << "too few wide layer pairs took the split instead of bands";
 }
 
 } // namespace
