@@ -68,6 +68,21 @@ struct Driver {
     // bands at a 256 KiB LL; split alone it measured 1.03x compulsory).
     TilePlan plan_hosted(const ConvMatch& match, const std::string& what, bool staged_input) {
         const TilePlan whole = plan_match_tiles(match, target, params, staged_input);
+        // Bands run every output channel per band, so a plan of channel
+        // tiles outermost (weights read once, input once per channel tile)
+        // would read the weights once per band instead: Tiny-YOLOv2 @224's
+        // conv8 (37.7 MB of weights, 7x7 map) read them twice at a 1 MiB LL.
+        // Such a plan keeps its nest, the conv computed per tile (one chunk).
+        const LayerShape& shape = match.shape;
+        if (whole.tile_held && whole.k_outer && whole.tile_k < shape.out_channels &&
+            whole.tile_y < shape.out_height() && reduction_can_split(match)) {
+            TilePlan tiled = whole;
+            tiled.tile_c = shape.in_channels;
+            tiled.split_rvar = match.channel_rvar;
+            note_plan(match, what + " in its tiles (bands of every channel would re-read its weights)",
+                      tiled);
+            return tiled;
+        }
         const TilePlan bands = plan_hosted_bands(match.shape, params, whole);
         if (!whole.tile_held) {
             const TilePlan split =

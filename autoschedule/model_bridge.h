@@ -72,6 +72,11 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
 // the tile, as on this machine's default hierarchy).
 TilePlan plan_hosted_bands(const LayerShape& shape, const PluginParams& params, const TilePlan& whole);
 
+// True for the convs whose reduction the schedule can split into input-
+// channel chunks (schedule_split_conv): plain convs (groups 1) with their
+// channel RVar known.
+bool reduction_can_split(const ConvMatch& match);
+
 // Issue #5 (small caches): when no cache level holds `whole`'s tile (every
 // register block carries the whole reduction, so at a 32 KiB LL nothing
 // survives from block to block), tiles that split the conv's input channels

@@ -51,15 +51,19 @@ constexpr double kSplitMinGain = 2.0;
 
 } // namespace
 
+bool reduction_can_split(const ConvMatch& match) {
+    const LayerShape& s = match.shape;
+    return !match.channel_rvar.empty() && s.kind == LayerKind::Conv && s.groups == 1 &&
+           s.in_channels >= 2;
+}
+
 TilePlan plan_reduction_split(const ConvMatch& match, const Halide::Target& target,
                               const PluginParams& params, const TilePlan& whole, bool staged_input) {
     const LayerShape& matched = match.shape;
     // Only where no cache holds the whole-reduction tile: wherever one does
     // (every layer of the bench sets on this machine's 2 MiB L2 and LLC),
     // the plan and the emitted schedule stay as they were.
-    if (whole.tile_held || whole.traffic.empty() || match.channel_rvar.empty() ||
-        matched.kind != LayerKind::Conv || matched.groups != 1 || matched.in_channels < 2)
-        return whole;
+    if (whole.tile_held || whole.traffic.empty() || !reduction_can_split(match)) return whole;
     // The split copies each chunk of a staged padded input from the data
     // itself (the border is zeros, never read from memory): its problem is
     // the conv on the unpadded input. (The whole-reduction figure it is

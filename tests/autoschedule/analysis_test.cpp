@@ -199,6 +199,35 @@ TEST(ModelBridge, PlanIsLegalAndPredictsEveryLevel) {
     EXPECT_TRUE(split.tile_k % 6 == 0 || split.tile_k == 256) << split.describe();
 }
 
+// A staged layer whose tiles of every channel no level holds (ResNet-50
+// @224's layer2_0 downsample, 1x1 stride 2, 256 -> 512 channels, 512 KiB of
+// weights, planned into half of a 1 MiB L2 and LLC) takes channel tiles
+// that fit: an all-channel tile streams the weights once per row tile
+// (224 MB predicted for the add root, 189 MiB measured).
+TEST(ModelBridge, StagedLayerTakesChannelTilesWhereNoLevelHoldsEveryChannel) {
+    LayerShape s = conv3x3(256, 512, 56);
+    s.kernel_h = s.kernel_w = 1;
+    s.stride = 2;
+    PluginParams p;
+    p.levels = {{"L1", 32 << 10, 64, 200}, {"L2", 1 << 20, 64, 100}, {"LLC", 1 << 20, 64, 50}};
+    p.parallelism = 2;
+    const MicroKernel mk{8, 2, 6};
+    const TilePlan plan = plan_layer(s, p, mk, /*staged_input=*/true);
+    EXPECT_LT(plan.tile_k, 512) << plan.describe();
+    EXPECT_TRUE(plan.tile_held) << plan.describe();
+    EXPECT_NE(plan.source.find("channel tiles"), std::string::npos) << plan.describe();
+    // The weights once, the input once per channel tile, the output once.
+    const double weights = double(s.weight_elements() * s.element_bytes);
+    const double input = double(s.in_channels * s.in_height * s.in_width * s.element_bytes);
+    const double output = double(s.out_channels * s.out_height() * s.out_width() * s.element_bytes);
+    const double k_tiles = double((s.out_channels + plan.tile_k - 1) / plan.tile_k);
+    EXPECT_LE(plan.traffic.back().bytes, 1.1 * (weights + k_tiles * input + output))
+        << plan.describe();
+    // A level that holds an all-channel tile keeps the staged plan as it was.
+    p.levels[2].capacity_bytes = 8 << 20;
+    EXPECT_EQ(plan_layer(s, p, mk, true).tile_k, 512);
+}
+
 // Issue #5: at a 32 KiB LL no cache tile of ResNet-18 layer1.0.conv1 (scale
 // /4) fits, and the plan used to report the bytes of a buffer holding the
 // whole tile (the compulsory 263,168 B; cachegrind measures 3.5 MB). The
