@@ -236,6 +236,9 @@ struct Candidate {
     std::vector<MicroKernel> fused_kernels; // per model Layer node, in the group
     int64_t shortcut_bytes = 0;
     int64_t row_block = 1, col_block = 1; // the exit's register block: rows, x lanes
+    // Why the group's register blocks would re-read their weights from
+    // DRAM (a channel block's weights larger than the last cache), or "".
+    std::string unheld_weights;
 };
 
 // True when the conv's own (unfused) root stages its input per cache tile.
@@ -316,6 +319,20 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
             c.layered.push_back(plan_match_tiles(*m, target, params, staged_alone(plan, name),
                                                  alone_channel_vectors));
             c.fused_kernels.push_back(plan_match_tiles(*m, target, params, at_exit).kernel);
+            // In the group a conv's register blocks each run its whole
+            // reduction, one channel block's weights reused across the
+            // band's positions; the fusion model counts those weights once
+            // per band, true only while one block's weights stay in the last
+            // cache. Tiny-YOLOv2 @112's conv8 (295 KiB per block of 8
+            // channels) read its weights 9x per band at a 256 KiB LL (464
+            // MiB measured against 61 predicted).
+            const int64_t panel = channel_panel_bytes(*shape, c.fused_kernels.back());
+            const int64_t last_cache = params.levels.back().capacity_bytes;
+            if (panel > last_cache && c.unheld_weights.empty())
+                c.unheld_weights = name + ": one channel block's weights (" +
+                                   std::to_string(panel) + " B) exceed the " +
+                                   params.levels.back().name + " (" +
+                                   std::to_string(last_cache) + " B)";
             if (!at_exit) c.group.band_convs.push_back(name);
             w = shape->out_width(), h = shape->out_height();
         }
@@ -550,6 +567,11 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
             c->group.bands = plan_fused_bands(c->group.model, c->layered, c->shortcut_bytes,
                                               c->row_block, params, c->fused_kernels,
                                               params.fused_2d_tiles ? c->col_block : 0);
+            if (!c->unheld_weights.empty()) { // even where forced
+                FusedBandPlan& b = c->group.bands;
+                b.fuse = false;
+                b.why = c->unheld_weights + (b.why.empty() ? "" : "; " + b.why);
+            }
             out.log.push_back("candidate group " + group_names(c->group) + ": " +
                               c->group.bands.describe());
             out.comments.push_back(out.log.back());

@@ -290,6 +290,12 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"residual_one_band_channel_chunks", true, false, false,
              "l1=4KiB,l2=16MiB,llc=64MiB,verbose=0,vector=4,fusion=recompute", 8, true,
              R"(output[$_0-9]*\.parallel\(k_o_p\)(.|\n)*conv1[$_0-9]*\.update\(0\)(.|\n)*parallel\(k_o_p\))"},
+        // A last cache smaller than one channel block's weights (6 channels
+        // x 6 x 3x3 floats, 1296 B): forced or not, the group is refused,
+        // since its register blocks would re-read them from DRAM.
+        Case{"block_weights_over_the_last_cache_not_fused", false, false, false,
+             "l1=512B,l2=1KiB,llc=1KiB,vector=4,verbose=0,fusion=recompute", 1, false,
+             "not fused: .*one channel block's weights \\([0-9]+ B\\) exceed the LLC"},
         // fusion_tiles=bands: full-width bands only, so nothing fits.
         Case{"chain_bands_only_not_fused", false, false, false,
              std::string(kTinyL2) + ",fusion=recompute,fusion_tiles=bands", 1, false,
