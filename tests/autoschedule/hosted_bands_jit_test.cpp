@@ -144,6 +144,16 @@ int check_size(const HostedCase& c, Net& net, Halide::Pipeline& p, const Halide:
     return bad;
 }
 
+// One schedule at its estimate and at smaller, 1x1 and larger odd sizes.
+void check_around_estimate(const HostedCase& c, Net& net, Halide::Pipeline& p,
+                           const Halide::Target& target, std::mt19937& rng,
+                           const std::string& source) {
+    for (const auto& s : sizes_around_estimate(c.est_w, c.est_h, c.out_channels, c.est_batch, 2, 3)) {
+        SCOPED_TRACE(::testing::PrintToString(s));
+        EXPECT_EQ(check_size(c, net, p, target, s[0], s[1], s[2], s[3], rng), 0) << source;
+    }
+}
+
 // The line MemSched printed for conv1 when it took the hosted-bands plan
 // (MEMSCHED_PARAMS as set), or "".
 std::string hosted_bands_line(const std::string& source) {
@@ -195,12 +205,7 @@ TEST(HostedBands, RandomLayerPairsMatchTheReference) {
         const size_t y = line.find("tile y");
         ASSERT_NE(y, std::string::npos) << line;
         short_bands += std::stoi(line.substr(y + 6)) < out1;
-        const auto sizes =
-            sizes_around_estimate(c.est_w, c.est_h, c.out_channels, c.est_batch, 2, 3);
-        for (const auto& s : sizes) {
-            SCOPED_TRACE(::testing::PrintToString(s));
-            EXPECT_EQ(check_size(c, *net, *p, target, s[0], s[1], s[2], s[3], rng), 0) << source;
-        }
+        check_around_estimate(c, *net, *p, target, rng, source);
     }
     EXPECT_EQ(checked, kWanted) << "too few random layer pairs took the hosted-bands plan";
     // The draws cover a strided hosted conv and bands shorter than the map.
@@ -261,12 +266,7 @@ TEST(HostedBands, SplitReductionWhereNoBandFitsMatchesTheReference) {
         if (line.empty()) continue;
         checked++;
         EXPECT_NE(line.find("reduction split"), std::string::npos) << line;
-        const auto sizes =
-            sizes_around_estimate(c.est_w, c.est_h, c.out_channels, c.est_batch, 2, 3);
-        for (const auto& s : sizes) {
-            SCOPED_TRACE(::testing::PrintToString(s));
-            EXPECT_EQ(check_size(c, *net, *p, target, s[0], s[1], s[2], s[3], rng), 0) << source;
-        }
+        check_around_estimate(c, *net, *p, target, rng, source);
     }
     EXPECT_EQ(checked, kWanted) << "too few wide layer pairs took the split instead of bands";
 }
