@@ -129,13 +129,10 @@ struct Driver {
         if (plan.hosting_pads.count(root.name)) { // layer_fusion.h
             const TilePlan tiles =
                 plan_hosted(main.match, root.name + " computes " + names, !staged.empty());
-            if (tiles.tile_c > 0) {
-                // Tiles of every conv row are tiles of every pad row: split
-                // at the conv's height, the pad's border rows would make a
-                // second row of tiles that reads the weights again.
+            if (tiles.tile_c > 0) { // the pad tiled as a root
                 TilePlan padded = tiles;
-                if (tiles.tile_y >= main.match.shape.out_height())
-                    padded.tile_y = std::max(tiles.tile_y, root.extents[1]);
+                padded.tile_y =
+                    rows_over_pad(tiles.tile_y, main.match.shape.out_height(), root.extents[1]);
                 schedule_spatial_tiles(writer, root, reductions, fixed_extent, staged, padded,
                                        params.parallelism);
                 return;

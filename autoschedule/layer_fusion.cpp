@@ -236,9 +236,6 @@ struct Candidate {
     std::vector<MicroKernel> fused_kernels; // per model Layer node, in the group
     int64_t shortcut_bytes = 0;
     int64_t row_block = 1, col_block = 1; // the exit's register block: rows, x lanes
-    // Why the group's register blocks would re-read their weights from
-    // DRAM (a channel block's weights larger than the last cache), or "".
-    std::string unheld_weights;
 };
 
 // True when the conv's own (unfused) root stages its input per cache tile.
@@ -319,20 +316,6 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
             c.layered.push_back(plan_match_tiles(*m, target, params, staged_alone(plan, name),
                                                  alone_channel_vectors));
             c.fused_kernels.push_back(plan_match_tiles(*m, target, params, at_exit).kernel);
-            // In the group a conv's register blocks each run its whole
-            // reduction, one channel block's weights reused across the
-            // band's positions; the fusion model counts those weights once
-            // per band, true only while one block's weights stay in the last
-            // cache. Tiny-YOLOv2 @112's conv8 (295 KiB per block of 8
-            // channels) read its weights 9x per band at a 256 KiB LL (464
-            // MiB measured against 61 predicted).
-            const int64_t panel = channel_panel_bytes(*shape, c.fused_kernels.back());
-            const int64_t last_cache = params.levels.back().capacity_bytes;
-            if (panel > last_cache && c.unheld_weights.empty())
-                c.unheld_weights = name + ": one channel block's weights (" +
-                                   std::to_string(panel) + " B) exceed the " +
-                                   params.levels.back().name + " (" +
-                                   std::to_string(last_cache) + " B)";
             if (!at_exit) c.group.band_convs.push_back(name);
             w = shape->out_width(), h = shape->out_height();
         }
@@ -362,6 +345,27 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
     c.row_block = exit_kernel.rows;
     c.col_block = exit_kernel.vector_lanes;
     return c;
+}
+
+// Why the group's register blocks would re-read their weights from DRAM,
+// or "". In the group a conv's register blocks each run its whole
+// reduction, one channel block's weights reused across the band's
+// positions; the fusion model counts those weights once per band, true
+// only while one block's weights stay in the last cache. Tiny-YOLOv2
+// @112's conv8 (295 KiB per block of 8 channels) read its weights 9x per
+// band at a 256 KiB LL (464 MiB measured against 61 predicted).
+std::string unheld_weights(const Candidate& c, const PluginParams& params) {
+    const CacheLevelParams& last = params.levels.back();
+    size_t li = 0;
+    for (const FusedNode& node : c.group.model.nodes) {
+        if (node.op != FusedOp::Layer) continue;
+        const int64_t panel = channel_panel_bytes(node.shape, c.fused_kernels.at(li++));
+        if (panel > last.capacity_bytes)
+            return node.name + ": one channel block's weights (" + std::to_string(panel) +
+                   " B) exceed the " + last.name + " (" + std::to_string(last.capacity_bytes) +
+                   " B)";
+    }
+    return "";
 }
 
 std::string group_names(const CrossLayerGroup& g) {
@@ -567,10 +571,10 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
             c->group.bands = plan_fused_bands(c->group.model, c->layered, c->shortcut_bytes,
                                               c->row_block, params, c->fused_kernels,
                                               params.fused_2d_tiles ? c->col_block : 0);
-            if (!c->unheld_weights.empty()) { // even where forced
-                FusedBandPlan& b = c->group.bands;
+            if (const std::string why = unheld_weights(*c, params); !why.empty()) {
+                FusedBandPlan& b = c->group.bands; // refused even where forced
                 b.fuse = false;
-                b.why = c->unheld_weights + (b.why.empty() ? "" : "; " + b.why);
+                b.why = why + (b.why.empty() ? "" : "; " + b.why);
             }
             out.log.push_back("candidate group " + group_names(c->group) + ": " +
                               c->group.bands.describe());
@@ -614,15 +618,14 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
 void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const StageInfo& pad,
                            const StageInfo& layer, const std::vector<std::string>& staged,
                            const TilePlan& plan, int parallelism) {
-    // The pad has the layer's rows plus its border. A plan of one band
-    // (every row) stays one band of the whole pad: bands of plan.tile_y pad
-    // rows cut ResNet-18 @112's 4-row layer4 convs into two bands of their
-    // 6-row pads, which read their weights twice (79.76 MiB measured at a
-    // 1 MiB LL, 62.22 MiB with one band; bench/RESULTS.md, session 6). A
-    // single band still runs on every thread: its channel blocks are split
-    // into parallel chunks (schedule_band_tiles).
+    // A plan of one band stays one band of the whole pad: bands of
+    // plan.tile_y pad rows cut ResNet-18 @112's 4-row layer4 convs into two
+    // bands of their 6-row pads, which read their weights twice (79.76 MiB
+    // measured at a 1 MiB LL, 62.22 MiB with one band; bench/RESULTS.md,
+    // session 6). A single band still runs on every thread: its channel
+    // blocks are split into parallel chunks (schedule_band_tiles).
     TilePlan bands = plan;
-    if (plan.tile_y >= layer.extents[1]) bands.tile_y = std::max(plan.tile_y, pad.extents[1]);
+    bands.tile_y = rows_over_pad(plan.tile_y, layer.extents[1], pad.extents[1]);
     const BandLoops loops = schedule_band_tiles(w, pad, {}, {}, bands, parallelism, false);
     for (const auto& name : staged)
         schedule_band_stage(w, *info.find(name), pad, loops, false, plan.kernel.vector_lanes);
@@ -650,13 +653,11 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     }
     TilePlan exit_plan = plan_match_tiles(main->match, target, params, true);
     exit_plan.tile_y = group.bands.band_rows;
-    // One band in the model stays one band of the exit, which may be a pad
-    // with more rows than the model's exit: Tiny-YOLOv2 @112's conv6 group
-    // ran in bands of 3 of pool6_padded's 4 rows, two bands that each read
-    // conv6's 4.5 MiB of weights (11.3 MiB measured at a 1 MiB LL).
+    // The exit may be a pad with more rows than the model's exit:
+    // Tiny-YOLOv2 @112's conv6 group ran in bands of 3 of pool6_padded's 4
+    // rows, two bands that each read conv6's 4.5 MiB of weights.
     const FusedDims model_exit = group.model.output_of(int(group.model.nodes.size()) - 1);
-    if (group.bands.band_rows >= model_exit.height)
-        exit_plan.tile_y = std::max(exit_plan.tile_y, exit.extents[1]);
+    exit_plan.tile_y = rows_over_pad(group.bands.band_rows, model_exit.height, exit.extents[1]);
     // Each decision goes into the printed schedule and the log.
     auto note = [&](const std::string& text) {
         w.comment(text);

@@ -68,12 +68,8 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
     const int64_t height = problem.extent[int(Loop::Y)];
     std::string rejected;
     const int64_t rows = std::max<int64_t>(1, std::min<int64_t>(kernel.rows, height));
-    struct Best {
-        TilePlan plan;
-        bool fits = false, held = false;
-    };
     auto search = [&](bool all_channels) {
-        Best best;
+        Scored best;
         for (int64_t ty : candidate_sizes(height, rows)) {
             for (int64_t tk : candidate_sizes(shape.out_channels, kb)) {
                 if (all_channels && tk != shape.out_channels) continue;
@@ -87,7 +83,7 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
                     candidate.source = "memsched model, time objective";
                     const Scored p = score(problem, h, params, s, candidate);
                     if (best.plan.traffic.empty() || better(p.plan, p.fits, best.plan, best.fits))
-                        best = {p.plan, p.fits, p.held};
+                        best = p;
                 }
             }
         }
@@ -106,7 +102,7 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
         }
         return best;
     };
-    Best best = search(staged_input);
+    Scored best = search(staged_input);
     // A staged input is copied once per channel tile, a cost the model does
     // not charge, so staged layers tile all channels. Where no level holds
     // such a tile, channel tiles are still offered if one fits and moves
@@ -114,7 +110,7 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
     // tile (ResNet-50 @224's layer2_0 add root, two 1x1 convs with 768 KiB
     // of weights: 224 MB predicted and 189 MiB measured at a 1 MiB LL).
     if (staged_input && !best.held && !best.plan.traffic.empty()) {
-        Best tiled = search(false);
+        Scored tiled = search(false);
         if (tiled.fits && less_dram_traffic(tiled.plan, best.plan)) {
             tiled.plan.source += "; no cache holds a tile of every channel: channel tiles, "
                                  "the staged input copied per tile";

@@ -388,6 +388,10 @@ void schedule_reduction_tiles_at(ScheduleWriter& w, const StageInfo& r, const St
     if (channel_chunks > 1) parallel_channel_chunks(up, t.kblocks, r, plan, channel_chunks);
 }
 
+int64_t rows_over_pad(int64_t plan_rows, int64_t layer_rows, int64_t pad_rows) {
+    return plan_rows >= layer_rows ? std::max(plan_rows, pad_rows) : plan_rows;
+}
+
 BandLoops schedule_band_tiles(ScheduleWriter& w, const StageInfo& root,
                               const std::vector<const StageInfo*>& reductions,
                               const std::vector<bool>& fixed_extent, const TilePlan& plan,

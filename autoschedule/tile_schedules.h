@@ -75,6 +75,12 @@ void schedule_reduction_tiles_at(ScheduleWriter& w, const StageInfo& r, const St
                                  const std::string& at, const std::string& store_at,
                                  const TilePlan& plan, int channel_chunks = 0);
 
+// Rows per tile of a pad (or any root with border rows around a layer of
+// `layer_rows`) for a plan of `plan_rows`: a plan covering every layer row
+// covers every pad row, since tiles of the layer's height would leave the
+// border rows a second row of tiles that reads the weights again.
+int64_t rows_over_pad(int64_t plan_rows, int64_t layer_rows, int64_t pad_rows);
+
 // The loops of a root tiled in row bands for a fused group.
 struct BandLoops {
     std::string band;  // the loop over bands: the group's producers compute here

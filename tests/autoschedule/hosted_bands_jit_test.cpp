@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
@@ -46,12 +47,21 @@ std::string describe(const HostedCase& c) {
            std::to_string(c.est_w) + "x" + std::to_string(c.est_h) + "x" + std::to_string(c.est_batch);
 }
 
+// `first`, then `count` cases from `draw(pick)`, pick(lo, hi) a seeded
+// uniform integer.
+using Pick = std::function<int(int, int)>;
+std::vector<HostedCase> cases(const HostedCase& first, int count, uint32_t seed,
+                              const std::function<HostedCase(const Pick&)>& draw) {
+    std::vector<HostedCase> out{first};
+    std::mt19937 rng(seed);
+    const Pick pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    while (int(out.size()) < count + 1) out.push_back(draw(pick));
+    return out;
+}
+
 // A fixed case first (stride 2, odd everything), then random ones.
 std::vector<HostedCase> random_cases(int count, uint32_t seed) {
-    std::vector<HostedCase> out{{9, 29, 11, 2, 13, 9, 1}};
-    std::mt19937 rng(seed);
-    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-    while (int(out.size()) < count + 1) {
+    return cases({9, 29, 11, 2, 13, 9, 1}, count, seed, [](const Pick& pick) {
         HostedCase c;
         // Sized so that a band of conv1's input rows and one channel
         // block's weights take a few KiB (see the cache sizes below).
@@ -61,9 +71,8 @@ std::vector<HostedCase> random_cases(int count, uint32_t seed) {
         c.out_channels = pick(3, 19);
         c.est_w = c.stride1 == 1 ? pick(9, 29) : pick(7, 19);
         c.est_h = pick(5, 21), c.est_batch = pick(1, 2);
-        out.push_back(c);
-    }
-    return out;
+        return c;
+    });
 }
 
 // conv1's output extent along one axis for an input extent (3x3, pad 1).
@@ -219,19 +228,15 @@ TEST(HostedBands, RandomLayerPairsMatchTheReference) {
 // channel chunks (autoscheduler.cpp, plan_hosted), where the model says
 // that moves less from DRAM than bands. Wide inputs, small maps.
 std::vector<HostedCase> wide_cases(int count, uint32_t seed) {
-    std::vector<HostedCase> out{{57, 9, 8, 2, 8, 5, 2}};
-    std::mt19937 rng(seed);
-    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-    while (int(out.size()) < count + 1) {
+    return cases({57, 9, 8, 2, 8, 5, 2}, count, seed, [](const Pick& pick) {
         HostedCase c;
         c.stride1 = pick(1, 2);
         c.in_channels = pick(40, 97);
         c.mid_channels = pick(9, 41);
         c.out_channels = pick(3, 13);
         c.est_w = pick(3, 11), c.est_h = pick(2, 9), c.est_batch = pick(1, 2);
-        out.push_back(c);
-    }
-    return out;
+        return c;
+    });
 }
 
 TEST(HostedBands, SplitReductionWhereNoBandFitsMatchesTheReference) {
