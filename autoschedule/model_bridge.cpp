@@ -113,7 +113,7 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
         Scored tiled = search(false);
         if (tiled.fits && less_dram_traffic(tiled.plan, best.plan)) {
             tiled.plan.source += "; no cache holds a tile of every channel: channel tiles, "
-                                 "the staged input copied per tile";
+                                 "the staged input copied per row band (per tile if k-tiles outer)";
             best = tiled;
         }
     }

@@ -27,7 +27,8 @@ namespace memsched::autoschedule {
 // fixed_extent[i]: reduction i may be over-computed at the edges
 // (may_overcompute_spatially), so its register block gets constant extents.
 // `staged`: pure producers (the reductions' activations) computed per cache
-// tile, at the innermost tile loop.
+// tile, at the innermost tile loop; for plans of channel tiles inside row
+// tiles, per row band instead (its channel tiles then the parallel loop).
 // With plan.tile_c > 0 (one conv; issue #5, model_bridge.h
 // plan_reduction_split) the conv is instead computed per cache tile, its
 // update looping over chunks of plan.tile_c input channels outermost
