@@ -84,13 +84,15 @@ struct Driver {
             return tiled;
         }
         const TilePlan bands = plan_hosted_bands(match.shape, params, whole);
-        if (!whole.tile_held) {
-            const TilePlan split =
-                plan_reduction_split(match, target, params, whole, staged_input);
-            if (split.tile_c > 0 && less_dram_traffic(split, bands)) {
-                note_plan(match, what + " in its tiles (hosted bands would move more)", split);
-                return split;
-            }
+        // Held or not, each band re-reads all the layer's weights: where
+        // they outgrow the caches, the split (weights once per tile of many
+        // rows) can move far less (Tiny-YOLOv2 @224's conv8, 37.7 MB of
+        // weights, read them twice in bands of 4 of its 7 rows at 1 MiB).
+        const TilePlan split =
+            plan_reduction_split(match, target, params, whole, staged_input, /*even_if_held=*/true);
+        if (split.tile_c > 0 && less_dram_traffic(split, bands)) {
+            note_plan(match, what + " in its tiles (hosted bands would move more)", split);
+            return split;
         }
         note_plan(match, what + " per band (hosted layer)", bands);
         return bands;

@@ -86,10 +86,12 @@ bool reduction_can_split(const ConvMatch& match);
 // and the model predicts fewer DRAM bytes for it; otherwise `whole`
 // unchanged. Only plain convs (groups 1) whose channel RVar is known.
 // `staged_input`: the input is a padded copy made per chunk (its border of
-// match.input_pad is not read from memory). Implemented in
-// reduction_split.cpp (the nests it compares: plan_nests.h).
+// match.input_pad is not read from memory). `even_if_held`: also where a
+// cache holds `whole`'s tile (a hosted layer, whose bands each re-read all
+// its weights). Implemented in reduction_split.cpp (the nests it compares:
+// plan_nests.h).
 TilePlan plan_reduction_split(const ConvMatch& match, const Halide::Target& target,
                               const PluginParams& params, const TilePlan& whole,
-                              bool staged_input);
+                              bool staged_input, bool even_if_held = false);
 
 } // namespace memsched::autoschedule

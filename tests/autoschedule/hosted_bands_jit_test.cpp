@@ -11,7 +11,8 @@
 // channel blocks run in parallel chunks); each schedule run at its estimate and at smaller, 1x1 and
 // larger odd sizes. Runs on the JIT target (host) and, as a second ctest
 // entry, on AVX2. A second test takes wide layers whose weights no band
-// holds, which the plugin tiles with a split reduction instead.
+// holds, which the plugin tiles with a split reduction instead; a third,
+// layers whose bands fit but each re-read weights the caches cannot keep.
 #include "generators/layers/conv.h"
 #include "generators/layers/padding.h"
 #include "tests/autoschedule/jit_sizes.h"
@@ -239,14 +240,17 @@ std::vector<HostedCase> wide_cases(int count, uint32_t seed) {
     });
 }
 
-TEST(HostedBands, SplitReductionWhereNoBandFitsMatchesTheReference) {
+// Draws from `draw_cases` until `wanted` took the split instead of bands
+// (its printed line naming `reason`), at a few cache sizes; checks each
+// against the reference.
+void check_split_instead_of_bands(const std::vector<HostedCase>& draw_cases, const std::string& reason,
+                                  int wanted) {
     load_plugin_once();
     const Halide::Target target = Halide::get_jit_target_from_environment();
     std::mt19937 rng(20261206);
-    constexpr int kWanted = 2;
     int checked = 0;
-    for (const HostedCase& c : wide_cases(20, 10)) {
-        if (checked == kWanted) break;
+    for (const HostedCase& c : draw_cases) {
+        if (checked == wanted) break;
         SCOPED_TRACE(describe(c));
         const int threads = 1 + (checked % 2);
         std::string source, line;
@@ -264,7 +268,9 @@ TEST(HostedBands, SplitReductionWhereNoBandFitsMatchesTheReference) {
             ASSERT_NE(at, std::string::npos) << "conv1 is not hosted by its consumer's pad:\n"
                                              << source;
             line = source.substr(at, source.find('\n', at) - at);
-            if (line.find("hosted bands would move more") != std::string::npos) break;
+            if (line.find("hosted bands would move more") != std::string::npos &&
+                line.find(reason) != std::string::npos)
+                break;
             line.clear();
         }
         unsetenv("MEMSCHED_PARAMS");
@@ -273,7 +279,31 @@ TEST(HostedBands, SplitReductionWhereNoBandFitsMatchesTheReference) {
         EXPECT_NE(line.find("reduction split"), std::string::npos) << line;
         check_around_estimate(c, *net, *p, target, rng, source);
     }
-    EXPECT_EQ(checked, kWanted) << "too few wide layer pairs took the split instead of bands";
+    EXPECT_EQ(checked, wanted) << "too few layer pairs took the split (" << reason << ") instead of bands";
+}
+
+TEST(HostedBands, SplitReductionWhereNoBandFitsMatchesTheReference) {
+    check_split_instead_of_bands(wide_cases(20, 10), "no cache holds a whole-reduction tile", 2);
+}
+
+// A hosted conv1 whose bands fit but each re-read all its weights, which
+// outgrow the caches (as Tiny-YOLOv2 @224's conv8 at 1 MiB): the split
+// reads them once per tile of many rows. Moderate inputs, wide outputs,
+// maps of a few bands.
+std::vector<HostedCase> weight_heavy_cases(int count, uint32_t seed) {
+    return cases({15, 71, 5, 1, 9, 17, 1}, count, seed, [](const Pick& pick) {
+        HostedCase c;
+        c.stride1 = pick(1, 2);
+        c.in_channels = pick(11, 23);
+        c.mid_channels = pick(45, 97);
+        c.out_channels = pick(3, 9);
+        c.est_w = pick(5, 9), c.est_h = pick(12, 25), c.est_batch = pick(1, 2);
+        return c;
+    });
+}
+
+TEST(HostedBands, SplitReductionWhereBandsReReadTheWeightsMatchesTheReference) {
+    check_split_instead_of_bands(weight_heavy_cases(40, 12), "each band re-reads every weight", 2);
 }
 
 } // namespace
