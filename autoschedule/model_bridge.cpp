@@ -87,25 +87,13 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
                 }
             }
         }
-        if (!best.plan.traffic.empty() && !best.fits) {
-            // No cache tile fits the L2: the figure is what the levels from
-            // the L2 outwards keep of the register blocks stepped channel
-            // block by channel block through every row, so that is the nest
-            // applied: tiles of all rows, one per thread's share of the
-            // channels. (Partial row tiles re-read every weight per tile,
-            // which that figure does not see: ResNet-50 @224's layer4_0 add
-            // in 2 tiles of 4 of its 7 rows read its 12 MB of weights twice,
-            // 25.9 MiB at a 1 MiB LL for 9.5 MB predicted.)
-            const int64_t k = shape.out_channels;
-            const int64_t share = (k + params.parallelism - 1) / std::max(1, params.parallelism);
-            TilePlan rows{kernel, height, std::min(k, (share + kb - 1) / kb * kb), true};
-            rows.source = best.plan.source;
-            best = score(problem, h, params,
-                         template_schedule(problem, h, kernel, rows.tile_y, rows.tile_k, true), rows);
-        }
         best.plan.tile_traffic = best.plan.traffic;
         best.plan.tile_held = best.held;
         if (!best.plan.traffic.empty() && !best.fits) {
+            // No cache tile fits the L2: report what the levels from the L2
+            // outwards can keep of the register blocks (the plan itself is
+            // kept: with no tile fitting, its choice is the least-traffic
+            // whole tile).
             const TilePlan& b = best.plan;
             const Schedule s = template_schedule(problem, h, kernel, b.tile_y, b.tile_k, b.k_outer);
             const std::vector<int64_t> kept = lru_traffic(problem, h, params, s, 1, LruFit{true});
