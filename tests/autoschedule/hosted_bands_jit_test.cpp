@@ -28,6 +28,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 
 namespace memsched::testing {
 namespace {
@@ -228,16 +229,28 @@ TEST(HostedBands, RandomLayerPairsMatchTheReference) {
 // its pad as an ordinary root with conv1's reduction split into input-
 // channel chunks (autoscheduler.cpp, plan_hosted), where the model says
 // that moves less from DRAM than bands. Wide inputs, small maps.
-std::vector<HostedCase> wide_cases(int count, uint32_t seed) {
-    return cases({57, 9, 8, 2, 8, 5, 2}, count, seed, [](const Pick& pick) {
+// Inclusive ranges a case's fields are drawn from (stride 1 or 2, batch 1
+// or 2).
+struct CaseRanges {
+    std::pair<int, int> in_channels, mid_channels, out_channels, est_w, est_h;
+};
+
+std::vector<HostedCase> ranged_cases(const HostedCase& first, int count, uint32_t seed,
+                                     const CaseRanges& r) {
+    return cases(first, count, seed, [r](const Pick& pick) {
+        auto in = [&](const std::pair<int, int>& range) { return pick(range.first, range.second); };
         HostedCase c;
         c.stride1 = pick(1, 2);
-        c.in_channels = pick(40, 97);
-        c.mid_channels = pick(9, 41);
-        c.out_channels = pick(3, 13);
-        c.est_w = pick(3, 11), c.est_h = pick(2, 9), c.est_batch = pick(1, 2);
+        c.in_channels = in(r.in_channels);
+        c.mid_channels = in(r.mid_channels);
+        c.out_channels = in(r.out_channels);
+        c.est_w = in(r.est_w), c.est_h = in(r.est_h), c.est_batch = pick(1, 2);
         return c;
     });
+}
+
+std::vector<HostedCase> wide_cases(int count, uint32_t seed) {
+    return ranged_cases({57, 9, 8, 2, 8, 5, 2}, count, seed, {{40, 97}, {9, 41}, {3, 13}, {3, 11}, {2, 9}});
 }
 
 // Draws from `draw_cases` until `wanted` took the split instead of bands
@@ -291,15 +304,7 @@ TEST(HostedBands, SplitReductionWhereNoBandFitsMatchesTheReference) {
 // reads them once per tile of many rows. Moderate inputs, wide outputs,
 // maps of a few bands.
 std::vector<HostedCase> weight_heavy_cases(int count, uint32_t seed) {
-    return cases({15, 71, 5, 1, 9, 17, 1}, count, seed, [](const Pick& pick) {
-        HostedCase c;
-        c.stride1 = pick(1, 2);
-        c.in_channels = pick(11, 23);
-        c.mid_channels = pick(45, 97);
-        c.out_channels = pick(3, 9);
-        c.est_w = pick(5, 9), c.est_h = pick(12, 25), c.est_batch = pick(1, 2);
-        return c;
-    });
+    return ranged_cases({15, 71, 5, 1, 9, 17, 1}, count, seed, {{11, 23}, {45, 97}, {3, 9}, {5, 9}, {12, 25}});
 }
 
 TEST(HostedBands, SplitReductionWhereBandsReReadTheWeightsMatchesTheReference) {
