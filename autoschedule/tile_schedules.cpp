@@ -31,6 +31,12 @@ struct TileLoops : CacheTileLoops {
     std::string lanes, k_inner, y_inner; // the register block
 };
 
+// Channel blocks per cache tile, rounded up: a tile of all 128 channels in
+// blocks of 6 is 22 blocks, not 21 blocks and a second tile of 2 channels.
+int64_t channel_blocks_per_tile(const TilePlan& plan) {
+    return std::max<int64_t>(1, (plan.tile_k + plan.kernel.k_block - 1) / plan.kernel.k_block);
+}
+
 // Splits the row blocks (y_o) and channel blocks (k_o) into the plan's cache
 // tiles, in the plan's tile order, then n.
 void split_into_cache_tiles(StageWriter& st, const std::string& y, const std::string& k,
@@ -43,10 +49,7 @@ void split_into_cache_tiles(StageWriter& st, const std::string& y, const std::st
         st.split(y + "_o", y + "_t", y + "_b", int(rows_per_tile), kGuard);
         t.row_blocks = y + "_b", row_tiles = y + "_t";
     }
-    // Rounded up: a tile of all 128 channels in blocks of 6 is 22 blocks,
-    // not 21 blocks and a second tile of 2 channels.
-    const int64_t blocks_per_tile =
-        std::max<int64_t>(1, (plan.tile_k + mk.k_block - 1) / mk.k_block);
+    const int64_t blocks_per_tile = channel_blocks_per_tile(plan);
     if (blocks_per_tile * mk.k_block < extents[2]) {
         st.split(k + "_o", k + "_t", k + "_b", int(blocks_per_tile), kGuard);
         t.kblocks = k + "_b", ktiles = k + "_t";
@@ -160,9 +163,7 @@ void parallel_channel_chunks(StageWriter& st, const std::string& kblocks, const 
 std::string staged_band_loop(const TileLoops& t, const StageInfo& root, const TilePlan& plan,
                              int parallelism) {
     if (parallelism <= 0 || plan.k_outer || plan.tile_c > 0 || t.outer.size() != 3) return "";
-    const int64_t k_per_tile =
-        std::max<int64_t>(1, (plan.tile_k + plan.kernel.k_block - 1) / plan.kernel.k_block) *
-        plan.kernel.k_block;
+    const int64_t k_per_tile = channel_blocks_per_tile(plan) * plan.kernel.k_block;
     const int64_t k_tiles = (root.extents[2] + k_per_tile - 1) / k_per_tile;
     if (k_tiles < parallelism) return "";
     return t.outer[1];
