@@ -9,6 +9,7 @@
 #include "autoschedule/model_bridge.h"
 #include "autoschedule/pipeline_analysis.h"
 #include "autoschedule/plan_nests.h"
+#include "autoschedule/root_split.h"
 #include "autoschedule/tile_schedules.h"
 
 #include <algorithm>
@@ -24,13 +25,6 @@ std::string hierarchy_comment(const PluginParams& p, int lanes) {
          "% of each";
     s += ", parallelism=" + std::to_string(p.parallelism) + ", vector lanes=" + std::to_string(lanes);
     return s;
-}
-
-// The fused reduction that dominates the tile (most multiply-accumulates).
-const FusedReduction& dominant(const std::vector<FusedReduction>& fused) {
-    return *std::max_element(fused.begin(), fused.end(), [](const auto& a, const auto& b) {
-        return a.match.shape.macs() < b.match.shape.macs();
-    });
 }
 
 struct Driver {
@@ -54,8 +48,13 @@ struct Driver {
                       bool allow_channel_vectors = false, bool allow_reduction_split = false) {
         TilePlan tiles =
             plan_match_tiles(match, target, params, staged_input, allow_channel_vectors);
-        if (allow_reduction_split) // issue #5
-            tiles = plan_reduction_split(match, target, params, tiles, staged_input);
+        // Issue #5, and held tiles too: a held tile of a few rows can still
+        // re-read weights the caches cannot keep once per row tile
+        // (ResNet-18 @224's layer3_1 conv2 at 256 KiB, 2.36 MB of weights in
+        // one-row tiles: 24.8 MB predicted, 3.7 MB split).
+        if (allow_reduction_split)
+            tiles = plan_reduction_split(match, target, params, tiles, staged_input,
+                                         /*even_if_held=*/true);
         note_plan(match, what, tiles);
         return tiles;
     }
@@ -214,7 +213,8 @@ struct Driver {
 ScheduleReport schedule_pipeline(const Halide::Pipeline& pipeline, const Halide::Target& target,
                                  const PluginParams& params) {
     const PipelineInfo info = analyze_pipeline(pipeline);
-    const FusionPlan plan = plan_fusion(info);
+    const RootSplit split = split_unheld_roots(info, plan_fusion(info), target, params);
+    const FusionPlan& plan = split.plan;
     const CrossLayerPlan cross = plan_cross_layer(info, plan, target, params);
     ScheduleWriter writer(pipeline);
     ScheduleReport report;
@@ -224,6 +224,10 @@ ScheduleReport schedule_pipeline(const Halide::Pipeline& pipeline, const Halide:
     writer.comment(hierarchy_comment(params, lanes));
     Driver driver{info, plan, cross, target, params, writer, report, lanes};
     if (!info.bounds_note.empty()) driver.log("note: " + info.bounds_note);
+    for (const auto& line : split.log) {
+        driver.log(line);
+        writer.comment(line);
+    }
     for (const auto& line : cross.log) driver.log(line);
     for (const auto& line : cross.comments) writer.comment(line);
     // Consumers first, so the text reads from the output inwards.

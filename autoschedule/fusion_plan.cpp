@@ -1,6 +1,8 @@
 // Choosing inline / root / in-tile placement for every Func (see fusion_plan.h).
 #include "autoschedule/fusion_plan.h"
 
+#include <algorithm>
+
 namespace memsched::autoschedule {
 namespace {
 
@@ -112,6 +114,12 @@ std::string staging_root(const PipelineInfo& info, const FusionPlan& plan, const
 }
 
 } // namespace
+
+const FusedReduction& dominant(const std::vector<FusedReduction>& fused) {
+    return *std::max_element(fused.begin(), fused.end(), [](const auto& a, const auto& b) {
+        return a.match.shape.macs() < b.match.shape.macs();
+    });
+}
 
 FusionPlan plan_fusion(const PipelineInfo& info) {
     FusionPlan plan;

@@ -56,4 +56,7 @@ struct FusionPlan {
 
 FusionPlan plan_fusion(const PipelineInfo& info);
 
+// The fused reduction that dominates a root's tile (most multiply-accumulates).
+const FusedReduction& dominant(const std::vector<FusedReduction>& fused);
+
 } // namespace memsched::autoschedule
