@@ -47,7 +47,8 @@ struct Driver {
     TilePlan plan_for(const ConvMatch& match, const std::string& what, bool staged_input = false,
                       bool allow_channel_vectors = false, bool allow_reduction_split = false) {
         TilePlan tiles =
-            plan_match_tiles(match, target, params, staged_input, allow_channel_vectors);
+            plan_match_tiles(match, target, params, staged_input, allow_channel_vectors,
+                             /*one_reduction=*/allow_reduction_split);
         // Issue #5, and held tiles too: a held tile of a few rows can still
         // re-read weights the caches cannot keep once per row tile
         // (ResNet-18 @224's layer3_1 conv2 at 256 KiB, 2.36 MB of weights in

@@ -473,7 +473,7 @@ bool CrossLayerPlan::in_band(const std::string& name) const {
 
 TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
                           const PluginParams& params, bool staged_input,
-                          bool allow_channel_vectors) {
+                          bool allow_channel_vectors, bool one_reduction) {
     const LayerShape& shape = match.shape;
     const bool fc = shape.kind == LayerKind::FullyConnected;
     const bool per_channel = match.depthwise || !shape.has_weights();
@@ -492,7 +492,7 @@ TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
     // x-vectorized block and its reduction split.
     if (mk.channel_vectors && channel_panel_bytes(shape, mk) > params.levels[1].capacity_bytes)
         mk = choose(false);
-    return plan_layer(shape, params, mk, staged_input);
+    return plan_layer(shape, params, mk, staged_input, one_reduction);
 }
 
 int64_t channel_panel_bytes(const LayerShape& shape, const MicroKernel& mk) {

@@ -62,9 +62,10 @@ struct CrossLayerPlan {
 // allow_channel_vectors: the channel-vectorized block may be chosen
 // (micro_kernel.h) where its weight panel fits the L2; only stages
 // scheduled alone use it.
+// one_reduction: as plan_layer's (the conv is alone in its root).
 TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
                           const PluginParams& params, bool staged_input,
-                          bool allow_channel_vectors = false);
+                          bool allow_channel_vectors = false, bool one_reduction = false);
 
 // Bytes of one channel block's weights (all input channels and taps of
 // mk.k_block output channels): the panel a channel-vectorized block reads.

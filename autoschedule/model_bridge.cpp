@@ -61,7 +61,7 @@ std::string TilePlan::describe() const {
 }
 
 TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const MicroKernel& kernel,
-                    bool staged_input) {
+                    bool staged_input, bool one_reduction) {
     const Problem problem = Problem::from_shape(shape);
     const MemoryHierarchy h = hierarchy_of(params);
     const int64_t kb = std::max<int64_t>(1, std::min<int64_t>(kernel.k_block, shape.out_channels));
@@ -86,6 +86,25 @@ TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const M
                         best = p;
                 }
             }
+        }
+        if (one_reduction && !best.plan.traffic.empty() && !best.fits) {
+            // No cache tile fits the L2: the figure below is what the levels
+            // from the L2 outwards keep of the register blocks stepped channel
+            // block by channel block through every row, so that is the nest
+            // applied: tiles of all rows, one per thread's share of the
+            // channels. Partial row tiles re-read every weight per tile, which
+            // that figure does not see (ResNet-50 @224's layer4_0 add in 2
+            // tiles of 4 of its 7 rows read its weights twice: 24.9 MiB at a
+            // 1 MiB LL for 9.5 MB predicted). Only for a root of one conv: the
+            // figure does not see a second conv's input, which with every row
+            // per channel block no longer stays (ResNet-18 @224's layer2_0 add
+            // rose from 2.5 to 20.1 MiB so, at 1 MiB).
+            const int64_t k = shape.out_channels;
+            const int64_t share = (k + params.parallelism - 1) / std::max(1, params.parallelism);
+            TilePlan rows{kernel, height, std::min(k, (share + kb - 1) / kb * kb), true};
+            rows.source = best.plan.source;
+            best = score(problem, h, params,
+                         template_schedule(problem, h, kernel, rows.tile_y, rows.tile_k, true), rows);
         }
         best.plan.tile_traffic = best.plan.traffic;
         best.plan.tile_held = best.held;

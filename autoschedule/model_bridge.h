@@ -58,8 +58,11 @@ struct TilePlan {
 // materialised pad, as in all generator layers), so only tiles of all output
 // channels are offered: a channel split would copy the same input once per
 // k-tile, a cost the model does not charge.
+// `one_reduction`: the layer's root computes no other conv; then, where no
+// cache tile fits the L2, the plan is tiles of every row (the nest its LRU
+// figure describes).
 TilePlan plan_layer(const LayerShape& shape, const PluginParams& params, const MicroKernel& kernel,
-                    bool staged_input = true);
+                    bool staged_input = true, bool one_reduction = false);
 
 // Issue #6 (small caches): a layer hosted by its consumer's pad
 // (layer_fusion.h, schedule_hosted_layer) runs as bands of output rows with

@@ -65,7 +65,8 @@ bool consumed_by(const PipelineInfo& info, const std::string& stage, const std::
 double alone_dram_bytes(const PipelineInfo& info, const FusionPlan& plan, const ConvMatch& match,
                         bool staged, const Halide::Target& target, const PluginParams& params) {
     TilePlan tiles = plan_match_tiles(match, target, params, staged,
-                                      weights_can_be_k_innermost(info, plan, match));
+                                      weights_can_be_k_innermost(info, plan, match),
+                                      /*one_reduction=*/true);
     tiles = plan_reduction_split(match, target, params, tiles, staged, /*even_if_held=*/true);
     return tiles.traffic.empty() ? -1 : tiles.traffic.back().bytes;
 }
@@ -90,15 +91,26 @@ RootSplit split_unheld_roots(const PipelineInfo& info, FusionPlan plan,
         const TilePlan whole = plan_match_tiles(main.match, target, params, !staged.empty());
         if (whole.tile_held || whole.traffic.empty()) continue;
         const std::string head = "root split: " + root + " (its tiles fit no cache): ";
-        // The fused figure sees the dominant conv's input only: the others'
-        // inputs and weights are added once, as a lower bound.
+        // The fused figure is at least the nest's own (each level holding its
+        // tile, which none does) and what LRU caches keep of its register
+        // blocks. Both see the dominant conv only: the others' inputs are
+        // added once and their weights once per row tile, as a lower bound
+        // (each row tile steps every channel block; ResNet-50 @224's layer4_0
+        // add at a 1 MiB LL, 2 row tiles: 14 MB predicted so, 24.9 MiB
+        // measured).
         double fused_bytes = whole.traffic.back().bytes;
+        if (!whole.tile_traffic.empty())
+            fused_bytes = std::max(fused_bytes, whole.tile_traffic.back().bytes);
+        const int64_t height = main.match.shape.out_height();
+        const int64_t row_tiles = (height + std::max<int64_t>(1, whole.tile_y) - 1) /
+                                  std::max<int64_t>(1, whole.tile_y);
         std::vector<Secondary> moved;
         std::string refused;
         for (const auto& f : fused) {
             if (&f == &main) continue;
             const LayerShape& s = f.match.shape;
-            fused_bytes += double(s.input_elements() + s.weight_elements()) * s.element_bytes;
+            fused_bytes +=
+                double(s.input_elements() + row_tiles * s.weight_elements()) * s.element_bytes;
             Secondary sec{&f, own_stage(info, f.name, main.name, root), {}};
             if (sec.own_root.empty()) {
                 refused = f.name + " has no stage of its own before " + root;

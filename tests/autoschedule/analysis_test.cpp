@@ -228,6 +228,40 @@ TEST(ModelBridge, StagedLayerTakesChannelTilesWhereNoLevelHoldsEveryChannel) {
     EXPECT_EQ(plan_layer(s, p, mk, true).tile_k, 512);
 }
 
+// Where no tile of a conv alone in its root fits (ResNet-50 @224's layer4_0
+// downsample at a 1 MiB LL once the root split has moved conv3 out: 1x1
+// stride 2, 1024 -> 2048 channels, 7x7 out), the plan is the nest its LRU
+// figure describes: every row per tile, one tile per thread's share of the
+// channels. It was 2 tiles of 4 rows of all channels, which read the 8 MB
+// of weights twice (24.9 MiB measured for 9.5 MB predicted). A root that
+// also computes another conv keeps its plan (the figure does not see that
+// conv's input).
+TEST(ModelBridge, OneConvThatNoTileFitsTakesTilesOfEveryRow) {
+    LayerShape s = conv3x3(1024, 2048, 14);
+    s.kernel_h = s.kernel_w = 1;
+    s.pad = 0;
+    s.stride = 2;
+    PluginParams p;
+    p.levels = {{"L1", 32 << 10, 64, 200}, {"L2", 1 << 20, 64, 100}, {"LLC", 1 << 20, 64, 50}};
+    const MicroKernel mk{8, 2, 6};
+    // threads -> ceil(2048 / threads) rounded up to whole blocks of 6.
+    for (const auto& [threads, tile_k] : std::vector<std::pair<int, int64_t>>{{1, 2048}, {2, 1026}, {3, 684}}) {
+        p.parallelism = threads;
+        const TilePlan plan = plan_layer(s, p, mk, /*staged_input=*/true, /*one_reduction=*/true);
+        SCOPED_TRACE(plan.describe());
+        EXPECT_NE(plan.source.find("tile exceeds L2"), std::string::npos);
+        EXPECT_EQ(plan.tile_y, s.out_height());
+        EXPECT_TRUE(plan.k_outer);
+        EXPECT_EQ(plan.tile_k, tile_k);
+        // Weights once (as an LRU keeps the blocks).
+        const double weights = double(s.weight_elements() * s.element_bytes);
+        EXPECT_LE(plan.traffic.back().bytes, 1.3 * weights);
+        // (With 1 thread the old plan happened to take every row too.)
+        if (threads > 1)
+            EXPECT_LT(plan_layer(s, p, mk, true, /*one_reduction=*/false).tile_y, s.out_height());
+    }
+}
+
 // Issue #5: at a 32 KiB LL no cache tile of ResNet-18 layer1.0.conv1 (scale
 // /4) fits, and the plan used to report the bytes of a buffer holding the
 // whole tile (the compulsory 263,168 B; cachegrind measures 3.5 MB). The
