@@ -15,6 +15,7 @@
 // layers whose bands fit but each re-read weights the caches cannot keep.
 #include "generators/layers/conv.h"
 #include "generators/layers/padding.h"
+#include "tests/autoschedule/jit_compare.h"
 #include "tests/autoschedule/jit_sizes.h"
 #include "tests/autoschedule/plugin_loader.h"
 #include "tests/reference/reference_layers.h"
@@ -143,16 +144,9 @@ int check_size(const HostedCase& c, Net& net, Halide::Pipeline& p, const Halide:
     Halide::Buffer<float> bw2(w2.data.data(), 3, 3, c.mid_channels, k);
     Halide::Buffer<float> bb1(b1.data(), c.mid_channels), bb2(b2.data(), k);
     net.input.set(bin), net.w1.set(bw1), net.w2.set(bw2), net.b1.set(bb1), net.b2.set(bb2);
-    Halide::Buffer<float> got(w, h, k, n);
-    p.realize(got, target);
-    int bad = 0;
-    got.for_each_element([&](int x, int y, int ch, int b) {
-        const float expect = want.at(b, ch, y, x);
-        if (!(std::fabs(got(x, y, ch, b) - expect) <= 1e-4f * (1.0f + std::fabs(expect))) && bad++ < 3)
-            ADD_FAILURE() << "mismatch at " << x << "," << y << "," << ch << "," << b << ": "
-                          << got(x, y, ch, b) << " vs " << expect;
+    return realize_and_count_mismatches(p, target, w, h, k, n, [&](int x, int y, int ch, int b) {
+        return want.at(b, ch, y, x);
     });
-    return bad;
 }
 
 // One schedule at its estimate and at smaller, 1x1 and larger odd sizes.

@@ -14,6 +14,7 @@
 // Runs on the JIT target (host) and, as a second ctest entry, on AVX2.
 #include "generators/layers/conv.h"
 #include "generators/layers/padding.h"
+#include "tests/autoschedule/jit_compare.h"
 #include "tests/autoschedule/jit_sizes.h"
 #include "tests/autoschedule/plugin_loader.h"
 #include "tests/reference/reference_layers.h"
@@ -122,16 +123,9 @@ int check_size(const SplitCase& c, Layer& l, Halide::Pipeline& p, const Halide::
     Halide::Buffer<float> bw(wt.data.data(), c.kernel, c.kernel, c.in_channels, k);
     Halide::Buffer<float> bb(bias.data(), k);
     l.input.set(bin), l.weights.set(bw), l.bias.set(bb);
-    Halide::Buffer<float> got(w, h, k, n);
-    p.realize(got, target);
-    int bad = 0;
-    got.for_each_element([&](int x, int y, int ch, int b) {
-        const float expect = std::max(0.0f, want.at(b, ch, y, x));
-        if (!(std::fabs(got(x, y, ch, b) - expect) <= 1e-4f * (1.0f + std::fabs(expect))) && bad++ < 3)
-            ADD_FAILURE() << "mismatch at " << x << "," << y << "," << ch << "," << b << ": "
-                          << got(x, y, ch, b) << " vs " << expect;
+    return realize_and_count_mismatches(p, target, w, h, k, n, [&](int x, int y, int ch, int b) {
+        return std::max(0.0f, want.at(b, ch, y, x));
     });
-    return bad;
 }
 
 TEST(ReductionSplit, RandomLayersMatchTheReference) {
@@ -240,16 +234,9 @@ int check_block(Block& b, Halide::Pipeline& p, const Halide::Target& target, int
     Halide::Buffer<float> bsc(sc.data.data(), w, h, b.shortcut_channels, n);
     Halide::Buffer<float> bsw(swt.data.data(), 1, 1, b.shortcut_channels, k);
     b.input.set(bin), b.weights.set(bw), b.shortcut.set(bsc), b.shortcut_weights.set(bsw);
-    Halide::Buffer<float> got(w, h, k, n);
-    p.realize(got, target);
-    int bad = 0;
-    got.for_each_element([&](int x, int y, int ch, int i) {
-        const float expect = std::max(0.0f, main.at(i, ch, y, x) + side.at(i, ch, y, x));
-        if (!(std::fabs(got(x, y, ch, i) - expect) <= 1e-4f * (1.0f + std::fabs(expect))) && bad++ < 3)
-            ADD_FAILURE() << "mismatch at " << x << "," << y << "," << ch << "," << i << ": "
-                          << got(x, y, ch, i) << " vs " << expect;
+    return realize_and_count_mismatches(p, target, w, h, k, n, [&](int x, int y, int ch, int i) {
+        return std::max(0.0f, main.at(i, ch, y, x) + side.at(i, ch, y, x));
     });
-    return bad;
 }
 
 TEST(StagedBands, ChannelTilesInsideRowTilesShareTheBandsCopy) {

@@ -10,6 +10,7 @@
 // on AVX2.
 #include "generators/layers/conv.h"
 #include "generators/layers/padding.h"
+#include "tests/autoschedule/jit_compare.h"
 #include "tests/autoschedule/jit_sizes.h"
 #include "tests/autoschedule/plugin_loader.h"
 #include "tests/reference/reference_layers.h"
@@ -110,16 +111,9 @@ int check_block(Block& b, Halide::Pipeline& p, const Halide::Target& target, int
     Halide::Buffer<float> bsb(sbias.data.data(), k);
     b.input.set(bin), b.weights.set(bw), b.bias.set(bb);
     b.shortcut.set(bsc), b.shortcut_weights.set(bsw), b.shortcut_bias.set(bsb);
-    Halide::Buffer<float> got(w, h, k, n);
-    p.realize(got, target);
-    int bad = 0;
-    got.for_each_element([&](int x, int y, int ch, int i) {
-        const float expect = std::max(0.0f, main.at(i, ch, y, x) + side.at(i, ch, y, x));
-        if (!(std::fabs(got(x, y, ch, i) - expect) <= 1e-4f * (1.0f + std::fabs(expect))) && bad++ < 3)
-            ADD_FAILURE() << "mismatch at " << x << "," << y << "," << ch << "," << i << ": "
-                          << got(x, y, ch, i) << " vs " << expect;
+    return realize_and_count_mismatches(p, target, w, h, k, n, [&](int x, int y, int ch, int i) {
+        return std::max(0.0f, main.at(i, ch, y, x) + side.at(i, ch, y, x));
     });
-    return bad;
 }
 
 TEST(RootSplit, ShortcutConvMovedOutOfAnUnheldRootMatchesTheReference) {
