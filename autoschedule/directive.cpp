@@ -102,6 +102,12 @@ void ScheduleWriter::bound_extent(const Function& f, const std::string& var, int
                      std::to_string(extent) + ");");
 }
 
+void ScheduleWriter::align_bounds(const Function& f, const std::string& var, int modulus) {
+    Halide::Func(f).align_bounds(Halide::Var(var), modulus);
+    lines_.push_back(func_ident(f) + ".align_bounds(" + var_ident(var, false) + ", " +
+                     std::to_string(modulus) + ");");
+}
+
 void ScheduleWriter::reorder_storage(const Function& f,
                                      const std::vector<std::string>& inner_to_outer) {
     std::vector<Halide::Var> vars;

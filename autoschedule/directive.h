@@ -56,6 +56,9 @@ public:
     void bound_storage(const Halide::Internal::Function& f, const std::string& var,
                        int extent);
     void bound_extent(const Halide::Internal::Function& f, const std::string& var, int extent);
+    // Func::align_bounds(var, modulus): the computed region's extent a
+    // multiple of `modulus` (over-computing, so only where that is legal).
+    void align_bounds(const Halide::Internal::Function& f, const std::string& var, int modulus);
     // Storage folded modulo `extent` along `var` (Halide's fold_storage):
     // a sliding window's line buffer. Halide checks at run time that each
     // iteration's footprint fits.
