@@ -44,18 +44,13 @@ struct Driver {
     void log(const std::string& line) { report.log_lines.push_back("[memsched] " + line); }
 
     // Micro-kernel from the ISA, tiles from the model; logged and commented.
+    // `alone`: the conv is the only one in its root (layer_fusion.h,
+    // plan_alone_in_root).
     TilePlan plan_for(const ConvMatch& match, const std::string& what, bool staged_input = false,
-                      bool allow_channel_vectors = false, bool allow_reduction_split = false) {
-        TilePlan tiles =
-            plan_match_tiles(match, target, params, staged_input, allow_channel_vectors,
-                             /*one_reduction=*/allow_reduction_split);
-        // Issue #5, and held tiles too: a held tile of a few rows can still
-        // re-read weights the caches cannot keep once per row tile
-        // (ResNet-18 @224's layer3_1 conv2 at 256 KiB, 2.36 MB of weights in
-        // one-row tiles: 24.8 MB predicted, 3.7 MB split).
-        if (allow_reduction_split)
-            tiles = plan_reduction_split(match, target, params, tiles, staged_input,
-                                         /*even_if_held=*/true);
+                      bool allow_channel_vectors = false, bool alone = false) {
+        const TilePlan tiles =
+            alone ? plan_alone_in_root(match, target, params, staged_input, allow_channel_vectors)
+                  : plan_match_tiles(match, target, params, staged_input, allow_channel_vectors);
         note_plan(match, what, tiles);
         return tiles;
     }

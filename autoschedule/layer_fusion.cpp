@@ -495,6 +495,14 @@ TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
     return plan_layer(shape, params, mk, staged_input, one_reduction);
 }
 
+TilePlan plan_alone_in_root(const ConvMatch& match, const Halide::Target& target,
+                            const PluginParams& params, bool staged_input,
+                            bool allow_channel_vectors) {
+    const TilePlan tiles = plan_match_tiles(match, target, params, staged_input,
+                                            allow_channel_vectors, /*one_reduction=*/true);
+    return plan_reduction_split(match, target, params, tiles, staged_input, /*even_if_held=*/true);
+}
+
 int64_t channel_panel_bytes(const LayerShape& shape, const MicroKernel& mk) {
     return shape.in_channels_per_group() * shape.kernel_h * shape.kernel_w * mk.k_block *
            shape.element_bytes;

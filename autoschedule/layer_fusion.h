@@ -67,6 +67,17 @@ TilePlan plan_match_tiles(const ConvMatch& match, const Halide::Target& target,
                           const PluginParams& params, bool staged_input,
                           bool allow_channel_vectors = false, bool one_reduction = false);
 
+// The plan of a conv computed alone in a root of its own (the driver's
+// per-layer roots, and root_split.h's estimate of a conv moved out): as
+// plan_match_tiles with one_reduction, then the reduction split wherever
+// the model says it moves clearly less, held tile or not (a held tile of
+// a few rows can re-read weights the caches cannot keep once per row tile:
+// ResNet-18 @224's layer3_1 conv2 at 256 KiB, 24.8 MB predicted, 3.6 MB
+// split).
+TilePlan plan_alone_in_root(const ConvMatch& match, const Halide::Target& target,
+                            const PluginParams& params, bool staged_input,
+                            bool allow_channel_vectors);
+
 // Bytes of one channel block's weights (all input channels and taps of
 // mk.k_block output channels): the panel a channel-vectorized block reads.
 int64_t channel_panel_bytes(const LayerShape& shape, const MicroKernel& mk);

@@ -61,13 +61,11 @@ bool consumed_by(const PipelineInfo& info, const std::string& stage, const std::
 }
 
 // DRAM bytes of one conv computed alone in a root of its own, planned as
-// the driver plans such a root (autoscheduler.cpp, plan_for).
+// the driver plans such a root.
 double alone_dram_bytes(const PipelineInfo& info, const FusionPlan& plan, const ConvMatch& match,
                         bool staged, const Halide::Target& target, const PluginParams& params) {
-    TilePlan tiles = plan_match_tiles(match, target, params, staged,
-                                      weights_can_be_k_innermost(info, plan, match),
-                                      /*one_reduction=*/true);
-    tiles = plan_reduction_split(match, target, params, tiles, staged, /*even_if_held=*/true);
+    const TilePlan tiles = plan_alone_in_root(match, target, params, staged,
+                                              weights_can_be_k_innermost(info, plan, match));
     return tiles.traffic.empty() ? -1 : tiles.traffic.back().bytes;
 }
 
