@@ -50,11 +50,6 @@ std::string own_stage(const PipelineInfo& info, const std::string& conv, const s
     return last == conv ? "" : last;
 }
 
-bool consumed_only_by(const PipelineInfo& info, const std::string& stage, const std::string& conv) {
-    const StageInfo* s = info.find(stage);
-    return s && s->consumers.size() == 1 && s->consumers[0] == conv;
-}
-
 bool consumed_by(const PipelineInfo& info, const std::string& stage, const std::string& conv) {
     const StageInfo* s = info.find(stage);
     return s && std::find(s->consumers.begin(), s->consumers.end(), conv) != s->consumers.end();
@@ -115,8 +110,9 @@ RootSplit split_unheld_roots(const PipelineInfo& info, FusionPlan plan,
                 break;
             }
             for (const auto& st : staged) {
-                if (consumed_only_by(info, st, f.name)) sec.staged.push_back(st);
-                else if (consumed_by(info, st, f.name)) refused = st + " is read by several convs";
+                if (!consumed_by(info, st, f.name)) continue;
+                if (info.find(st)->consumers.size() == 1) sec.staged.push_back(st);
+                else refused = st + " is read by several convs";
             }
             moved.push_back(sec);
         }
@@ -133,9 +129,12 @@ RootSplit split_unheld_roots(const PipelineInfo& info, FusionPlan plan,
             const LayerShape& s = sec.conv->match.shape;
             const double b = alone_dram_bytes(info, plan, sec.conv->match, !sec.staged.empty(),
                                               target, params);
+            if (apart_bytes < 0 || b < 0) {
+                apart_bytes = -1;
+                break;
+            }
             // Its own root writes the activation once and the root reads it back.
-            apart_bytes = (apart_bytes < 0 || b < 0) ? -1
-                                                     : apart_bytes + b + 2.0 * s.output_elements() * s.element_bytes;
+            apart_bytes += b + 2.0 * double(s.output_elements() * s.element_bytes);
         }
         if (apart_bytes < 0 || apart_bytes >= fused_bytes) {
             out.log.push_back(head + "kept: " + mb(fused_bytes) + " fused (at least) vs " +
