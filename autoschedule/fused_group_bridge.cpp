@@ -74,6 +74,26 @@ bool has_depthwise(const FusedGroup& g) {
     return false;
 }
 
+// The exit's register blocks run channel block by channel block inside a
+// tile (tile_schedules.cpp: the channel-block loop is the band's
+// outermost), each writing its channels and then leaving them: the model's
+// exit channel tiles (a layer exit) or, for a residual add exit, its
+// accumulating conv computing one block at a time into the add (halo
+// refetch only). `channels` is how many channels are in flight at once.
+void with_exit_blocks(const FusedGroup& g, int64_t channels, FusedMapping* m) {
+    const int last = int(g.nodes.size()) - 1;
+    const FusedDims exit = g.output_of(last);
+    if (channels <= 0 || channels >= exit.channels) return;
+    FusedMapping tiled = *m;
+    if (g.nodes[last].op == FusedOp::Layer)
+        tiled.exit_channel_tile = channels;
+    else if (g.nodes[last].op == FusedOp::Add && m->halo == HaloPolicy::Refetch)
+        tiled.residual_channels = channels;
+    else
+        return;
+    if (validate(g, tiled)) *m = tiled;
+}
+
 } // namespace
 
 std::string FusedBandPlan::describe() const {
@@ -203,6 +223,11 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                     c.band_cols = cw;
                     // Full-width bands: a kept halo slides down the rows.
                     c.mapping = {r, cw, keep ? HaloPolicy::Keep : HaloPolicy::Refetch, w};
+                    // Channel chunks run on every thread at once where
+                    // there are fewer tiles than threads (below).
+                    const bool chunks = !keep && bands * col_tiles < params.parallelism;
+                    with_exit_blocks(g, exit_k_block * (chunks ? params.parallelism : 1),
+                                     &c.mapping);
                     c.report = evaluate_fused(g, c.mapping, b.capacity_bytes, b.line_bytes);
                     if (!c.report.status) continue;
                     // Parallel tasks: tiles, or one strip of serial bands per

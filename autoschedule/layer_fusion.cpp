@@ -230,6 +230,17 @@ std::optional<bool> exit_shortcut(const PipelineInfo& info, const FusionPlan& pl
     return shortcut;
 }
 
+// The plan of a group's exit reduction. A pool's register block takes one
+// row: it has no weights to reuse across rows, and bands are whole blocks,
+// so two-row blocks doubled the smallest band (VGG-16 @224's conv1_1 ->
+// conv1_2 -> pool1 fits half of a 1 MiB L2 only in bands of one pooled row).
+TilePlan plan_group_exit(const ConvMatch& match, const Halide::Target& target,
+                         const PluginParams& params) {
+    TilePlan p = plan_match_tiles(match, target, params, true);
+    if (!match.shape.has_weights() && p.kernel.rows > 1) p.kernel.rows = 1;
+    return p;
+}
+
 struct Candidate {
     CrossLayerGroup group;
     std::vector<TilePlan> layered; // per model Layer node, as each runs alone
@@ -341,7 +352,7 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
     const FusedReduction* main = &fused[0];
     for (const auto& f : fused)
         if (f.match.shape.macs() > main->match.shape.macs()) main = &f;
-    const MicroKernel exit_kernel = plan_match_tiles(main->match, target, params, true).kernel;
+    const MicroKernel exit_kernel = plan_group_exit(main->match, target, params).kernel;
     c.row_block = exit_kernel.rows;
     c.col_block = exit_kernel.vector_lanes;
     return c;
@@ -659,7 +670,7 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
         fixed_extent.push_back(may_overcompute_spatially(info, *reductions.back()));
         if (!main || f.match.shape.macs() > main->match.shape.macs()) main = &f;
     }
-    TilePlan exit_plan = plan_match_tiles(main->match, target, params, true);
+    TilePlan exit_plan = plan_group_exit(main->match, target, params);
     exit_plan.tile_y = group.bands.band_rows;
     // The exit may be a pad with more rows than the model's exit:
     // Tiny-YOLOv2 @112's conv6 group ran in bands of 3 of pool6_padded's 4

@@ -119,6 +119,47 @@ TEST(PlanFusedBands, TwoDimensionalTilesWhereNoFullWidthBandFits) {
     EXPECT_GT(tiles.fused_macs, tiles.layered_macs); // halos in both directions
 }
 
+// The exit's register blocks write one channel block at a time inside a
+// band (the band's outermost loop), so only that block of the exit's box
+// is held: a 1x1 conv widening to 512 channels, whose band of every
+// channel (4 rows x 56 x 512 floats, 448 KiB) exceeds half a 256 KiB L2,
+// fuses in bands whose exit holds its 6-channel block.
+TEST(PlanFusedBands, ExitHoldsOneChannelBlockOfItsBand) {
+    const PluginParams p = params_with("l2=256KiB,llc=256KiB,fusion_objective=traffic");
+    LayerShape widen;
+    widen.in_channels = 32;
+    widen.out_channels = 512;
+    widen.in_height = widen.in_width = 56;
+    const FusedGroup g = make_chain({conv3x3(32, 56), widen});
+    const FusedBandPlan plan = plan_fused_bands(g, layered(g, p), 0, 4, p);
+    ASSERT_GT(plan.band_rows, 0) << plan.describe();
+    EXPECT_EQ(plan.mapping.exit_channel_tile, 6) << plan.describe();
+    FusedMapping every_channel = plan.mapping;
+    every_channel.exit_channel_tile = 0;
+    EXPECT_FALSE(evaluate_fused(g, every_channel, (256 << 10) / 2, 64).status);
+    EXPECT_EQ(evaluate_fused(g, every_channel, 1 << 30, 64).traffic_bytes(), plan.fused_bytes);
+}
+
+// A residual block's exit is its add: its register blocks compute the last
+// conv's channel block and add it to the block input's, so the model's
+// adds in place (one 6-channel block at a time) describe recomputed bands;
+// sliding bands keep their exit box whole (the model's adds in place need
+// recomputed halos).
+TEST(PlanFusedBands, ResidualExitAddsOneChannelBlockAtATime) {
+    const PluginParams p = params_with("l2=512KiB,llc=512KiB,fusion_objective=traffic,fusion=recompute");
+    FusedGroup g = make_chain({conv3x3(64, 56), conv3x3(64, 56)});
+    FusedNode add;
+    add.name = "add";
+    add.op = FusedOp::Add;
+    add.inputs = {1, -1};
+    g.nodes.push_back(add);
+    const FusedBandPlan plan = plan_fused_bands(g, layered(g, p), 0, 4, p);
+    ASSERT_GT(plan.band_rows, 0) << plan.describe();
+    EXPECT_FALSE(plan.keep_halo);
+    EXPECT_EQ(plan.mapping.residual_channels, 6) << plan.describe();
+    EXPECT_EQ(plan.mapping.exit_channel_tile, 0);
+}
+
 TEST(PlanFusedBands, NothingFitsATinyBufferSoNotFused) {
     const PluginParams p = params_with("l1=1KiB,l2=2KiB");
     const FusedGroup g = make_chain({conv3x3(64, 56), conv3x3(64, 56)});
