@@ -20,7 +20,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <limits>
 #include <random>
 #include <regex>
 #include <string>
@@ -30,7 +29,6 @@ namespace {
 
 using Halide::Func;
 using Halide::ImageParam;
-using Halide::Var;
 
 struct ChainCase {
     int in_channels, mid_channels, pool_channels, out_channels;
@@ -75,7 +73,6 @@ struct Chain {
         layers::ConvParams p3{c.pool_channels, c.out_channels, 3, 3};
         p3.pad_left = p3.pad_top = 1;
         output = layers::conv2d(layers::pad_zero(pool, w / 2, h / 2, "conv3_padded"), w3, p3, "conv3");
-        Var x("x"), y("y"), k("k"), n("n");
         output.set_estimate(output.args()[0], 0, c.est_w)
             .set_estimate(output.args()[1], 0, c.est_h)
             .set_estimate(output.args()[2], 0, c.out_channels)
