@@ -216,6 +216,10 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                 if (params.forced_halo == PluginParams::ForcedHalo::Keep && !keep &&
                     (bands > 1 || col_tiles > 1))
                     continue;
+                // Fewer recomputed tiles than threads: the schedule runs the
+                // exit's channel blocks in parallel chunks (tile_schedules.h),
+                // so that many blocks are in flight at once.
+                const bool channel_chunks = !keep && bands * col_tiles < params.parallelism;
                 for (WeightPolicy w : {WeightPolicy::Resident, WeightPolicy::Streamed}) {
                     Candidate c;
                     c.keep = keep;
@@ -223,10 +227,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                     c.band_cols = cw;
                     // Full-width bands: a kept halo slides down the rows.
                     c.mapping = {r, cw, keep ? HaloPolicy::Keep : HaloPolicy::Refetch, w};
-                    // Channel chunks run on every thread at once where
-                    // there are fewer tiles than threads (below).
-                    const bool chunks = !keep && bands * col_tiles < params.parallelism;
-                    with_exit_blocks(g, exit_k_block * (chunks ? params.parallelism : 1),
+                    with_exit_blocks(g, exit_k_block * (channel_chunks ? params.parallelism : 1),
                                      &c.mapping);
                     c.report = evaluate_fused(g, c.mapping, b.capacity_bytes, b.line_bytes);
                     if (!c.report.status) continue;
@@ -239,9 +240,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                     // core refused every sliding group at 2 threads.
                     double tasks =
                         double(keep ? std::min<int64_t>(params.parallelism, bands) : bands * col_tiles);
-                    // Fewer recomputed bands than threads: the schedule runs
-                    // the exit's channel blocks in parallel (tile_schedules.h).
-                    if (!keep && tasks < params.parallelism)
+                    if (channel_chunks)
                         tasks *= double((exit.channels + exit_k_block - 1) / exit_k_block);
                     c.seconds = roofline(c.report.macs, c.report.traffic_bytes(), peak,
                                          b.bytes_per_s, fused_utilisation) *
