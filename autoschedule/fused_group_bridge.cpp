@@ -119,7 +119,8 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                int64_t shortcut_bytes, int64_t row_block,
                                const PluginParams& params,
                                const std::vector<MicroKernel>& fused_kernels,
-                               int64_t col_block) {
+                               int64_t col_block,
+                               const std::vector<MicroKernel>& sliding_kernels) {
     FusedBandPlan out;
     const Boundary b = buffer_boundary(params);
     out.level = params.levels[b.level].name;
@@ -128,7 +129,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
     // Layer by layer: the applied per-layer plans. The fused side's lane
     // utilisation is the MAC-weighted harmonic mean over its layers (the
     // time each layer's MACs take at its own block's utilisation).
-    double fused_macs_layers = 0, fused_macs_at_peak = 0;
+    double fused_macs_layers = 0, fused_macs_at_peak = 0, sliding_macs_at_peak = 0;
     size_t li = 0;
     for (size_t i = 0; i < g.nodes.size(); i++) {
         if (g.nodes[i].op != FusedOp::Layer) continue;
@@ -147,6 +148,9 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
             li - 1 < fused_kernels.size() ? fused_kernels[li - 1] : p.kernel;
         fused_macs_layers += double(macs);
         fused_macs_at_peak += double(macs) / lane_utilisation(fused_mk, g.nodes[i].shape);
+        const MicroKernel& sliding_mk =
+            li - 1 < sliding_kernels.size() ? sliding_kernels[li - 1] : fused_mk;
+        sliding_macs_at_peak += double(macs) / lane_utilisation(sliding_mk, g.nodes[i].shape);
         out.layered_bytes += bytes;
         out.layered_macs += macs;
         out.layered_seconds +=
@@ -154,6 +158,8 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
     }
     const double fused_utilisation =
         fused_macs_at_peak > 0 ? fused_macs_layers / fused_macs_at_peak : 1.0;
+    const double sliding_utilisation =
+        sliding_macs_at_peak > 0 ? fused_macs_layers / sliding_macs_at_peak : 1.0;
     out.layered_bytes += shortcut_bytes;
     out.layered_seconds += double(shortcut_bytes) / b.bytes_per_s;
 
@@ -243,7 +249,8 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                     if (channel_chunks)
                         tasks *= double((exit.channels + exit_k_block - 1) / exit_k_block);
                     c.seconds = roofline(c.report.macs, c.report.traffic_bytes(), peak,
-                                         b.bytes_per_s, fused_utilisation) *
+                                         b.bytes_per_s,
+                                         keep ? sliding_utilisation : fused_utilisation) *
                                 std::max(1.0, params.parallelism / tasks);
                     if (!found || key(c) < key(best)) best = c, found = true;
                 }

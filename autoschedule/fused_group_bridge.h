@@ -56,7 +56,9 @@ struct FusedBandPlan {
 // `col_block`: its register-block columns (x vector lanes), 0 to offer
 // full-width bands only; narrower tiles are col_block times a power of two.
 // `fused_kernels`: the register block each Layer node runs inside the group
-// (empty: the same as in `layered`); compute time on both sides is charged
+// (empty: the same as in `layered`); `sliding_kernels`: the same for bands
+// with a kept halo, where they differ (empty: fused_kernels); compute time
+// on both sides is charged
 // by the blocks' lane utilisation (kernel_utilisation.h).
 // Fuses only when the predicted time is lower without more traffic, or
 // equal with less traffic, and the bands move no more bytes into the last
@@ -66,6 +68,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                int64_t shortcut_bytes, int64_t row_block,
                                const PluginParams& params,
                                const std::vector<MicroKernel>& fused_kernels = {},
-                               int64_t col_block = 0);
+                               int64_t col_block = 0,
+                               const std::vector<MicroKernel>& sliding_kernels = {});
 
 } // namespace memsched::autoschedule

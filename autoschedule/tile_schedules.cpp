@@ -421,6 +421,41 @@ void schedule_reduction_tiles_at(ScheduleWriter& w, const StageInfo& r, const St
     if (channel_chunks > 1) parallel_channel_chunks(up, t.kblocks, r, plan, channel_chunks);
 }
 
+void schedule_channel_reduction_at(ScheduleWriter& w, const StageInfo& r,
+                                   const StageInfo& weights, const StageInfo& root,
+                                   const std::string& at, const TilePlan& plan,
+                                   int channel_chunks) {
+    const MicroKernel& mk = plan.kernel;
+    const std::string &x = r.pure_vars[0], &y = r.pure_vars[1], &k = r.pure_vars[2],
+                      &n = r.pure_vars[3];
+    w.compute_at(r.func, root.func, at);
+    // k innermost: each accumulator is one vector of channels, and the next
+    // pad's copy reads the band's output once, strided.
+    w.reorder_storage(r.func, {k, x, y, n});
+    StageWriter init = w.stage(r.func, -1);
+    init.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard).vectorize(k + "_v");
+    init.reorder({k + "_v", k + "_vo", x, y, n});
+    StageWriter up = w.stage(r.func, 0);
+    up.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard);
+    up.split(k + "_vo", k + "_o", k + "_u", mk.k_vectors(), kGuard);
+    up.split(x, x + "_o", x + "_i", mk.x_cols, kGuard);
+    up.split(y, y + "_o", y + "_i", mk.rows, kGuard);
+    std::vector<std::string> order{k + "_v", k + "_u", x + "_i", y + "_i"};
+    for (const auto& rv : r.rvars) order.push_back(rv.name);
+    order.insert(order.end(), {x + "_o", y + "_o", k + "_o", n});
+    up.reorder(order);
+    up.vectorize(k + "_v").unroll(k + "_u").unroll(x + "_i").unroll(y + "_i");
+    unroll_kernel_columns(up, r);
+    std::string kblocks = k + "_o";
+    if (channel_chunks > 1) {
+        TilePlan whole = plan;
+        whole.tile_k = r.extents[2];
+        parallel_channel_chunks(up, kblocks, r, whole, channel_chunks);
+        kblocks += "_pi";
+    }
+    schedule_weight_panel(w, weights, r, kblocks, mk);
+}
+
 int64_t rows_over_pad(int64_t plan_rows, int64_t layer_rows, int64_t pad_rows) {
     return plan_rows >= layer_rows ? std::max(plan_rows, pad_rows) : plan_rows;
 }

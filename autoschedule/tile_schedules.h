@@ -76,6 +76,17 @@ void schedule_reduction_tiles_at(ScheduleWriter& w, const StageInfo& r, const St
                                  const std::string& at, const std::string& store_at,
                                  const TilePlan& plan, int channel_chunks = 0);
 
+// A channel-vectorized conv (plan.kernel.channel_vectors; a conv whose
+// weights may be copied k-innermost) computed inside `root` at loop `at`
+// (a fused group's band, recomputed halos): its update runs its channel
+// blocks outermost, each copying its weight panel (schedule_weight_panel)
+// and then sweeping the band's row and column blocks, stored k-innermost.
+// `channel_chunks` as for schedule_reduction_tiles_at.
+void schedule_channel_reduction_at(ScheduleWriter& w, const StageInfo& r,
+                                   const StageInfo& weights, const StageInfo& root,
+                                   const std::string& at, const TilePlan& plan,
+                                   int channel_chunks = 0);
+
 // Rows per tile of a pad (or any root with border rows around a layer of
 // `layer_rows`) for a plan of `plan_rows`: a plan covering every layer row
 // covers every pad row, since tiles of the layer's height would leave the
