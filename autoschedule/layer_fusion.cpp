@@ -662,7 +662,10 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
 
 void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const StageInfo& pad,
                            const StageInfo& layer, const std::vector<std::string>& staged,
-                           const TilePlan& plan, int parallelism) {
+                           const TilePlan& plan, int parallelism, const StageInfo* weights) {
+    if (plan.kernel.channel_vectors && !weights)
+        throw std::logic_error("schedule_hosted_layer: a channel-vectorized " + layer.name +
+                               " needs its weights");
     // A plan of one band stays one band of the whole pad: bands of
     // plan.tile_y pad rows cut ResNet-18 @112's 4-row layer4 convs into two
     // bands of their 6-row pads, which read their weights twice (79.76 MiB
@@ -678,8 +681,10 @@ void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const St
     p.tile_y = layer.extents[1]; // the whole band: its k tiles only
     // MobileNetV2's 7x7 and 4x4 layers are one band each: profiled at 2
     // threads the whole network used 1.05 threads on average.
-    schedule_reduction_tiles_at(w, layer, pad, loops.band, "", p,
-                                loops.channel_chunks);
+    if (plan.kernel.channel_vectors)
+        schedule_channel_reduction_at(w, layer, *weights, pad, loops.band, p, loops.channel_chunks);
+    else
+        schedule_reduction_tiles_at(w, layer, pad, loops.band, "", p, loops.channel_chunks);
 }
 
 void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,

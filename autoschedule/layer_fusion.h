@@ -104,10 +104,13 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
 // it, writing each activation once): the pad in row bands of the layer's
 // cache-tile rows (all channels, parallel over bands), and per band the
 // layer's own update tiled in place (its k tiles from `plan`) and its
-// staged input; the layer's epilogue is inlined into the pad.
+// staged input; the layer's epilogue is inlined into the pad. A plan with
+// the channel-vectorized block (plan.kernel.channel_vectors) needs the
+// layer's weights Func, `weights`, copied per channel block.
 void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const StageInfo& pad,
                            const StageInfo& layer, const std::vector<std::string>& staged,
-                           const TilePlan& plan, int parallelism);
+                           const TilePlan& plan, int parallelism,
+                           const StageInfo* weights = nullptr);
 
 // Applies (and writes) the schedule of one chosen group; log lines appended.
 void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,

@@ -12,7 +12,8 @@
 // larger odd sizes. Runs on the JIT target (host) and, as a second ctest
 // entry, on AVX2. A second test takes wide layers whose weights no band
 // holds, which the plugin tiles with a split reduction instead; a third,
-// layers whose bands fit but each re-read weights the caches cannot keep.
+// layers whose bands fit but each re-read weights the caches cannot keep; a
+// fourth, narrow maps whose hosted conv runs the channel-vectorized block.
 #include "generators/layers/conv.h"
 #include "generators/layers/padding.h"
 #include "tests/autoschedule/jit_compare.h"
@@ -303,6 +304,45 @@ std::vector<HostedCase> weight_heavy_cases(int count, uint32_t seed) {
 
 TEST(HostedBands, SplitReductionWhereBandsReReadTheWeightsMatchesTheReference) {
     check_split_instead_of_bands(weight_heavy_cases(40, 12), "each band re-reads every weight", 2);
+}
+
+// A hosted conv1 on a narrow map (7 to 14 columns) with a multiple of 8
+// output channels runs the channel-vectorized block per band, its weights
+// copied per channel block (autoscheduler.cpp plan_hosted, as Tiny-YOLOv2
+// @224's conv7 at 7x7). Default-sized caches, layer by layer.
+TEST(HostedBands, NarrowMapRunsChannelVectorsAndMatchesTheReference) {
+    load_plugin_once();
+    const Halide::Target target = Halide::get_jit_target_from_environment();
+    if (target.arch != Halide::Target::X86)
+        GTEST_SKIP() << "the channel-vectorized block needs >= 8 float lanes (x86 targets here)";
+    std::mt19937 rng(20261206);
+    int checked = 0;
+    for (const HostedCase& c :
+         ranged_cases({21, 64, 9, 1, 7, 7, 1}, 20, 14, {{3, 33}, {2, 8}, {3, 19}, {5, 14}, {5, 15}})) {
+        if (checked == 3) break;
+        HostedCase cc = c;
+        if (cc.mid_channels <= 8) cc.mid_channels *= 8; // drawn 2..8: 16..64 channels
+        SCOPED_TRACE(describe(cc));
+        Net net = build(cc);
+        Halide::Pipeline p(net.output);
+        setenv("MEMSCHED_PARAMS", "l2=256KiB,llc=256KiB,fusion=0,verbose=0", 1);
+        const int threads = 1 + (checked % 2);
+        const std::string source =
+            p.auto_schedule("MemSched", target, Halide::MachineParams(threads, 16384, 40)).schedule_source;
+        unsetenv("MEMSCHED_PARAMS");
+        const size_t at = source.find("computes conv1");
+        ASSERT_NE(at, std::string::npos) << "conv1 is not hosted by its consumer's pad:\n" << source;
+        const std::string line = source.substr(at, source.find('\n', at) - at);
+        const bool channel_block = line.find("per band (hosted layer)") != std::string::npos &&
+                                   line.find("channel vectors") != std::string::npos;
+        if (checked == 0 && cc.in_channels == 21) {
+            EXPECT_TRUE(channel_block) << line;
+        }
+        if (!channel_block) continue;
+        checked++;
+        check_around_estimate(cc, net, p, target, rng, source);
+    }
+    EXPECT_EQ(checked, 3) << "too few narrow layer pairs ran the channel-vectorized block";
 }
 
 } // namespace
