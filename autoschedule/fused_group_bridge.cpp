@@ -120,7 +120,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                const PluginParams& params,
                                const std::vector<MicroKernel>& fused_kernels,
                                int64_t col_block,
-                               const std::vector<MicroKernel>& sliding_kernels) {
+                               const std::vector<MicroKernel>& x_vector_kernels) {
     FusedBandPlan out;
     const Boundary b = buffer_boundary(params);
     out.level = params.levels[b.level].name;
@@ -129,7 +129,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
     // Layer by layer: the applied per-layer plans. The fused side's lane
     // utilisation is the MAC-weighted harmonic mean over its layers (the
     // time each layer's MACs take at its own block's utilisation).
-    double fused_macs_layers = 0, fused_macs_at_peak = 0, sliding_macs_at_peak = 0;
+    double fused_macs_layers = 0, fused_macs_at_peak = 0, x_vector_macs_at_peak = 0;
     size_t li = 0;
     for (size_t i = 0; i < g.nodes.size(); i++) {
         if (g.nodes[i].op != FusedOp::Layer) continue;
@@ -148,9 +148,9 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
             li - 1 < fused_kernels.size() ? fused_kernels[li - 1] : p.kernel;
         fused_macs_layers += double(macs);
         fused_macs_at_peak += double(macs) / lane_utilisation(fused_mk, g.nodes[i].shape);
-        const MicroKernel& sliding_mk =
-            li - 1 < sliding_kernels.size() ? sliding_kernels[li - 1] : fused_mk;
-        sliding_macs_at_peak += double(macs) / lane_utilisation(sliding_mk, g.nodes[i].shape);
+        const MicroKernel& x_vector_mk =
+            li - 1 < x_vector_kernels.size() ? x_vector_kernels[li - 1] : fused_mk;
+        x_vector_macs_at_peak += double(macs) / lane_utilisation(x_vector_mk, g.nodes[i].shape);
         out.layered_bytes += bytes;
         out.layered_macs += macs;
         out.layered_seconds +=
@@ -158,8 +158,8 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
     }
     const double fused_utilisation =
         fused_macs_at_peak > 0 ? fused_macs_layers / fused_macs_at_peak : 1.0;
-    const double sliding_utilisation =
-        sliding_macs_at_peak > 0 ? fused_macs_layers / sliding_macs_at_peak : 1.0;
+    const double x_vector_utilisation =
+        x_vector_macs_at_peak > 0 ? fused_macs_layers / x_vector_macs_at_peak : 1.0;
     out.layered_bytes += shortcut_bytes;
     out.layered_seconds += double(shortcut_bytes) / b.bytes_per_s;
 
@@ -250,7 +250,8 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                         tasks *= double((exit.channels + exit_k_block - 1) / exit_k_block);
                     c.seconds = roofline(c.report.macs, c.report.traffic_bytes(), peak,
                                          b.bytes_per_s,
-                                         keep ? sliding_utilisation : fused_utilisation) *
+                                         keep || col_tiles > 1 ? x_vector_utilisation
+                                                               : fused_utilisation) *
                                 std::max(1.0, params.parallelism / tasks);
                     if (!found || key(c) < key(best)) best = c, found = true;
                 }

@@ -56,8 +56,9 @@ struct FusedBandPlan {
 // `col_block`: its register-block columns (x vector lanes), 0 to offer
 // full-width bands only; narrower tiles are col_block times a power of two.
 // `fused_kernels`: the register block each Layer node runs inside the group
-// (empty: the same as in `layered`); `sliding_kernels`: the same for bands
-// with a kept halo, where they differ (empty: fused_kernels); compute time
+// (empty: the same as in `layered`); `x_vector_kernels`: the same for the
+// tilings that run every block x-vectorized (bands with a kept halo, 2-D
+// tiles), where they differ (empty: fused_kernels); compute time
 // on both sides is charged
 // by the blocks' lane utilisation (kernel_utilisation.h).
 // Fuses only when the predicted time is lower without more traffic, or
@@ -69,6 +70,6 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                const PluginParams& params,
                                const std::vector<MicroKernel>& fused_kernels = {},
                                int64_t col_block = 0,
-                               const std::vector<MicroKernel>& sliding_kernels = {});
+                               const std::vector<MicroKernel>& x_vector_kernels = {});
 
 } // namespace memsched::autoschedule

@@ -241,14 +241,23 @@ TilePlan plan_group_exit(const ConvMatch& match, const Halide::Target& target,
     return p;
 }
 
+// The plan of a conv in a group allowed the channel-vectorized block (it
+// takes it on narrow maps); `at_exit` as plan_group_exit's (a staged input).
+TilePlan channel_plan(const ConvMatch& match, const Halide::Target& target,
+                      const PluginParams& params, bool at_exit) {
+    return plan_match_tiles(match, target, params, at_exit, /*allow_channel_vectors=*/true);
+}
+
 struct Candidate {
     CrossLayerGroup group;
     std::vector<TilePlan> layered; // per model Layer node, as each runs alone
     std::vector<MicroKernel> fused_kernels; // per model Layer node, in the group
     // The same with every band conv x-vectorized: sliding bands store band
     // convs per strip, folded by rows, which the channel block does not do.
-    std::vector<MicroKernel> sliding_kernels;
-    std::vector<std::string> channel_vector_convs, weight_panels; // unless sliding
+    std::vector<MicroKernel> x_vector_kernels;
+    // Unless the bands slide or are 2-D tiles: see CrossLayerGroup.
+    std::vector<std::string> channel_vector_convs, weight_panels;
+    bool channel_exit = false;
     int64_t shortcut_bytes = 0;
     int64_t row_block = 1, col_block = 1; // the exit's register block: rows, x lanes
 };
@@ -331,18 +340,22 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
             c.layered.push_back(plan_match_tiles(*m, target, params, staged_alone(plan, name),
                                                  alone_channel_vectors));
             const MicroKernel x_vectors = plan_match_tiles(*m, target, params, at_exit).kernel;
-            // A band conv of a narrow map may take the channel-vectorized
-            // block, as it does alone: Tiny-YOLOv2 @224's conv8 (7x7, 1024
-            // channels) ran 75 ms per call x-vectorized in its group against
-            // 42 ms alone (Halide profiler, 1 thread, AVX2).
-            const MicroKernel band =
-                !at_exit && weights_can_be_k_innermost(info, plan, *m)
-                    ? plan_match_tiles(*m, target, params, false, true).kernel
-                    : x_vectors;
-            c.fused_kernels.push_back(band);
-            c.sliding_kernels.push_back(x_vectors);
-            if (band.channel_vectors) {
-                c.channel_vector_convs.push_back(name);
+            // A conv of a narrow map may take the channel-vectorized block,
+            // as it does alone: Tiny-YOLOv2 @224's conv8 (7x7, 1024
+            // channels) ran 75 ms per call x-vectorized as a band conv, 9.6
+            // ms channel-vectorized (Halide profiler, 1 thread, AVX2). At
+            // the exit, only as its root's one conv (schedule_band_tiles).
+            const bool may_vectorize_channels =
+                (!at_exit || fused.size() == 1) && weights_can_be_k_innermost(info, plan, *m);
+            const MicroKernel kernel =
+                may_vectorize_channels ? channel_plan(*m, target, params, at_exit).kernel : x_vectors;
+            c.fused_kernels.push_back(kernel);
+            c.x_vector_kernels.push_back(x_vectors);
+            if (kernel.channel_vectors) {
+                if (at_exit)
+                    c.channel_exit = true;
+                else
+                    c.channel_vector_convs.push_back(name);
                 c.weight_panels.push_back(m->weights);
             }
             if (!at_exit) c.group.band_convs.push_back(name);
@@ -611,9 +624,10 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
             c->group.bands = plan_fused_bands(c->group.model, c->layered, c->shortcut_bytes,
                                               c->row_block, params, c->fused_kernels,
                                               params.fused_2d_tiles ? c->col_block : 0,
-                                              c->sliding_kernels);
-            if (!c->group.bands.keep_halo) {
+                                              c->x_vector_kernels);
+            if (!c->group.bands.keep_halo && c->group.bands.full_width) {
                 c->group.channel_vector_convs = c->channel_vector_convs;
+                c->group.channel_exit = c->channel_exit;
                 c->group.weight_panels = c->weight_panels;
             }
             if (const std::string why = unheld_weights(*c, params); !why.empty()) {
@@ -674,6 +688,7 @@ void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const St
     // blocks are split into parallel chunks (schedule_band_tiles).
     TilePlan bands = plan;
     bands.tile_y = rows_over_pad(plan.tile_y, layer.extents[1], pad.extents[1]);
+    bands.kernel.channel_vectors = false; // the pad's own blocks: x vectors (the layer is inside)
     const BandLoops loops = schedule_band_tiles(w, pad, {}, {}, bands, parallelism, false);
     for (const auto& name : staged)
         schedule_band_stage(w, *info.find(name), pad, loops, false, plan.kernel.vector_lanes);
@@ -701,7 +716,8 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
         fixed_extent.push_back(may_overcompute_spatially(info, *reductions.back()));
         if (!main || f.match.shape.macs() > main->match.shape.macs()) main = &f;
     }
-    TilePlan exit_plan = plan_group_exit(main->match, target, params);
+    TilePlan exit_plan = group.channel_exit ? channel_plan(main->match, target, params, true)
+                                            : plan_group_exit(main->match, target, params);
     exit_plan.tile_y = group.bands.band_rows;
     // The exit may be a pad with more rows than the model's exit:
     // Tiny-YOLOv2 @112's conv6 group ran in bands of 3 of pool6_padded's 4
@@ -719,10 +735,13 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     // strip loop fused with the batch loop) Halide 14's bounds inference
     // read the group input at n = -1 (AVX2 build of vgg16:pool3@112x112,
     // bands of 2 rows, 2 strips). Recomputed halos stay parallel.
-    const BandLoops loops =
-        schedule_band_tiles(w, exit, reductions, fixed_extent, exit_plan,
-                            sliding ? 1 : params.parallelism, sliding,
-                            group.bands.full_width ? 0 : group.bands.band_cols);
+    const BandLoops loops = schedule_band_tiles(
+        w, exit, reductions, fixed_extent, exit_plan, sliding ? 1 : params.parallelism, sliding,
+        group.bands.full_width ? 0 : group.bands.band_cols,
+        group.channel_exit ? info.find(main->match.weights) : nullptr);
+    if (group.channel_exit)
+        note(group.exit + ": register blocks " + exit_plan.kernel.describe() +
+             ", weights copied per channel block, k-innermost");
     if (sliding && loops.strips > 1)
         note(group.exit + ": " + std::to_string(loops.strips) +
              " parallel strips; each restarts its sliding window (not modeled)");
@@ -754,7 +773,8 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
         const bool channel_vectors =
             std::find(group.channel_vector_convs.begin(), group.channel_vector_convs.end(),
                       name) != group.channel_vector_convs.end();
-        TilePlan p = plan_match_tiles(m, target, params, false, channel_vectors);
+        TilePlan p = channel_vectors ? channel_plan(m, target, params, false)
+                                     : plan_match_tiles(m, target, params, false);
         p.tile_y = r.extents[1]; // the whole band: no tile loops inside it
         p.tile_k = r.extents[2];
         note(name + ": computed per band of " + group.exit + (sliding ? " (stored per strip)" : "") +

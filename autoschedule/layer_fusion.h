@@ -42,9 +42,11 @@ struct CrossLayerGroup {
     // Materialised layer outputs (fusion_plan.h) left inline in the band:
     // a band conv's epilogue, read by the next pad only.
     std::vector<std::string> band_inlined;
-    // Band convs that run the channel-vectorized block (narrow maps, bands
-    // with recomputed halos), and their weights, copied per channel block.
+    // Band convs that run the channel-vectorized block (narrow maps,
+    // full-width bands with recomputed halos), whether the exit's one conv
+    // does too, and their weights, copied per channel block.
     std::vector<std::string> channel_vector_convs, weight_panels;
+    bool channel_exit = false;
     FusedGroup model;                    // nodes named after the Halide stages
     FusedBandPlan bands;
 };

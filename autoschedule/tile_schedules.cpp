@@ -460,12 +460,59 @@ int64_t rows_over_pad(int64_t plan_rows, int64_t layer_rows, int64_t pad_rows) {
     return plan_rows >= layer_rows ? std::max(plan_rows, pad_rows) : plan_rows;
 }
 
+namespace {
+
+// schedule_band_tiles with a channel-vectorized register block: the root
+// split as in schedule_channel_tiles, its tiles full-width bands of every
+// channel.
+BandLoops schedule_channel_band_tiles(ScheduleWriter& w, const StageInfo& root,
+                                      const std::vector<const StageInfo*>& reductions,
+                                      const std::vector<bool>& fixed_extent, const TilePlan& plan,
+                                      int parallelism, bool sliding, int64_t band_cols,
+                                      const StageInfo* weights) {
+    if (reductions.size() != 1 || !weights || sliding || band_cols > 0)
+        throw std::logic_error("schedule_band_tiles: a channel-vectorized block needs one conv "
+                               "with its weights, in full-width bands that do not slide");
+    const MicroKernel& mk = plan.kernel;
+    w.compute_root(root.func);
+    StageWriter st = w.stage(root.func, -1);
+    TilePlan bands = plan;
+    bands.tile_k = root.extents[2]; // all channels: every band needs all of its producers'
+    ChannelLoops t = apply_channel_splits(st, root.pure_vars, root.extents, bands);
+    std::vector<std::string> order{t.k_v, t.k_u, t.x_i, t.y_i, t.x_outer, t.row_blocks, t.kblocks};
+    order.insert(order.end(), t.outer.begin(), t.outer.end());
+    st.reorder(order);
+    st.vectorize(t.k_v).unroll(t.k_u).unroll(t.x_i);
+    BandLoops loops;
+    const int64_t band_rows =
+        std::max<int64_t>(1, (plan.tile_y + mk.rows - 1) / mk.rows) * mk.rows;
+    const int64_t n_bands = (root.extents[1] + band_rows - 1) / band_rows;
+    loops.band = loops.strip = parallelize(st, t.outer, parallelism);
+    loops.band_rows = band_rows;
+    std::string kblocks = t.kblocks;
+    const int64_t tasks = n_bands * (root.extents.size() > 3 ? root.extents[3] : 1);
+    if (parallelism > 1 && tasks < parallelism) {
+        parallel_channel_chunks(st, t.kblocks, root, bands, parallelism);
+        loops.channel_chunks = parallelism;
+        kblocks += "_pi";
+    }
+    schedule_channel_block(w, *reductions[0], root, t.x_outer, mk, fixed_extent[0]);
+    schedule_weight_panel(w, *weights, root, kblocks, mk);
+    return loops;
+}
+
+} // namespace
+
 BandLoops schedule_band_tiles(ScheduleWriter& w, const StageInfo& root,
                               const std::vector<const StageInfo*>& reductions,
                               const std::vector<bool>& fixed_extent, const TilePlan& plan,
-                              int parallelism, bool sliding, int64_t band_cols) {
+                              int parallelism, bool sliding, int64_t band_cols,
+                              const StageInfo* weights) {
     if (sliding && band_cols > 0)
         throw std::logic_error("schedule_band_tiles: sliding 2-D tiles are not supported");
+    if (plan.kernel.channel_vectors)
+        return schedule_channel_band_tiles(w, root, reductions, fixed_extent, plan, parallelism,
+                                           sliding, band_cols, weights);
     w.compute_root(root.func);
     StageWriter st = w.stage(root.func, -1);
     TilePlan bands = plan;

@@ -113,10 +113,15 @@ struct BandLoops {
 // band_cols > 0 (not sliding): 2-D tiles of band_cols columns (rounded up
 // to whole x vectors), the column tiles innermost of the parallel tile
 // loops, so that `band` is the loop over (column tile, row band) pairs.
+// With plan.kernel.channel_vectors (one reduction, full-width bands that
+// are not sliding), the root's register blocks are channel-vectorized as in
+// schedule_channel_tiles, with `weights` copied per channel block inside
+// each band.
 BandLoops schedule_band_tiles(ScheduleWriter& w, const StageInfo& root,
                               const std::vector<const StageInfo*>& reductions,
                               const std::vector<bool>& fixed_extent, const TilePlan& plan,
-                              int parallelism, bool sliding, int64_t band_cols = 0);
+                              int parallelism, bool sliding, int64_t band_cols = 0,
+                              const StageInfo* weights = nullptr);
 
 void schedule_fc_tiles(ScheduleWriter& w, const StageInfo& root,
                        const std::vector<const StageInfo*>& reductions, const TilePlan& plan,

@@ -1,8 +1,9 @@
 // Issue #6: a cross-layer group on a narrow map (7 to 14 columns) whose
-// band conv runs the channel-vectorized register block, its weights copied
-// per channel block, k-innermost (layer_fusion.cpp, tile_schedules.cpp
-// schedule_channel_reduction_at), as Tiny-YOLOv2's conv7 -> conv8 -> conv9
-// does at 7x7. Randomized conv3x3 -> conv3x3 chains (seeded; band channels a
+// band conv, and exit conv where its output channels allow, run the
+// channel-vectorized register block, their weights copied per channel
+// block, k-innermost (layer_fusion.cpp; tile_schedules.cpp
+// schedule_channel_reduction_at and schedule_band_tiles), as Tiny-YOLOv2's
+// conv7 -> conv8 -> conv9 does at 7x7. Randomized conv3x3 -> conv3x3 chains (seeded; band channels a
 // multiple of 8 so the block applies, odd input and output channels, odd
 // maps, 1 and 2 threads) at several L2 sizes; only those the printed
 // schedule fuses with a channel-vectorized band conv count, and each is run
@@ -107,7 +108,7 @@ TEST(ChannelBandGroup, NarrowBandConvRunsChannelVectorsAndMatchesTheReference) {
     std::mt19937 rng(20261206);
     auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
     constexpr int kWanted = 3;
-    int checked = 0;
+    int checked = 0, exits = 0;
     for (int attempt = 0; attempt < 40 && checked < kWanted; attempt++) {
         // Tiny-YOLOv2's late layers at a sixteenth of their channels.
         const ChainCase c = attempt == 0 ? ChainCase{32, 64, 16, 7, 7, 256}
@@ -128,11 +129,14 @@ TEST(ChannelBandGroup, NarrowBandConvRunsChannelVectorsAndMatchesTheReference) {
             source, std::regex(R"(cross-layer group conv1\S* -> conv2\S* in bands of conv2_bias\S*: fused)"));
         const bool channel_block = std::regex_search(
             source, std::regex(R"(conv1\S*: computed per band of conv2_bias\S*, kernel \d+ channel vectors)"));
+        const bool channel_exit = std::regex_search(
+            source, std::regex(R"(conv2_bias\S*: register blocks \d+ channel vectors)"));
         if (attempt == 0) {
-            EXPECT_TRUE(fused && channel_block) << source;
+            EXPECT_TRUE(fused && channel_block && channel_exit) << source;
         }
         if (!fused || !channel_block) continue;
         checked++;
+        exits += channel_exit;
         for (const auto& s : sizes_around_estimate(c.est_w, c.est_h, c.out_channels, 1, 5, 9)) {
             SCOPED_TRACE(::testing::PrintToString(s));
             EXPECT_EQ(check_chain(chain, p, target, s[0], s[1], s[2], s[3], rng), 0) << source;
@@ -140,6 +144,7 @@ TEST(ChannelBandGroup, NarrowBandConvRunsChannelVectorsAndMatchesTheReference) {
     }
     unsetenv("MEMSCHED_PARAMS");
     EXPECT_EQ(checked, kWanted) << "too few random chains were fused with a channel-vectorized band conv";
+    EXPECT_GT(exits, 0) << "no group's exit conv ran the channel-vectorized block";
 }
 
 } // namespace
