@@ -94,6 +94,29 @@ void with_exit_blocks(const FusedGroup& g, int64_t channels, FusedMapping* m) {
     if (validate(g, tiled)) *m = tiled;
 }
 
+// The bytes of `copies` copies of the group input's largest box over the
+// bands, charged beside the footprint of full-width bands that recompute
+// their halos and stream every layer's weights, several bands to a map:
+// the streamed weights evict the copy, dead but dirty, so each band writes
+// it back.
+// ResNet-50 @224's layer1_1 bottleneck in 4-row bands held 0.9 MB as
+// modelled plus a 344 KB copy of its input box, over a 1 MiB LL: it moved
+// 1.2x its prediction, 2.7 MB of it extra writes (cachegrind, session 13).
+int64_t evicted_copy_bytes(const FusedGroup& g, const FusedMapping& m, int copies) {
+    if (copies <= 0 || m.halo != HaloPolicy::Refetch || !m.layer_weights.empty() ||
+        m.weights != WeightPolicy::Streamed)
+        return 0;
+    const auto rows = fused_axis_intervals(g, true, m.tile_h);
+    const auto cols = fused_axis_intervals(g, false, m.tile_w);
+    // Full-width bands only, where it was measured; the opt-in 2-D tiles
+    // (fusion_tiles=2d) are for caches no band fits at all.
+    if (rows.size() < 2 || cols.size() > 1) return 0;
+    int64_t r = 0, c = 0;
+    for (const auto& t : rows) r = std::max(r, t[0].size());
+    for (const auto& t : cols) c = std::max(c, t[0].size());
+    return int64_t(copies) * r * c * g.input.channels * g.element_bytes;
+}
+
 } // namespace
 
 std::string FusedBandPlan::describe() const {
@@ -120,7 +143,8 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                const PluginParams& params,
                                const std::vector<MicroKernel>& fused_kernels,
                                int64_t col_block,
-                               const std::vector<MicroKernel>& x_vector_kernels) {
+                               const std::vector<MicroKernel>& x_vector_kernels,
+                               int input_copies) {
     FusedBandPlan out;
     const Boundary b = buffer_boundary(params);
     out.level = params.levels[b.level].name;
@@ -236,7 +260,10 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                     with_exit_blocks(g, exit_k_block * (channel_chunks ? params.parallelism : 1),
                                      &c.mapping);
                     c.report = evaluate_fused(g, c.mapping, b.capacity_bytes, b.line_bytes);
-                    if (!c.report.status) continue;
+                    if (!c.report.status ||
+                        c.report.footprint_bytes + evicted_copy_bytes(g, c.mapping, input_copies) >
+                            b.capacity_bytes)
+                        continue;
                     // Parallel tasks: tiles, or one strip of serial bands per
                     // core. The schedule runs sliding bands in ONE strip
                     // (layer_fusion.cpp), so at 2 threads this under-charges

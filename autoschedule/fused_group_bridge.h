@@ -61,6 +61,11 @@ struct FusedBandPlan {
 // tiles), where they differ (empty: fused_kernels); compute time
 // on both sides is charged
 // by the blocks' lane utilisation (kernel_utilisation.h).
+// `input_copies`: how many buffers of its own the schedule copies the
+// group input's box into per band (a pad staged per band for each branch
+// whose first conv reads the input through it). The model holds the box
+// once; where every band streams the weights through the cache, such a
+// band fits only with its copies beside the footprint.
 // Fuses only when the predicted time is lower without more traffic, or
 // equal with less traffic, and the bands move no more bytes into the last
 // cache level than the layers alone (or always, with only that halo policy,
@@ -70,6 +75,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                const PluginParams& params,
                                const std::vector<MicroKernel>& fused_kernels = {},
                                int64_t col_block = 0,
-                               const std::vector<MicroKernel>& x_vector_kernels = {});
+                               const std::vector<MicroKernel>& x_vector_kernels = {},
+                               int input_copies = 0);
 
 } // namespace memsched::autoschedule

@@ -260,6 +260,7 @@ struct Candidate {
     bool channel_exit = false;
     int64_t shortcut_bytes = 0;
     int64_t row_block = 1, col_block = 1; // the exit's register block: rows, x lanes
+    int input_copies = 0; // branches whose first conv reads the group input through a band pad
 };
 
 // True when the conv's own (unfused) root stages its input per cache tile.
@@ -360,6 +361,12 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
             }
             if (!at_exit) c.group.band_convs.push_back(name);
             w = shape->out_width(), h = shape->out_height();
+        }
+        // The first conv's pad staged per band copies the group input's box.
+        if (!b.stages.empty()) {
+            std::string mw;
+            const auto first = match_layer(*info.find(b.convs.front()), &mw);
+            if (first && first->input == b.stages.front()) c.input_copies++;
         }
         for (const auto& s : b.stages) c.group.band_stages.push_back(s);
         for (const auto& s : b.inlined) c.group.band_inlined.push_back(s);
@@ -624,7 +631,7 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
             c->group.bands = plan_fused_bands(c->group.model, c->layered, c->shortcut_bytes,
                                               c->row_block, params, c->fused_kernels,
                                               params.fused_2d_tiles ? c->col_block : 0,
-                                              c->x_vector_kernels);
+                                              c->x_vector_kernels, c->input_copies);
             if (!c->group.bands.keep_halo && c->group.bands.full_width) {
                 c->group.channel_vector_convs = c->channel_vector_convs;
                 c->group.channel_exit = c->channel_exit;

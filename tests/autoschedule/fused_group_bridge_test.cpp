@@ -160,6 +160,54 @@ TEST(PlanFusedBands, ResidualExitAddsOneChannelBlockAtATime) {
     EXPECT_EQ(plan.mapping.exit_channel_tile, 0);
 }
 
+// A ResNet-50 bottleneck (1x1 256 -> 64, 3x3, 1x1 64 -> 256, add) at
+// 56x56 and 1 MiB, as the plugin sees layer1_1: without the copy of its
+// input box it takes bands that stream every weight; with one copy per
+// band (the first conv's pad) charged beside the footprint, no such band
+// of that size fits, so the plan changes or the group is refused, and any
+// streamed multi-band plan it keeps leaves room for the copy. Sliding
+// bands are not charged.
+TEST(PlanFusedBands, StreamedBandsFitOnlyBesideTheirCopyOfTheInput) {
+    const PluginParams p = params_with("l2=1m,llc=1m,fusion_objective=traffic");
+    auto conv1x1 = [](int64_t in, int64_t out, int64_t size) {
+        LayerShape s;
+        s.in_channels = in, s.out_channels = out;
+        s.in_height = s.in_width = size;
+        return s;
+    };
+    FusedGroup g = make_chain({conv1x1(256, 64, 56), conv3x3(64, 56), conv1x1(64, 256, 56)});
+    FusedNode add;
+    add.name = "add";
+    add.op = FusedOp::Add;
+    add.inputs = {2, -1};
+    g.nodes.push_back(add);
+    const int64_t shortcut = g.input.elements() * g.element_bytes;
+    const FusedBandPlan free_copy = plan_fused_bands(g, layered(g, p), shortcut, 2, p);
+    ASSERT_TRUE(free_copy.fuse) << free_copy.describe();
+    ASSERT_EQ(free_copy.mapping.weights, WeightPolicy::Streamed) << free_copy.describe();
+    ASSERT_FALSE(free_copy.keep_halo) << free_copy.describe();
+    ASSERT_LT(free_copy.band_rows, 56) << free_copy.describe();
+    const FusedBandPlan charged =
+        plan_fused_bands(g, layered(g, p), shortcut, 2, p, {}, 0, {}, /*input_copies=*/1);
+    EXPECT_TRUE(!charged.fuse || charged.band_rows != free_copy.band_rows ||
+                charged.mapping.weights != free_copy.mapping.weights)
+        << charged.describe();
+    if (charged.band_rows > 0 && charged.band_rows < 56 && !charged.keep_halo &&
+        charged.mapping.weights == WeightPolicy::Streamed) {
+        const int64_t box = (charged.band_rows + 2) * 56 * 256 * 4;
+        EXPECT_LE(charged.report.footprint_bytes + box, (1 << 20) / 2) << charged.describe();
+    }
+
+    const FusedGroup chain = make_chain({conv3x3(64, 56), conv3x3(64, 56)});
+    const PluginParams d = params_with("");
+    const FusedBandPlan sliding = plan_fused_bands(chain, layered(chain, d), 0, 4, d);
+    const FusedBandPlan sliding_charged =
+        plan_fused_bands(chain, layered(chain, d), 0, 4, d, {}, 0, {}, /*input_copies=*/1);
+    ASSERT_TRUE(sliding.keep_halo) << sliding.describe();
+    EXPECT_EQ(sliding_charged.band_rows, sliding.band_rows);
+    EXPECT_EQ(sliding_charged.fused_bytes, sliding.fused_bytes);
+}
+
 TEST(PlanFusedBands, NothingFitsATinyBufferSoNotFused) {
     const PluginParams p = params_with("l1=1KiB,l2=2KiB");
     const FusedGroup g = make_chain({conv3x3(64, 56), conv3x3(64, 56)});
