@@ -237,6 +237,15 @@ ChannelLoops apply_channel_splits(StageWriter& st, const std::vector<std::string
     return t;
 }
 
+// The init of a conv stored k-innermost: a fill vectorized along k.
+void vectorize_channel_init(ScheduleWriter& w, const StageInfo& r, const MicroKernel& mk) {
+    const std::string &x = r.pure_vars[0], &y = r.pure_vars[1], &k = r.pure_vars[2],
+                      &n = r.pure_vars[3];
+    StageWriter init = w.stage(r.func, -1);
+    init.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard).vectorize(k + "_v");
+    init.reorder({k + "_v", k + "_vo", x, y, n});
+}
+
 // The conv's channel-vectorized block at the root's column block.
 void schedule_channel_block(ScheduleWriter& w, const StageInfo& r, const StageInfo& root,
                             const std::string& at, const MicroKernel& mk, bool fixed_extent) {
@@ -254,9 +263,7 @@ void schedule_channel_block(ScheduleWriter& w, const StageInfo& r, const StageIn
     }
     w.bound_storage(r.func, k, mk.k_block);
 
-    StageWriter init = w.stage(r.func, -1);
-    init.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard).vectorize(k + "_v");
-    init.reorder({k + "_v", k + "_vo", x, y, n});
+    vectorize_channel_init(w, r, mk);
     StageWriter up = w.stage(r.func, 0);
     // The block's channel extent is only bounded (a tail block is smaller),
     // so the unrolled vector loop is a split of constant factor.
@@ -432,9 +439,7 @@ void schedule_channel_reduction_at(ScheduleWriter& w, const StageInfo& r,
     // k innermost: each accumulator is one vector of channels, and the next
     // pad's copy reads the band's output once, strided.
     w.reorder_storage(r.func, {k, x, y, n});
-    StageWriter init = w.stage(r.func, -1);
-    init.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard).vectorize(k + "_v");
-    init.reorder({k + "_v", k + "_vo", x, y, n});
+    vectorize_channel_init(w, r, mk);
     StageWriter up = w.stage(r.func, 0);
     up.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard);
     up.split(k + "_vo", k + "_o", k + "_u", mk.k_vectors(), kGuard);
