@@ -252,8 +252,9 @@ struct Candidate {
     CrossLayerGroup group;
     std::vector<TilePlan> layered; // per model Layer node, as each runs alone
     std::vector<MicroKernel> fused_kernels; // per model Layer node, in the group
-    // The same with every band conv x-vectorized: sliding bands store band
-    // convs per strip, folded by rows, which the channel block does not do.
+    // The same with every conv x-vectorized, for the tilings the channel
+    // block is not emitted in: sliding bands (band convs stored per strip,
+    // folded by rows) and 2-D tiles.
     std::vector<MicroKernel> x_vector_kernels;
     // Unless the bands slide or are 2-D tiles: see CrossLayerGroup.
     std::vector<std::string> channel_vector_convs, weight_panels;
