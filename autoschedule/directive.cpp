@@ -218,4 +218,10 @@ StageWriter& StageWriter::parallel(const std::string& v) {
     return *this;
 }
 
+StageWriter& StageWriter::unscheduled() {
+    stage_.unscheduled();
+    emit("unscheduled()");
+    return *this;
+}
+
 } // namespace memsched::autoschedule

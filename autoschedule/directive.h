@@ -27,6 +27,8 @@ public:
     StageWriter& vectorize(const std::string& var);
     StageWriter& unroll(const std::string& var);
     StageWriter& parallel(const std::string& var);
+    // Halide's Stage::unscheduled(): left serial on purpose (no warning).
+    StageWriter& unscheduled();
 
 private:
     friend class ScheduleWriter;

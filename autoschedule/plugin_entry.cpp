@@ -4,6 +4,7 @@
 // Halide::load_plugin). Only this file talks to Halide's plugin interface.
 #include "autoschedule/autoscheduler.h"
 #include "autoschedule/plugin_params.h"
+#include "autoschedule/safe_fallback.h"
 
 #include "Halide.h"
 
@@ -23,16 +24,9 @@ void run_memsched(const Halide::Pipeline& pipeline, const Halide::Target& target
         // A bad parameter is the user's error: say which, stop the build.
         throw Halide::CompileError(std::string("MemSched: ") + e.what() + "\n");
     }
-    ScheduleReport report;
-    try {
-        report = schedule_pipeline(pipeline, target, params);
-    } catch (const Halide::CompileError&) {
-        throw;
-    } catch (const std::exception& e) {
-        // A broken invariant of ours (e.g. layer_fusion's match lookup):
-        // a clear Halide error naming the plugin, not std::terminate.
-        throw Halide::CompileError(std::string("MemSched internal error: ") + e.what() + "\n");
-    }
+    // A failure of ours undoes its directives and falls back to a plain
+    // schedule rather than stopping the user's build (safe_fallback.h).
+    const ScheduleReport report = schedule_with_fallback(pipeline, target, params, schedule_pipeline);
     if (params.verbose) {
         std::cerr << "[memsched] parameters:" << params.provenance << "\n";
         for (const auto& line : report.log_lines) std::cerr << line << "\n";

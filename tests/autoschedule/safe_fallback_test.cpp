@@ -1,0 +1,152 @@
+// The plugin's safe fallback (safe_fallback.h): a scheduler that fails half
+// way, on our invariant or on a Halide directive it got wrong, leaves no
+// directive behind, and the plain schedule it falls back to computes what
+// the unscheduled pipeline computes, at odd sizes, for every test pipeline.
+#include "autoschedule/safe_fallback.h"
+#include "tests/autoschedule/test_pipelines.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace memsched::autoschedule {
+namespace {
+
+using memsched::testing::NamedBuilder;
+using memsched::testing::TestPipeline;
+
+Halide::Buffer<float> make_input(const std::vector<int>& extents, int seed) {
+    Halide::Buffer<float> b(extents);
+    uint32_t state = 2463534242u + uint32_t(seed) * 7919u;
+    b.for_each_value([&](float& v) {
+        state ^= state << 13, state ^= state >> 17, state ^= state << 5;
+        v = float(state % 2001) / 1000.0f - 1.0f;
+    });
+    return b;
+}
+
+Halide::Buffer<float> run(TestPipeline& t, Halide::Pipeline& p, const std::vector<int>& out) {
+    auto extents = t.input_extents(out);
+    for (size_t i = 0; i < t.inputs.size(); i++) t.inputs[i].set(make_input(extents[i], int(i)));
+    Halide::Buffer<float> result(out);
+    p.realize(result, Halide::get_jit_target_from_environment());
+    return result;
+}
+
+// Odd sizes (and the estimate) so that guarded vector tails run.
+std::vector<std::vector<int>> odd_sizes(const std::vector<int>& e) {
+    if (e.size() == 2) return {e, {1, 1}, {7, 3}};
+    return {e, {1, 1, 1, 1}, {7, 9, std::min(3, e[2]), 1}, {e[0] + 3, e[1] + 1, e[2], 2}};
+}
+
+void expect_matches_reference(const NamedBuilder& builder, TestPipeline& scheduled,
+                              Halide::Pipeline& scheduled_p, const std::string& source) {
+    TestPipeline reference = builder.build();
+    Halide::Pipeline reference_p(reference.output);
+    for (const auto& size : odd_sizes(scheduled.estimate)) {
+        SCOPED_TRACE(::testing::PrintToString(size));
+        Halide::Buffer<float> want = run(reference, reference_p, size);
+        Halide::Buffer<float> got = run(scheduled, scheduled_p, size);
+        int bad = 0;
+        want.for_each_element([&](const int* pos) {
+            const float a = want(pos), b = got(pos);
+            if (!(std::fabs(a - b) <= 1e-4f * (1.0f + std::fabs(a))) && bad++ < 3)
+                ADD_FAILURE() << "mismatch at " << pos[0] << "," << pos[1] << ": " << a << " vs " << b;
+        });
+        EXPECT_EQ(bad, 0) << source;
+    }
+}
+
+// The first Func the output calls (the output itself when it calls none).
+Halide::Func first_producer(const Halide::Func& output) {
+    for (const auto& [name, f] : Halide::Internal::find_transitive_calls(output.function()))
+        if (name != output.name()) return Halide::Func(f);
+    return output;
+}
+
+bool has_split_named(const Halide::Internal::Function& f, const std::string& var) {
+    for (const auto& s : f.definition().schedule().splits())
+        if (s.outer == var || s.inner == var) return true;
+    return false;
+}
+
+NamedBuilder builder_named(const std::string& name) {
+    return {name, memsched::testing::test_pipeline(name)};
+}
+
+// Applies real directives, then fails the way a broken invariant does.
+ScheduleReport fail_half_way(const Halide::Pipeline& p, const Halide::Target&, const PluginParams&) {
+    Halide::Func out = p.outputs()[0];
+    Halide::Var x = out.args()[0], half_o("half_o"), half_i("half_i");
+    out.split(x, half_o, half_i, 4, Halide::TailStrategy::GuardWithIf);
+    first_producer(out).compute_at(out, half_o);
+    throw std::logic_error("layer fusion: no match for conv2");
+}
+
+// Issues a directive Halide rejects (a Var the stage does not have).
+ScheduleReport misuse_halide(const Halide::Pipeline& p, const Halide::Target&, const PluginParams&) {
+    Halide::Func out = p.outputs()[0];
+    first_producer(out).compute_root();
+    out.vectorize(Halide::Var("no_such_var"), 8);
+    return {};
+}
+
+TEST(SafeFallback, UndoesAHalfAppliedScheduleAndSaysWhy) {
+    const NamedBuilder builder = builder_named("conv_bias_relu");
+    TestPipeline t = builder.build();
+    Halide::Pipeline p(t.output);
+    const ScheduleReport report = schedule_with_fallback(
+        p, Halide::get_jit_target_from_environment(), PluginParams{}, fail_half_way);
+
+    EXPECT_NE(report.source.find("fell back to a plain schedule"), std::string::npos) << report.source;
+    EXPECT_NE(report.source.find("no match for conv2"), std::string::npos) << report.source;
+    ASSERT_FALSE(report.log_lines.empty());
+    // The half-applied split and compute_at are gone; the plain schedule's are there.
+    EXPECT_FALSE(has_split_named(t.output.function(), "half_o"));
+    Halide::LoopLevel producer_level =
+        first_producer(t.output).function().schedule().compute_level();
+    producer_level.lock();
+    EXPECT_TRUE(producer_level.is_root());
+    expect_matches_reference(builder, t, p, report.source);
+}
+
+TEST(SafeFallback, RecoversFromADirectiveHalideRejects) {
+    const NamedBuilder builder = builder_named("residual_block");
+    TestPipeline t = builder.build();
+    Halide::Pipeline p(t.output);
+    const ScheduleReport report = schedule_with_fallback(
+        p, Halide::get_jit_target_from_environment(), PluginParams{}, misuse_halide);
+    EXPECT_NE(report.source.find("no_such_var"), std::string::npos) << report.source;
+    expect_matches_reference(builder, t, p, report.source);
+}
+
+TEST(SafeFallback, ReturnsTheSchedulersReportWhenItSucceeds) {
+    TestPipeline t = builder_named("conv_only").build();
+    Halide::Pipeline p(t.output);
+    auto fine = [](const Halide::Pipeline&, const Halide::Target&, const PluginParams&) {
+        return ScheduleReport{"// tuned\n", {"conv: tuned"}};
+    };
+    const ScheduleReport report =
+        schedule_with_fallback(p, Halide::get_jit_target_from_environment(), PluginParams{}, fine);
+    EXPECT_EQ(report.source, "// tuned\n");
+    EXPECT_EQ(report.log_lines, std::vector<std::string>{"conv: tuned"});
+}
+
+class PlainSchedule : public ::testing::TestWithParam<NamedBuilder> {};
+
+TEST_P(PlainSchedule, MatchesTheUnscheduledPipeline) {
+    TestPipeline t = GetParam().build();
+    Halide::Pipeline p(t.output);
+    const ScheduleReport report =
+        schedule_plainly(p, Halide::get_jit_target_from_environment(), "test");
+    EXPECT_NE(report.source.find("compute_root"), std::string::npos) << report.source;
+    expect_matches_reference(GetParam(), t, p, report.source);
+}
+
+INSTANTIATE_TEST_SUITE_P(Pipelines, PlainSchedule,
+                         ::testing::ValuesIn(memsched::testing::all_test_pipelines()),
+                         [](const auto& info) { return info.param.name; });
+
+} // namespace
+} // namespace memsched::autoschedule
