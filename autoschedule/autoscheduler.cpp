@@ -67,7 +67,7 @@ struct Driver {
         // weights copied per channel block at the band, as in a fused group):
         // Tiny-YOLOv2 @224's hosted conv7 (7x7, 512 -> 1024 channels) ran
         // 38.7 ms per call x-vectorized (Halide profiler, 1 thread, AVX2).
-        // The split and per-tile nests below stay x-vectorized.
+        // So may its split below; the per-tile nest stays x-vectorized.
         const TilePlan whole_bands =
             has_weights_func(match)
                 ? plan_match_tiles(match, target, params, staged_input, /*allow_channel_vectors=*/true)
@@ -92,14 +92,20 @@ struct Driver {
         // they outgrow the caches, the split (weights once per tile of many
         // rows) can move far less (Tiny-YOLOv2 @224's conv8, 37.7 MB of
         // weights, read them twice in bands of 4 of its 7 rows at 1 MiB).
-        const TilePlan split =
-            plan_reduction_split(match, target, params, whole, staged_input, /*even_if_held=*/true);
+        const TilePlan split = plan_reduction_split(match, target, params, whole_bands,
+                                                    staged_input, /*even_if_held=*/true);
         if (split.tile_c > 0 && less_dram_traffic(split, bands)) {
             note_plan(match, what + " in its tiles (hosted bands would move more)", split);
             return split;
         }
         note_plan(match, what + " per band (hosted layer)", bands);
         return bands;
+    }
+
+    // The weights of a channel-vectorized conv: scheduled with its root.
+    void note_k_innermost(const std::string& weights) {
+        k_innermost_weights.insert(weights);
+        log(weights + ": weights copied per channel block, k-innermost (channel-vectorized conv)");
     }
 
     void note_plan(const ConvMatch& match, const std::string& what, const TilePlan& tiles) {
@@ -139,8 +145,15 @@ struct Driver {
                 TilePlan padded = tiles;
                 padded.tile_y =
                     rows_over_pad(tiles.tile_y, main.match.shape.out_height(), root.extents[1]);
-                schedule_spatial_tiles(writer, root, reductions, fixed_extent, staged, padded,
-                                       params.parallelism);
+                if (tiles.kernel.channel_vectors) {
+                    note_k_innermost(main.match.weights);
+                    schedule_channel_split_tiles(writer, root, *reductions[0],
+                                                 *info.find(main.match.weights), fixed_extent[0],
+                                                 staged, padded, params.parallelism);
+                } else {
+                    schedule_spatial_tiles(writer, root, reductions, fixed_extent, staged, padded,
+                                           params.parallelism);
+                }
                 return;
             }
             const auto st = plan.staged.find(root.name);
@@ -148,9 +161,7 @@ struct Driver {
                 st != plan.staged.end() ? st->second : std::vector<std::string>{};
             const StageInfo* panel = nullptr;
             if (tiles.kernel.channel_vectors) {
-                k_innermost_weights.insert(main.match.weights);
-                log(main.match.weights +
-                    ": weights copied per channel block, k-innermost (channel-vectorized conv)");
+                note_k_innermost(main.match.weights);
                 panel = info.find(main.match.weights);
             }
             schedule_hosted_layer(writer, info, root, *reductions[0], staged_names, tiles,
@@ -161,11 +172,14 @@ struct Driver {
                                   !staged.empty(), fused.size() == 1 && has_weights_func(main.match),
                                   fused.size() == 1);
         if (tiles.kernel.channel_vectors) {
-            k_innermost_weights.insert(main.match.weights);
-            log(main.match.weights +
-                ": weights copied per channel block, k-innermost (channel-vectorized conv)");
-            schedule_channel_tiles(writer, root, *reductions[0], *info.find(main.match.weights),
-                                   fixed_extent[0], staged, tiles, params.parallelism);
+            note_k_innermost(main.match.weights);
+            if (tiles.tile_c > 0)
+                schedule_channel_split_tiles(writer, root, *reductions[0],
+                                             *info.find(main.match.weights), fixed_extent[0],
+                                             staged, tiles, params.parallelism);
+            else
+                schedule_channel_tiles(writer, root, *reductions[0], *info.find(main.match.weights),
+                                       fixed_extent[0], staged, tiles, params.parallelism);
         } else if (main.match.shape.kind == LayerKind::FullyConnected)
             schedule_fc_tiles(writer, root, reductions, tiles, params.parallelism);
         else

@@ -302,6 +302,9 @@ void schedule_split_conv(ScheduleWriter& w, const StageInfo& conv, const StageIn
                          const std::string& tile_loop, const std::vector<const StageInfo*>& staged,
                          const TilePlan& plan, bool fixed_extent) {
     const MicroKernel& mk = plan.kernel;
+    if (mk.channel_vectors)
+        throw std::logic_error("schedule_split_conv: " + conv.name +
+                               ": a channel-vectorized split goes through schedule_channel_split_tiles");
     const std::string &x = conv.pure_vars[0], &y = conv.pure_vars[1], &k = conv.pure_vars[2],
                       &n = conv.pure_vars[3];
     const std::string& c = plan.split_rvar;
@@ -351,6 +354,51 @@ void schedule_channel_tiles(ScheduleWriter& w, const StageInfo& root, const Stag
     // them fastest.
     for (const StageInfo* s : staged)
         schedule_staged(w, *s, root.func, tile_loop, mk.vector_lanes);
+}
+
+void schedule_channel_split_tiles(ScheduleWriter& w, const StageInfo& root, const StageInfo& conv,
+                                  const StageInfo& weights, bool fixed_extent,
+                                  const std::vector<const StageInfo*>& staged,
+                                  const TilePlan& plan, int parallelism) {
+    const MicroKernel& mk = plan.kernel;
+    w.compute_root(root.func);
+    StageWriter st = w.stage(root.func, -1);
+    ChannelLoops t = apply_channel_splits(st, root.pure_vars, root.extents, plan);
+    std::vector<std::string> order{t.k_v, t.k_u, t.x_i, t.y_i, t.x_outer, t.row_blocks, t.kblocks};
+    order.insert(order.end(), t.outer.begin(), t.outer.end());
+    st.reorder(order);
+    st.vectorize(t.k_v).unroll(t.k_u).unroll(t.x_i);
+    const std::string tile_loop = parallelize(st, t.outer, parallelism);
+
+    const std::string &x = conv.pure_vars[0], &y = conv.pure_vars[1], &k = conv.pure_vars[2],
+                      &n = conv.pure_vars[3];
+    const std::string& c = plan.split_rvar;
+    w.compute_at(conv.func, root.func, tile_loop);
+    // k innermost: each accumulator is one vector of channels.
+    w.reorder_storage(conv.func, {k, x, y, n});
+    if (fixed_extent) {
+        w.align_bounds(conv.func, x, mk.x_cols);
+        if (mk.rows > 1) w.align_bounds(conv.func, y, mk.rows);
+    }
+    vectorize_channel_init(w, conv, mk);
+    StageWriter up = w.stage(conv.func, 0);
+    up.split(c, c + "_o", c + "_i", int(plan.tile_c), kGuard);
+    up.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard);
+    up.split(k + "_vo", k + "_o", k + "_u", mk.k_vectors(), kGuard);
+    up.split(x, x + "_o", x + "_i", mk.x_cols, kGuard);
+    up.split(y, y + "_o", y + "_i", mk.rows, kGuard);
+    // Innermost first: the register block, the window and the chunk's
+    // channels, the blocks of the tile (channel blocks outermost, so one
+    // panel serves every row and column block), then the chunks.
+    std::vector<std::string> up_order{k + "_v", k + "_u", x + "_i", y + "_i"};
+    for (const auto& rv : conv.rvars) up_order.push_back(rv.name == c ? c + "_i" : rv.name);
+    up_order.insert(up_order.end(), {x + "_o", y + "_o", k + "_o", c + "_o", n});
+    up.reorder(up_order);
+    up.vectorize(k + "_v").unroll(k + "_u").unroll(x + "_i").unroll(y + "_i");
+    unroll_kernel_columns(up, conv);
+    // Bounds inference sizes the panel to the chunk's input channels.
+    schedule_weight_panel(w, weights, conv, k + "_o", mk);
+    for (const StageInfo* s : staged) schedule_staged(w, *s, conv.func, c + "_o", mk.vector_lanes);
 }
 
 void schedule_weight_panel(ScheduleWriter& w, const StageInfo& weights, const StageInfo& root,

@@ -55,6 +55,22 @@ void schedule_channel_tiles(ScheduleWriter& w, const StageInfo& root, const Stag
                             const std::vector<const StageInfo*>& staged, const TilePlan& plan,
                             int parallelism);
 
+// The same root with the conv's reduction split (plan.tile_c > 0) and a
+// channel-vectorized register block:
+//   parallel(n, k-tile, y-tile fused)           <- the conv computed here
+//     (the root's channel-vectorized blocks, reading the tile's conv)
+// and in the conv's update, per tile:
+//   chunk of plan.tile_c input channels         <- `staged` copied here
+//     column block / row block / k-block        <- its chunk's weight panel here
+//       k vectors (vectorized, unrolled) x columns x rows (unrolled)
+// so the tile's partial sums stay (stored k-innermost) while each chunk's
+// input and weights stream once per tile, as in schedule_spatial_tiles'
+// split, without the x vectors a narrow map leaves mostly empty.
+void schedule_channel_split_tiles(ScheduleWriter& w, const StageInfo& root, const StageInfo& conv,
+                                  const StageInfo& weights, bool fixed_extent,
+                                  const std::vector<const StageInfo*>& staged,
+                                  const TilePlan& plan, int parallelism);
+
 // The weights (s, r, c, k) of a channel-vectorized conv, one channel block
 // at a time: computed at the root's `kblock_loop`, stored k-innermost and
 // bounded to the block (a contiguous panel of C*R*S k-vectors), the copy

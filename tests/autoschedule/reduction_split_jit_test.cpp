@@ -176,6 +176,61 @@ TEST(ReductionSplit, RandomLayersMatchTheReference) {
     unsetenv("MEMSCHED_PARAMS");
 }
 
+// Narrow maps (a few columns, channels a multiple of every vector width
+// here) whose weights no cache holds: the split keeps the channel-vectorized
+// block, its weights copied per chunk and channel block.
+std::vector<SplitCase> narrow_cases(int count, uint32_t seed) {
+    std::vector<SplitCase> out{{96, 64, 3, 1, true, 7, 7, 1}};
+    std::mt19937 rng(seed);
+    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    while (int(out.size()) < count + 1) {
+        SplitCase c;
+        c.kernel = pick(0, 2) == 0 ? 1 : 3;
+        c.stride = pick(1, 2);
+        c.padded = c.kernel == 3 && pick(0, 3) > 0;
+        c.in_channels = c.kernel == 1 ? pick(300, 700) : pick(45, 130);
+        c.out_channels = 16 * pick(2, 6);
+        c.est_w = pick(4, 13), c.est_h = pick(3, 13), c.est_batch = pick(1, 2);
+        out.push_back(c);
+    }
+    return out;
+}
+
+TEST(ReductionSplit, NarrowMapsKeepTheChannelVectorizedBlock) {
+    load_plugin_once();
+    setenv("MEMSCHED_PARAMS", "l1=4KiB,l2=128KiB,llc=128KiB,verbose=0", 1);
+    const Halide::Target target = Halide::get_jit_target_from_environment();
+    if (target.arch != Halide::Target::X86) GTEST_SKIP() << "channel blocks are sized for x86 here";
+    std::mt19937 rng(20261207);
+    constexpr int kWanted = 4;
+    int checked = 0, seen = 0;
+    for (const SplitCase& c : narrow_cases(30, 3)) {
+        if (checked == kWanted) break;
+        SCOPED_TRACE(describe(c));
+        Layer l = build(c);
+        Halide::Pipeline p(l.output);
+        const int threads = 1 + (checked % 2);
+        const std::string source =
+            p.auto_schedule("MemSched", target, Halide::MachineParams(threads, 16384, 40)).schedule_source;
+        seen++;
+        if (source.find("reduction split") == std::string::npos ||
+            source.find("channel vectors") == std::string::npos)
+            continue;
+        // The chunk loop outside the channel blocks, the panel per block.
+        EXPECT_TRUE(std::regex_search(source, std::regex(R"(conv(_\d+)?\.update\(0\)\.split\((\w+), \2_o, \2_i, )")))
+            << source;
+        EXPECT_NE(source.find(".compute_at(conv"), std::string::npos) << source;
+        checked++;
+        for (const auto& s : sizes_around_estimate(c.est_w, c.est_h, c.out_channels, c.est_batch, 4, 7)) {
+            SCOPED_TRACE(::testing::PrintToString(s));
+            EXPECT_EQ(check_size(c, l, p, target, s[0], s[1], s[2], s[3], rng), 0) << source;
+        }
+    }
+    EXPECT_EQ(checked, kWanted) << "too few narrow layers took the channel-vectorized split (of "
+                                << seen << ")";
+    unsetenv("MEMSCHED_PARAMS");
+}
+
 // A residual downsample block as ResNet's: relu(conv(pad(input)) +
 // conv1x1(shortcut)), both convs computed in the output's tiles, the padded
 // input staged. Weights of 10-60 KiB: at L2 = LLC 64 KiB no tile of every
