@@ -246,6 +246,17 @@ void vectorize_channel_init(ScheduleWriter& w, const StageInfo& r, const MicroKe
     init.reorder({k + "_v", k + "_vo", x, y, n});
 }
 
+// The root's loops for channel-vectorized register blocks inside its cache
+// tiles (those schedule_channel_tiles describes), innermost first.
+ChannelLoops order_channel_root(StageWriter& st, const StageInfo& root, const TilePlan& plan) {
+    ChannelLoops t = apply_channel_splits(st, root.pure_vars, root.extents, plan);
+    std::vector<std::string> order{t.k_v, t.k_u, t.x_i, t.y_i, t.x_outer, t.row_blocks, t.kblocks};
+    order.insert(order.end(), t.outer.begin(), t.outer.end());
+    st.reorder(order);
+    st.vectorize(t.k_v).unroll(t.k_u).unroll(t.x_i);
+    return t;
+}
+
 // The conv's channel-vectorized block at the root's column block.
 void schedule_channel_block(ScheduleWriter& w, const StageInfo& r, const StageInfo& root,
                             const std::string& at, const MicroKernel& mk, bool fixed_extent) {
@@ -342,11 +353,7 @@ void schedule_channel_tiles(ScheduleWriter& w, const StageInfo& root, const Stag
     const MicroKernel& mk = plan.kernel;
     w.compute_root(root.func);
     StageWriter st = w.stage(root.func, -1);
-    ChannelLoops t = apply_channel_splits(st, root.pure_vars, root.extents, plan);
-    std::vector<std::string> order{t.k_v, t.k_u, t.x_i, t.y_i, t.x_outer, t.row_blocks, t.kblocks};
-    order.insert(order.end(), t.outer.begin(), t.outer.end());
-    st.reorder(order);
-    st.vectorize(t.k_v).unroll(t.k_u).unroll(t.x_i);
+    const ChannelLoops t = order_channel_root(st, root, plan);
     const std::string tile_loop = parallelize(st, t.outer, parallelism);
     schedule_channel_block(w, conv, root, t.x_outer, mk, fixed_extent);
     schedule_weight_panel(w, weights, root, t.kblocks, mk);
@@ -363,11 +370,7 @@ void schedule_channel_split_tiles(ScheduleWriter& w, const StageInfo& root, cons
     const MicroKernel& mk = plan.kernel;
     w.compute_root(root.func);
     StageWriter st = w.stage(root.func, -1);
-    ChannelLoops t = apply_channel_splits(st, root.pure_vars, root.extents, plan);
-    std::vector<std::string> order{t.k_v, t.k_u, t.x_i, t.y_i, t.x_outer, t.row_blocks, t.kblocks};
-    order.insert(order.end(), t.outer.begin(), t.outer.end());
-    st.reorder(order);
-    st.vectorize(t.k_v).unroll(t.k_u).unroll(t.x_i);
+    const ChannelLoops t = order_channel_root(st, root, plan);
     const std::string tile_loop = parallelize(st, t.outer, parallelism);
 
     const std::string &x = conv.pure_vars[0], &y = conv.pure_vars[1], &k = conv.pure_vars[2],
@@ -531,11 +534,7 @@ BandLoops schedule_channel_band_tiles(ScheduleWriter& w, const StageInfo& root,
     StageWriter st = w.stage(root.func, -1);
     TilePlan bands = plan;
     bands.tile_k = root.extents[2]; // all channels: every band needs all of its producers'
-    ChannelLoops t = apply_channel_splits(st, root.pure_vars, root.extents, bands);
-    std::vector<std::string> order{t.k_v, t.k_u, t.x_i, t.y_i, t.x_outer, t.row_blocks, t.kblocks};
-    order.insert(order.end(), t.outer.begin(), t.outer.end());
-    st.reorder(order);
-    st.vectorize(t.k_v).unroll(t.k_u).unroll(t.x_i);
+    const ChannelLoops t = order_channel_root(st, root, bands);
     BandLoops loops;
     const int64_t band_rows =
         std::max<int64_t>(1, (plan.tile_y + mk.rows - 1) / mk.rows) * mk.rows;

@@ -12,25 +12,6 @@
 namespace memsched::testing {
 namespace {
 
-Halide::Buffer<float> make_input(const std::vector<int>& extents, int seed) {
-    Halide::Buffer<float> b(extents);
-    uint32_t state = 2463534242u + uint32_t(seed) * 7919u;
-    b.for_each_value([&](float& v) {
-        state ^= state << 13, state ^= state >> 17, state ^= state << 5;
-        v = float(state % 2001) / 1000.0f - 1.0f;
-    });
-    return b;
-}
-
-Halide::Buffer<float> run(TestPipeline& t, Halide::Pipeline& p, const std::vector<int>& out,
-                          const Halide::Target& target) {
-    auto extents = t.input_extents(out);
-    for (size_t i = 0; i < t.inputs.size(); i++) t.inputs[i].set(make_input(extents[i], int(i)));
-    Halide::Buffer<float> result(out);
-    p.realize(result, target);
-    return result;
-}
-
 // Output sizes: at the estimate, tiny odd ones, and above.
 std::vector<std::vector<int>> test_sizes(const std::vector<int>& e) {
     if (e.size() == 2) return {e, {1, 1}, {3, 1}, {7, 3}, {2 * e[0] + 3, e[1] + 1}};
@@ -69,8 +50,8 @@ TEST_P(PluginJit, MatchesUnscheduledAtEverySize) {
 
     for (const auto& size : test_sizes(scheduled.estimate)) {
         SCOPED_TRACE(::testing::PrintToString(size));
-        Halide::Buffer<float> want = run(reference, ref_p, size, target);
-        Halide::Buffer<float> got = run(scheduled, sch_p, size, target);
+        Halide::Buffer<float> want = run_test_pipeline(reference, ref_p, size, target);
+        Halide::Buffer<float> got = run_test_pipeline(scheduled, sch_p, size, target);
         int bad = 0;
         want.for_each_element([&](const int* pos) {
             const float a = want(pos), b = got(pos);

@@ -128,6 +128,21 @@ int check_size(const SplitCase& c, Layer& l, Halide::Pipeline& p, const Halide::
     });
 }
 
+// The layer's MemSched schedule (MachineParams with `threads`).
+std::string schedule_layer(Halide::Pipeline& p, const Halide::Target& target, int threads) {
+    return p.auto_schedule("MemSched", target, Halide::MachineParams(threads, 16384, 40)).schedule_source;
+}
+
+// The scheduled layer against the reference at its estimate and around it.
+void expect_matches_around_estimate(const SplitCase& c, Layer& l, Halide::Pipeline& p,
+                                    const Halide::Target& target, std::mt19937& rng,
+                                    const std::string& source) {
+    for (const auto& s : sizes_around_estimate(c.est_w, c.est_h, c.out_channels, c.est_batch, 4, 7)) {
+        SCOPED_TRACE(::testing::PrintToString(s));
+        EXPECT_EQ(check_size(c, l, p, target, s[0], s[1], s[2], s[3], rng), 0) << source;
+    }
+}
+
 TEST(ReductionSplit, RandomLayersMatchTheReference) {
     load_plugin_once();
     // Small caches: L1 2 KiB, L2 = LLC 16 KiB (tiles planned to 8 KiB).
@@ -147,8 +162,7 @@ TEST(ReductionSplit, RandomLayersMatchTheReference) {
         Halide::Pipeline p(l.output);
         // Every other layer with 2 threads (the tile loops fused and parallel).
         const int threads = 1 + (checked % 2);
-        const std::string source =
-            p.auto_schedule("MemSched", target, Halide::MachineParams(threads, 16384, 40)).schedule_source;
+        const std::string source = schedule_layer(p, target, threads);
         if (source.find("reduction split") == std::string::npos) continue;
         if (threads > 1) EXPECT_NE(source.find(".parallel("), std::string::npos) << source;
         // A padded layer's conv may be over-computed: its tile is rounded up
@@ -160,12 +174,7 @@ TEST(ReductionSplit, RandomLayersMatchTheReference) {
         full += full_blocks;
         checked++;
         dilated += c.dilation > 1, strided += c.stride > 1, unpadded += !c.padded;
-        const auto sizes =
-            sizes_around_estimate(c.est_w, c.est_h, c.out_channels, c.est_batch, 4, 7);
-        for (const auto& s : sizes) {
-            SCOPED_TRACE(::testing::PrintToString(s));
-            EXPECT_EQ(check_size(c, l, p, target, s[0], s[1], s[2], s[3], rng), 0) << source;
-        }
+        expect_matches_around_estimate(c, l, p, target, rng, source);
     }
     EXPECT_EQ(checked, kWanted) << "too few random layers took the reduction split";
     // The draws cover the shapes that change the split's loops and bounds.
@@ -210,8 +219,7 @@ TEST(ReductionSplit, NarrowMapsKeepTheChannelVectorizedBlock) {
         Layer l = build(c);
         Halide::Pipeline p(l.output);
         const int threads = 1 + (checked % 2);
-        const std::string source =
-            p.auto_schedule("MemSched", target, Halide::MachineParams(threads, 16384, 40)).schedule_source;
+        const std::string source = schedule_layer(p, target, threads);
         seen++;
         if (source.find("reduction split") == std::string::npos ||
             source.find("channel vectors") == std::string::npos)
@@ -221,10 +229,7 @@ TEST(ReductionSplit, NarrowMapsKeepTheChannelVectorizedBlock) {
             << source;
         EXPECT_NE(source.find(".compute_at(conv"), std::string::npos) << source;
         checked++;
-        for (const auto& s : sizes_around_estimate(c.est_w, c.est_h, c.out_channels, c.est_batch, 4, 7)) {
-            SCOPED_TRACE(::testing::PrintToString(s));
-            EXPECT_EQ(check_size(c, l, p, target, s[0], s[1], s[2], s[3], rng), 0) << source;
-        }
+        expect_matches_around_estimate(c, l, p, target, rng, source);
     }
     EXPECT_EQ(checked, kWanted) << "too few narrow layers took the channel-vectorized split (of "
                                 << seen << ")";

@@ -16,23 +16,7 @@ namespace {
 using memsched::testing::NamedBuilder;
 using memsched::testing::TestPipeline;
 
-Halide::Buffer<float> make_input(const std::vector<int>& extents, int seed) {
-    Halide::Buffer<float> b(extents);
-    uint32_t state = 2463534242u + uint32_t(seed) * 7919u;
-    b.for_each_value([&](float& v) {
-        state ^= state << 13, state ^= state >> 17, state ^= state << 5;
-        v = float(state % 2001) / 1000.0f - 1.0f;
-    });
-    return b;
-}
-
-Halide::Buffer<float> run(TestPipeline& t, Halide::Pipeline& p, const std::vector<int>& out) {
-    auto extents = t.input_extents(out);
-    for (size_t i = 0; i < t.inputs.size(); i++) t.inputs[i].set(make_input(extents[i], int(i)));
-    Halide::Buffer<float> result(out);
-    p.realize(result, Halide::get_jit_target_from_environment());
-    return result;
-}
+Halide::Target jit_target() { return Halide::get_jit_target_from_environment(); }
 
 // Odd sizes (and the estimate) so that guarded vector tails run.
 std::vector<std::vector<int>> odd_sizes(const std::vector<int>& e) {
@@ -44,10 +28,11 @@ void expect_matches_reference(const NamedBuilder& builder, TestPipeline& schedul
                               Halide::Pipeline& scheduled_p, const std::string& source) {
     TestPipeline reference = builder.build();
     Halide::Pipeline reference_p(reference.output);
+    const Halide::Target target = jit_target();
     for (const auto& size : odd_sizes(scheduled.estimate)) {
         SCOPED_TRACE(::testing::PrintToString(size));
-        Halide::Buffer<float> want = run(reference, reference_p, size);
-        Halide::Buffer<float> got = run(scheduled, scheduled_p, size);
+        Halide::Buffer<float> want = run_test_pipeline(reference, reference_p, size, target);
+        Halide::Buffer<float> got = run_test_pipeline(scheduled, scheduled_p, size, target);
         int bad = 0;
         want.for_each_element([&](const int* pos) {
             const float a = want(pos), b = got(pos);
@@ -71,9 +56,6 @@ bool has_split_named(const Halide::Internal::Function& f, const std::string& var
     return false;
 }
 
-NamedBuilder builder_named(const std::string& name) {
-    return {name, memsched::testing::test_pipeline(name)};
-}
 
 // Applies real directives, then fails the way a broken invariant does.
 ScheduleReport fail_half_way(const Halide::Pipeline& p, const Halide::Target&, const PluginParams&) {
@@ -92,45 +74,49 @@ ScheduleReport misuse_halide(const Halide::Pipeline& p, const Halide::Target&, c
     return {};
 }
 
-TEST(SafeFallback, UndoesAHalfAppliedScheduleAndSaysWhy) {
-    const NamedBuilder builder = builder_named("conv_bias_relu");
-    TestPipeline t = builder.build();
-    Halide::Pipeline p(t.output);
-    const ScheduleReport report = schedule_with_fallback(
-        p, Halide::get_jit_target_from_environment(), PluginParams{}, fail_half_way);
+// One test pipeline scheduled through schedule_with_fallback.
+struct FallbackRun {
+    NamedBuilder builder;
+    TestPipeline pipeline;
+    Halide::Pipeline halide;
+    ScheduleReport report;
+    FallbackRun(const std::string& name, const Scheduler& scheduler)
+        : builder{name, memsched::testing::test_pipeline(name)}, pipeline(builder.build()),
+          halide(pipeline.output),
+          report(schedule_with_fallback(halide, jit_target(), PluginParams{}, scheduler)) {}
+    void expect_matches_reference() {
+        memsched::autoschedule::expect_matches_reference(builder, pipeline, halide, report.source);
+    }
+};
 
-    EXPECT_NE(report.source.find("fell back to a plain schedule"), std::string::npos) << report.source;
-    EXPECT_NE(report.source.find("no match for conv2"), std::string::npos) << report.source;
-    ASSERT_FALSE(report.log_lines.empty());
+TEST(SafeFallback, UndoesAHalfAppliedScheduleAndSaysWhy) {
+    FallbackRun run("conv_bias_relu", fail_half_way);
+    const std::string& source = run.report.source;
+    EXPECT_NE(source.find("fell back to a plain schedule"), std::string::npos) << source;
+    EXPECT_NE(source.find("no match for conv2"), std::string::npos) << source;
+    ASSERT_FALSE(run.report.log_lines.empty());
     // The half-applied split and compute_at are gone; the plain schedule's are there.
-    EXPECT_FALSE(has_split_named(t.output.function(), "half_o"));
-    Halide::LoopLevel producer_level =
-        first_producer(t.output).function().schedule().compute_level();
+    const Halide::Func& out = run.pipeline.output;
+    EXPECT_FALSE(has_split_named(out.function(), "half_o"));
+    Halide::LoopLevel producer_level = first_producer(out).function().schedule().compute_level();
     producer_level.lock();
     EXPECT_TRUE(producer_level.is_root());
-    expect_matches_reference(builder, t, p, report.source);
+    run.expect_matches_reference();
 }
 
 TEST(SafeFallback, RecoversFromADirectiveHalideRejects) {
-    const NamedBuilder builder = builder_named("residual_block");
-    TestPipeline t = builder.build();
-    Halide::Pipeline p(t.output);
-    const ScheduleReport report = schedule_with_fallback(
-        p, Halide::get_jit_target_from_environment(), PluginParams{}, misuse_halide);
-    EXPECT_NE(report.source.find("no_such_var"), std::string::npos) << report.source;
-    expect_matches_reference(builder, t, p, report.source);
+    FallbackRun run("residual_block", misuse_halide);
+    EXPECT_NE(run.report.source.find("no_such_var"), std::string::npos) << run.report.source;
+    run.expect_matches_reference();
 }
 
 TEST(SafeFallback, ReturnsTheSchedulersReportWhenItSucceeds) {
-    TestPipeline t = builder_named("conv_only").build();
-    Halide::Pipeline p(t.output);
-    auto fine = [](const Halide::Pipeline&, const Halide::Target&, const PluginParams&) {
+    FallbackRun run("conv_only", [](const Halide::Pipeline&, const Halide::Target&,
+                                    const PluginParams&) {
         return ScheduleReport{"// tuned\n", {"conv: tuned"}};
-    };
-    const ScheduleReport report =
-        schedule_with_fallback(p, Halide::get_jit_target_from_environment(), PluginParams{}, fine);
-    EXPECT_EQ(report.source, "// tuned\n");
-    EXPECT_EQ(report.log_lines, std::vector<std::string>{"conv: tuned"});
+    });
+    EXPECT_EQ(run.report.source, "// tuned\n");
+    EXPECT_EQ(run.report.log_lines, std::vector<std::string>{"conv: tuned"});
 }
 
 class PlainSchedule : public ::testing::TestWithParam<NamedBuilder> {};
@@ -138,8 +124,7 @@ class PlainSchedule : public ::testing::TestWithParam<NamedBuilder> {};
 TEST_P(PlainSchedule, MatchesTheUnscheduledPipeline) {
     TestPipeline t = GetParam().build();
     Halide::Pipeline p(t.output);
-    const ScheduleReport report =
-        schedule_plainly(p, Halide::get_jit_target_from_environment(), "test");
+    const ScheduleReport report = schedule_plainly(p, jit_target(), "test");
     EXPECT_NE(report.source.find("compute_root"), std::string::npos) << report.source;
     expect_matches_reference(GetParam(), t, p, report.source);
 }

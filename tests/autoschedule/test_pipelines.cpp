@@ -259,4 +259,21 @@ PipelineBuilder test_pipeline(const std::string& name) {
     throw std::invalid_argument("unknown test pipeline " + name);
 }
 
+Halide::Buffer<float> run_test_pipeline(TestPipeline& t, Halide::Pipeline& p,
+                                        const std::vector<int>& out, const Halide::Target& target) {
+    auto extents = t.input_extents(out);
+    for (size_t i = 0; i < t.inputs.size(); i++) {
+        Halide::Buffer<float> b(extents[i]);
+        uint32_t state = 2463534242u + uint32_t(i) * 7919u; // xorshift32, seeded per input
+        b.for_each_value([&](float& v) {
+            state ^= state << 13, state ^= state >> 17, state ^= state << 5;
+            v = float(state % 2001) / 1000.0f - 1.0f;
+        });
+        t.inputs[i].set(b);
+    }
+    Halide::Buffer<float> result(out);
+    p.realize(result, target);
+    return result;
+}
+
 } // namespace memsched::testing

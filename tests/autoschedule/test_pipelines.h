@@ -34,4 +34,9 @@ std::vector<NamedBuilder> all_test_pipelines();
 // One builder by name (for the golden test); throws if unknown.
 PipelineBuilder test_pipeline(const std::string& name);
 
+// Sets every input of `t` to seeded values in [-1, 1] for an output of
+// extents `out`, realizes `p` on `target` and returns the output.
+Halide::Buffer<float> run_test_pipeline(TestPipeline& t, Halide::Pipeline& p,
+                                        const std::vector<int>& out, const Halide::Target& target);
+
 } // namespace memsched::testing
