@@ -361,8 +361,8 @@ TEST(ModelBridge, ReductionSplitWhereNoCacheHoldsTheTile) {
     EXPECT_LE(dram, out + 1.5 * k_tiles * in * (split.tile_y + 2.0) / split.tile_y + 1.5 * y_tiles * w)
         << split.describe();
 
-    // A channel-vectorized whole-reduction block is replaced by an
-    // x-vectorized one for the split (no k-innermost weights copy with it).
+    // A channel-vectorized whole-reduction block keeps its block in the split
+    // (schedule_channel_split_tiles copies a weight panel per chunk).
     MicroKernel cv = mk;
     cv.channel_vectors = true;
     cv.x_cols = 7;
@@ -370,7 +370,8 @@ TEST(ModelBridge, ReductionSplitWhereNoCacheHoldsTheTile) {
     narrow.kernel = cv;
     const TilePlan from_narrow = plan_reduction_split(m, avx2, p, narrow, false);
     EXPECT_GT(from_narrow.tile_c, 0) << from_narrow.describe();
-    EXPECT_FALSE(from_narrow.kernel.channel_vectors);
+    EXPECT_TRUE(from_narrow.kernel.channel_vectors);
+    EXPECT_EQ(from_narrow.kernel.x_cols, 7);
     // Depthwise convs (no input-channel RVar) are never split.
     ConvMatch dw = m;
     dw.channel_rvar.clear();
