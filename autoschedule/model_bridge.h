@@ -85,7 +85,8 @@ bool reduction_can_split(const ConvMatch& match);
 // survives from block to block), tiles that split the conv's input channels
 // into chunks are planned with the model: a cache tile's output stays in
 // its buffer across the chunks while each chunk's input and weights stream.
-// Returns the split plan (x-vectorized block) when one fits the planned L2
+// Returns the split plan (with whole's register block: x- or channel-
+// vectorized) when one fits the planned L2
 // and the model predicts fewer DRAM bytes for it; otherwise `whole`
 // unchanged. Only plain convs (groups 1) whose channel RVar is known.
 // `staged_input`: the input is a padded copy made per chunk (its border of
