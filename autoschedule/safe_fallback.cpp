@@ -4,6 +4,7 @@
 #include "autoschedule/directive.h"
 
 #include <algorithm>
+#include <cctype>
 #include <iostream>
 
 namespace memsched::autoschedule {
@@ -112,7 +113,14 @@ ScheduleReport schedule_with_fallback(const Halide::Pipeline& pipeline,
     snapshot.restore();
     std::cerr << "[memsched] warning: " << why
               << "; every Func is scheduled compute_root instead (correct, not tuned)\n";
-    return schedule_plainly(pipeline, target, why);
+    try {
+        return schedule_plainly(pipeline, target, why);
+    } catch (const std::exception& e) {
+        // Nothing safer is left: stop with both reasons, as a Halide error.
+        snapshot.restore();
+        throw Halide::CompileError("MemSched: " + why + "; the plain fallback failed too: " +
+                                   e.what() + "\n");
+    }
 }
 
 } // namespace memsched::autoschedule
