@@ -61,8 +61,9 @@ void schedule_channel_tiles(ScheduleWriter& w, const StageInfo& root, const Stag
 //     (the root's channel-vectorized blocks, reading the tile's conv)
 // and in the conv's update, per tile:
 //   chunk of plan.tile_c input channels         <- `staged` copied here
-//     column block / row block / k-block        <- its chunk's weight panel here
-//       k vectors (vectorized, unrolled) x columns x rows (unrolled)
+//     k-block                                   <- its chunk's weight panel here
+//       row block / column block
+//         k vectors (vectorized, unrolled) x columns x rows (unrolled)
 // so the tile's partial sums stay (stored k-innermost) while each chunk's
 // input and weights stream once per tile, as in schedule_spatial_tiles'
 // split, without the x vectors a narrow map leaves mostly empty.
