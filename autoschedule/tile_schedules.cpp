@@ -246,6 +246,19 @@ void vectorize_channel_init(ScheduleWriter& w, const StageInfo& r, const MicroKe
     init.reorder({k + "_v", k + "_vo", x, y, n});
 }
 
+// A split conv's tile rounded out to whole column blocks (it may be
+// over-computed): a guarded vector loop over a row narrower than a vector
+// runs scalar. Only columns: the tiles span the full width, so the rounding
+// does not depend on the tile loop. Rounding the rows too (they do) made
+// Halide 14 size the conv's compute_root input for 224x the rows it holds
+// (VGG-16 @224 planned for 256 KiB: conv1_2's split, hosted by a pad read
+// by a stride-2 pool, asked for a 2.9 GB conv1_2_padded and failed at run
+// time).
+void align_split_columns(ScheduleWriter& w, const StageInfo& conv, const std::string& x,
+                         int columns) {
+    if (columns > 1) w.align_bounds(conv.func, x, columns);
+}
+
 // The root's loops for channel-vectorized register blocks inside its cache
 // tiles (those schedule_channel_tiles describes), innermost first.
 ChannelLoops order_channel_root(StageWriter& st, const StageInfo& root, const TilePlan& plan) {
@@ -304,11 +317,10 @@ void schedule_channel_block(ScheduleWriter& w, const StageInfo& r, const StageIn
 // chunks while each chunk's input and weights stream once per tile. The
 // staged input is copied per chunk (only that chunk's channels). Every
 // split guards its tail (edge tiles, odd channel counts). With
-// `fixed_extent` (the conv may be over-computed) the tile's columns and
-// rows are rounded up to whole vectors and register blocks: a guarded
-// vector loop over a row narrower than a vector runs scalar (ResNet-50
-// @224's layer4_0 downsample, 7 columns, split: 4x slower than unsplit, JIT,
-// AVX2).
+// `fixed_extent` (the conv may be over-computed) the tile's columns are
+// rounded up to whole vectors (align_split_columns): a guarded vector loop
+// over a row narrower than a vector runs scalar (ResNet-50 @224's layer4_0
+// downsample, 7 columns, split: 4x slower than unsplit, JIT, AVX2).
 void schedule_split_conv(ScheduleWriter& w, const StageInfo& conv, const StageInfo& root,
                          const std::string& tile_loop, const std::vector<const StageInfo*>& staged,
                          const TilePlan& plan, bool fixed_extent) {
@@ -320,10 +332,7 @@ void schedule_split_conv(ScheduleWriter& w, const StageInfo& conv, const StageIn
                       &n = conv.pure_vars[3];
     const std::string& c = plan.split_rvar;
     w.compute_at(conv.func, root.func, tile_loop);
-    if (fixed_extent) {
-        if (mk.vector_lanes > 1) w.align_bounds(conv.func, x, mk.vector_lanes);
-        if (mk.rows > 1) w.align_bounds(conv.func, y, mk.rows);
-    }
+    if (fixed_extent && mk.vector_lanes > 1) align_split_columns(w, conv, x, mk.vector_lanes);
     StageWriter init = w.stage(conv.func, -1);
     vectorize_init(init, conv, mk);
     StageWriter up = w.stage(conv.func, 0);
@@ -379,10 +388,7 @@ void schedule_channel_split_tiles(ScheduleWriter& w, const StageInfo& root, cons
     w.compute_at(conv.func, root.func, tile_loop);
     // k innermost: each accumulator is one vector of channels.
     w.reorder_storage(conv.func, {k, x, y, n});
-    if (fixed_extent) {
-        w.align_bounds(conv.func, x, mk.x_cols);
-        if (mk.rows > 1) w.align_bounds(conv.func, y, mk.rows);
-    }
+    if (fixed_extent) align_split_columns(w, conv, x, mk.x_cols);
     vectorize_channel_init(w, conv, mk);
     StageWriter up = w.stage(conv.func, 0);
     up.split(c, c + "_o", c + "_i", int(plan.tile_c), kGuard);

@@ -1,8 +1,10 @@
 // Every whole-network AOT variant of the netpipe_test set
 // (MEMSCHED_NETWORK_PIPELINE_TESTS, small and odd input sizes) against the
 // same network run layer by layer through the plain C++ references, with the
-// same deterministic weights.
-#include "netpipe_test_registry.h"
+// same deterministic weights. Built once per variant set: the set's
+// registry header and function come as compile definitions
+// (tests/network_pipelines/CMakeLists.txt).
+#include MEMSCHED_NETPIPE_REGISTRY_HEADER
 #include "tests/network_pipelines/reference_network.h"
 
 #include <gtest/gtest.h>
@@ -39,7 +41,7 @@ TEST_P(NetworkPipeline, MatchesLayerByLayerReference) {
 
 std::vector<const VariantEntry*> entries() {
     std::vector<const VariantEntry*> all;
-    for (const VariantEntry& e : netpipe_test_registry()) all.push_back(&e);
+    for (const VariantEntry& e : MEMSCHED_NETPIPE_REGISTRY()) all.push_back(&e);
     return all;
 }
 
