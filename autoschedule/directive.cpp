@@ -25,18 +25,25 @@ std::string tail_name(Halide::TailStrategy t) {
 }
 } // namespace
 
-ScheduleWriter::ScheduleWriter(const Halide::Pipeline& pipeline) {
-    // Same order as Pipeline::get_func(i): the schedule source addresses
-    // Funcs by that index.
+std::vector<Function> pipeline_functions(const Halide::Pipeline& pipeline) {
     std::map<std::string, Function> env;
+    std::vector<Function> outputs;
     for (const Halide::Func& out : pipeline.outputs()) {
         auto calls = Halide::Internal::find_transitive_calls(out.function());
         env.insert(calls.begin(), calls.end());
+        outputs.push_back(out.function());
     }
-    std::vector<Function> outputs;
-    for (const Halide::Func& out : pipeline.outputs()) outputs.push_back(out.function());
-    auto order = Halide::Internal::topological_order(outputs, env);
-    for (size_t i = 0; i < order.size(); i++) pipeline_index_[order[i]] = static_cast<int>(i);
+    std::vector<Function> funcs;
+    for (const std::string& name : Halide::Internal::topological_order(outputs, env))
+        funcs.push_back(env.at(name));
+    return funcs;
+}
+
+ScheduleWriter::ScheduleWriter(const Halide::Pipeline& pipeline) {
+    // Same order as Pipeline::get_func(i): the schedule source addresses
+    // Funcs by that index.
+    const std::vector<Function> order = pipeline_functions(pipeline);
+    for (size_t i = 0; i < order.size(); i++) pipeline_index_[order[i].name()] = static_cast<int>(i);
     for (const char* reserved : {"pipeline", "target", "Func", "Var", "RVar", "TailStrategy",
                                  "MemoryType", "Halide"})
         used_idents_.insert(reserved);

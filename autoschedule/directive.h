@@ -89,6 +89,10 @@ private:
     std::vector<std::string> lines_;
 };
 
+// Every Func the pipeline computes, producers first: the order of
+// Pipeline::get_func(i).
+std::vector<Halide::Internal::Function> pipeline_functions(const Halide::Pipeline& pipeline);
+
 // "r13$x" -> "r13_x"; prefixes identifiers that would start with a digit.
 std::string sanitize_identifier(const std::string& name);
 

@@ -13,21 +13,6 @@ using Halide::Internal::Function;
 
 namespace {
 
-// Every Func the pipeline computes, producers first.
-std::vector<Function> pipeline_functions(const Halide::Pipeline& pipeline) {
-    std::map<std::string, Function> env;
-    std::vector<Function> outputs;
-    for (const Halide::Func& out : pipeline.outputs()) {
-        auto calls = Halide::Internal::find_transitive_calls(out.function());
-        env.insert(calls.begin(), calls.end());
-        outputs.push_back(out.function());
-    }
-    std::vector<Function> funcs;
-    for (const std::string& name : Halide::Internal::topological_order(outputs, env))
-        funcs.push_back(env.at(name));
-    return funcs;
-}
-
 bool is_output(const Halide::Pipeline& pipeline, const Function& f) {
     for (const Halide::Func& out : pipeline.outputs())
         if (out.name() == f.name()) return true;

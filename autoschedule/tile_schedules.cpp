@@ -259,6 +259,28 @@ void align_split_columns(ScheduleWriter& w, const StageInfo& conv, const std::st
     if (columns > 1) w.align_bounds(conv.func, x, columns);
 }
 
+// The update of a channel-vectorized conv computed for a whole tile or band,
+// innermost first: k vectors (vectorized, unrolled) x columns x rows
+// (unrolled), the `window` RVars, the column, row and channel blocks (so one
+// channel block's weight panel serves every row and column block), then
+// `outer`.
+void tile_channel_update(StageWriter& up, const StageInfo& r, const MicroKernel& mk,
+                         const std::vector<std::string>& window,
+                         const std::vector<std::string>& outer) {
+    const std::string &x = r.pure_vars[0], &y = r.pure_vars[1], &k = r.pure_vars[2];
+    up.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard);
+    up.split(k + "_vo", k + "_o", k + "_u", mk.k_vectors(), kGuard);
+    up.split(x, x + "_o", x + "_i", mk.x_cols, kGuard);
+    up.split(y, y + "_o", y + "_i", mk.rows, kGuard);
+    std::vector<std::string> order{k + "_v", k + "_u", x + "_i", y + "_i"};
+    order.insert(order.end(), window.begin(), window.end());
+    order.insert(order.end(), {x + "_o", y + "_o", k + "_o"});
+    order.insert(order.end(), outer.begin(), outer.end());
+    up.reorder(order);
+    up.vectorize(k + "_v").unroll(k + "_u").unroll(x + "_i").unroll(y + "_i");
+    unroll_kernel_columns(up, r);
+}
+
 // The root's loops for channel-vectorized register blocks inside its cache
 // tiles (those schedule_channel_tiles describes), innermost first.
 ChannelLoops order_channel_root(StageWriter& st, const StageInfo& root, const TilePlan& plan) {
@@ -392,19 +414,11 @@ void schedule_channel_split_tiles(ScheduleWriter& w, const StageInfo& root, cons
     vectorize_channel_init(w, conv, mk);
     StageWriter up = w.stage(conv.func, 0);
     up.split(c, c + "_o", c + "_i", int(plan.tile_c), kGuard);
-    up.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard);
-    up.split(k + "_vo", k + "_o", k + "_u", mk.k_vectors(), kGuard);
-    up.split(x, x + "_o", x + "_i", mk.x_cols, kGuard);
-    up.split(y, y + "_o", y + "_i", mk.rows, kGuard);
-    // Innermost first: the register block, the window and the chunk's
-    // channels, the blocks of the tile (channel blocks outermost, so one
-    // panel serves every row and column block), then the chunks.
-    std::vector<std::string> up_order{k + "_v", k + "_u", x + "_i", y + "_i"};
-    for (const auto& rv : conv.rvars) up_order.push_back(rv.name == c ? c + "_i" : rv.name);
-    up_order.insert(up_order.end(), {x + "_o", y + "_o", k + "_o", c + "_o", n});
-    up.reorder(up_order);
-    up.vectorize(k + "_v").unroll(k + "_u").unroll(x + "_i").unroll(y + "_i");
-    unroll_kernel_columns(up, conv);
+    // The window takes the chunk's channels; the chunks run outside the
+    // tile's blocks.
+    std::vector<std::string> window;
+    for (const auto& rv : conv.rvars) window.push_back(rv.name == c ? c + "_i" : rv.name);
+    tile_channel_update(up, conv, mk, window, {c + "_o", n});
     // Bounds inference sizes the panel to the chunk's input channels.
     schedule_weight_panel(w, weights, conv, k + "_o", mk);
     for (const StageInfo* s : staged) schedule_staged(w, *s, conv.func, c + "_o", mk.vector_lanes);
@@ -498,16 +512,9 @@ void schedule_channel_reduction_at(ScheduleWriter& w, const StageInfo& r,
     w.reorder_storage(r.func, {k, x, y, n});
     vectorize_channel_init(w, r, mk);
     StageWriter up = w.stage(r.func, 0);
-    up.split(k, k + "_vo", k + "_v", mk.vector_lanes, kGuard);
-    up.split(k + "_vo", k + "_o", k + "_u", mk.k_vectors(), kGuard);
-    up.split(x, x + "_o", x + "_i", mk.x_cols, kGuard);
-    up.split(y, y + "_o", y + "_i", mk.rows, kGuard);
-    std::vector<std::string> order{k + "_v", k + "_u", x + "_i", y + "_i"};
-    for (const auto& rv : r.rvars) order.push_back(rv.name);
-    order.insert(order.end(), {x + "_o", y + "_o", k + "_o", n});
-    up.reorder(order);
-    up.vectorize(k + "_v").unroll(k + "_u").unroll(x + "_i").unroll(y + "_i");
-    unroll_kernel_columns(up, r);
+    std::vector<std::string> window;
+    for (const auto& rv : r.rvars) window.push_back(rv.name);
+    tile_channel_update(up, r, mk, window, {n});
     std::string kblocks = k + "_o";
     if (channel_chunks > 1) {
         TilePlan whole = plan;

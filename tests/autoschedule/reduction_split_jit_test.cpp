@@ -209,7 +209,10 @@ TEST(ReductionSplit, NarrowMapsKeepTheChannelVectorizedBlock) {
     load_plugin_once();
     setenv("MEMSCHED_PARAMS", "l1=4KiB,l2=128KiB,llc=128KiB,verbose=0", 1);
     const Halide::Target target = Halide::get_jit_target_from_environment();
-    if (target.arch != Halide::Target::X86) GTEST_SKIP() << "channel blocks are sized for x86 here";
+    // The channel-vectorized block needs at least 8 lanes (micro_kernel.cpp):
+    // x86 here; NEON's 4 never take it, so there is nothing to check there.
+    if (target.natural_vector_size(Halide::Float(32)) < 8)
+        GTEST_SKIP() << "no channel-vectorized block on " << target.to_string();
     std::mt19937 rng(20261207);
     constexpr int kWanted = 4;
     int checked = 0, seen = 0;

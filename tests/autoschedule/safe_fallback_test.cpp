@@ -13,6 +13,7 @@
 namespace memsched::autoschedule {
 namespace {
 
+using memsched::testing::count_mismatches;
 using memsched::testing::NamedBuilder;
 using memsched::testing::TestPipeline;
 
@@ -33,13 +34,8 @@ void expect_matches_reference(const NamedBuilder& builder, TestPipeline& schedul
         SCOPED_TRACE(::testing::PrintToString(size));
         Halide::Buffer<float> want = run_test_pipeline(reference, reference_p, size, target);
         Halide::Buffer<float> got = run_test_pipeline(scheduled, scheduled_p, size, target);
-        int bad = 0;
-        want.for_each_element([&](const int* pos) {
-            const float a = want(pos), b = got(pos);
-            if (!(std::fabs(a - b) <= 1e-4f * (1.0f + std::fabs(a))) && bad++ < 3)
-                ADD_FAILURE() << "mismatch at " << pos[0] << "," << pos[1] << ": " << a << " vs " << b;
-        });
-        EXPECT_EQ(bad, 0) << source;
+        std::string first;
+        EXPECT_EQ(count_mismatches(want, got, &first), 0) << first << source;
     }
 }
 

@@ -1,6 +1,7 @@
 // The test pipelines (see test_pipelines.h).
 #include "tests/autoschedule/test_pipelines.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace memsched::testing {
@@ -274,6 +275,19 @@ Halide::Buffer<float> run_test_pipeline(TestPipeline& t, Halide::Pipeline& p,
     Halide::Buffer<float> result(out);
     p.realize(result, target);
     return result;
+}
+
+int count_mismatches(const Halide::Buffer<float>& want, const Halide::Buffer<float>& got,
+                     std::string* first) {
+    int bad = 0;
+    want.for_each_element([&](const int* pos) {
+        const float a = want(pos), b = got(pos);
+        if (std::fabs(a - b) <= 1e-4f * (1.0f + std::fabs(a))) return;
+        if (bad++ < 3)
+            *first += "mismatch at " + std::to_string(pos[0]) + "," + std::to_string(pos[1]) + ": " +
+                      std::to_string(a) + " vs " + std::to_string(b) + "\n";
+    });
+    return bad;
 }
 
 } // namespace memsched::testing

@@ -39,4 +39,9 @@ PipelineBuilder test_pipeline(const std::string& name);
 Halide::Buffer<float> run_test_pipeline(TestPipeline& t, Halide::Pipeline& p,
                                         const std::vector<int>& out, const Halide::Target& target);
 
+// Elements of `got` off `want` by more than 1e-4 relative; the first three
+// are described in `first`.
+int count_mismatches(const Halide::Buffer<float>& want, const Halide::Buffer<float>& got,
+                     std::string* first);
+
 } // namespace memsched::testing
