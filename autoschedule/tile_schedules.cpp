@@ -24,6 +24,7 @@ void unroll_kernel_columns(StageWriter& up, const StageInfo& r) {
 struct CacheTileLoops {
     std::string x_outer, row_blocks, kblocks; // blocks inside a cache tile
     std::vector<std::string> outer;           // parallel tile loops, innermost first
+    std::string row_tiles, k_tiles;           // the tile loops among `outer`, "" when one tile
 };
 
 // The loops a tiled 4-D stage has after apply_tile_splits.
@@ -54,6 +55,7 @@ void split_into_cache_tiles(StageWriter& st, const std::string& y, const std::st
         st.split(k + "_o", k + "_t", k + "_b", int(blocks_per_tile), kGuard);
         t.kblocks = k + "_b", ktiles = k + "_t";
     }
+    t.row_tiles = row_tiles, t.k_tiles = ktiles;
     const std::string& first = plan.k_outer ? row_tiles : ktiles;
     const std::string& second = plan.k_outer ? ktiles : row_tiles;
     for (const auto& l : {first, second})
@@ -153,16 +155,20 @@ void parallel_channel_chunks(StageWriter& st, const std::string& kblocks, const 
 }
 
 // The loop to stage a root's activations at when its plan runs channel
-// tiles inside row tiles: the row-tile loop, so each band's copy (every
-// input channel) serves all its channel tiles, as the plan's model nest
-// keeps it. Copied per tile instead, a band's source is read once per
-// channel tile: ResNet-50 @224's layer3_0 add (22 tiles of 48 channels)
-// moved 35 MiB at a 1 MiB LL for 10.8 MB predicted. The channel tiles then
-// run in parallel inside the serial band loop, so only where they are at
-// least `parallelism` (0: nothing staged, never). Empty: stage per tile.
+// tiles inside row tiles (or one row tile of the whole height): the loop
+// just outside the channel tiles (the row-tile loop, or n), so each band's
+// copy (every input channel) serves all its channel tiles, as the plan's
+// model nest keeps it. Copied per tile instead, a band's source is read
+// once per channel tile: ResNet-50 @224's layer3_0 add (22 tiles of 48
+// channels) moved 35 MiB at a 1 MiB LL for 10.8 MB predicted, and
+// ResNet-18 @224's layer3_0 add (one row tile, 11 tiles of 24 channels)
+// 11.3 MiB for 2.8 MB. The channel tiles then run in parallel inside the
+// serial band loop, so only where they are at least `parallelism` (0:
+// nothing staged, never). Empty: stage per tile.
 std::string staged_band_loop(const TileLoops& t, const StageInfo& root, const TilePlan& plan,
                              int parallelism) {
-    if (parallelism <= 0 || plan.k_outer || plan.tile_c > 0 || t.outer.size() != 3) return "";
+    if (parallelism <= 0 || plan.tile_c > 0 || t.k_tiles.empty() || t.outer.size() < 2) return "";
+    if (!t.row_tiles.empty() && plan.k_outer) return "";
     const int64_t k_per_tile = channel_blocks_per_tile(plan) * plan.kernel.k_block;
     const int64_t k_tiles = (root.extents[2] + k_per_tile - 1) / k_per_tile;
     if (k_tiles < parallelism) return "";
