@@ -2,6 +2,7 @@
 #include "autoschedule/layer_fusion.h"
 
 #include "autoschedule/group_partition.h"
+#include "autoschedule/reduction_exit_group.h"
 #include "autoschedule/micro_kernel.h"
 #include "autoschedule/tile_schedules.h"
 #include "model/fusion/fused_traffic.h"
@@ -178,11 +179,8 @@ std::optional<Branch> walk_branch(const PipelineInfo& info, const FusionPlan& pl
     }
 }
 
-// The layer as the fusion model sees it: the real (unpadded) input extents
-// of its producer and the symmetric padding that gives the matched output.
-// A layer whose output Halide crops (a conv before a floor-mode pool at an
-// odd size computes one column less than its padding allows) is modeled
-// uncropped: slightly more work and traffic than Halide's, never less.
+} // namespace
+
 std::optional<LayerShape> model_shape(const ConvMatch& m, int64_t in_w, int64_t in_h,
                                       std::string* why) {
     LayerShape s = m.shape;
@@ -200,6 +198,8 @@ std::optional<LayerShape> model_shape(const ConvMatch& m, int64_t in_w, int64_t 
     }
     return s;
 }
+
+namespace {
 
 // The exit reads the group input pointwise (a residual shortcut), or
 // another tensor (nullopt: not a single-entry block).
@@ -230,16 +230,16 @@ std::optional<bool> exit_shortcut(const PipelineInfo& info, const FusionPlan& pl
     return shortcut;
 }
 
-// The plan of a group's exit reduction. A pool's register block takes one
-// row: it has no weights to reuse across rows, and bands are whole blocks,
-// so two-row blocks doubled the smallest band (VGG-16 @224's conv1_1 ->
-// conv1_2 -> pool1 fits half of a 1 MiB L2 only in bands of one pooled row).
+} // namespace
+
 TilePlan plan_group_exit(const ConvMatch& match, const Halide::Target& target,
                          const PluginParams& params) {
     TilePlan p = plan_match_tiles(match, target, params, true);
     if (!match.shape.has_weights() && p.kernel.rows > 1) p.kernel.rows = 1;
     return p;
 }
+
+namespace {
 
 // The plan of a conv in a group allowed the channel-vectorized block (it
 // takes it on narrow maps); `at_exit` as plan_group_exit's (a staged input).
@@ -660,6 +660,17 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
             out.log.push_back(root + ": no cross-layer fusion: " + why);
         }
     }
+    // Convs fused into the bands of a materialised reduction after them.
+    for (const auto& [exit, match] : plan.tiled_in_place) {
+        std::string why;
+        auto g = reduction_exit_candidate(info, plan, exit, target, params, &why);
+        if (!g) continue; // not that shape: nothing to say
+        out.log.push_back("candidate group " + group_names(*g) + ": " + g->bands.describe());
+        out.comments.push_back(out.log.back());
+        if (!g->bands.fuse) continue;
+        intervals.push_back(interval_of(info, *g, gain_of(g->bands, params.fusion_objective)));
+        candidates.push_back(*g);
+    }
     // A chosen group is logged where it is scheduled, with its loops.
     const std::vector<size_t> chosen = choose_disjoint_groups(intervals);
     double saved_seconds = 0;
@@ -714,6 +725,10 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
                                 const FusionPlan& plan, const CrossLayerGroup& group,
                                 const Halide::Target& target, const PluginParams& params,
                                 std::vector<std::string>* log) {
+    if (group.reduction_exit) {
+        schedule_reduction_exit_group(w, info, plan, group, target, params, log);
+        return;
+    }
     const StageInfo& exit = *info.find(group.exit);
     const bool sliding = group.bands.keep_halo;
     std::vector<const StageInfo*> reductions;

@@ -28,6 +28,7 @@
 #include "autoschedule/pipeline_analysis.h"
 #include "autoschedule/plugin_params.h"
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -47,6 +48,9 @@ struct CrossLayerGroup {
     // does too, and their weights, copied per channel block.
     std::vector<std::string> channel_vector_convs, weight_panels;
     bool channel_exit = false;
+    // The exit is a materialised reduction itself (reduction_exit_group.h):
+    // its update runs in the bands, band_stages[0] hosting band_convs[0].
+    bool reduction_exit = false;
     FusedGroup model;                    // nodes named after the Halide stages
     FusedBandPlan bands;
 };
@@ -94,6 +98,21 @@ int64_t channel_panel_bytes(const LayerShape& shape, const MicroKernel& mk);
 // Func. Their total size does not matter, only a panel's (plan_match_tiles).
 bool weights_can_be_k_innermost(const PipelineInfo& info, const FusionPlan& plan,
                                 const ConvMatch& match);
+
+// The layer as the fusion model sees it: the real (unpadded) input extents
+// of its producer and the symmetric padding that gives the matched output.
+// A layer whose output Halide crops (a conv before a floor-mode pool at an
+// odd size computes one column less than its padding allows) is modeled
+// uncropped: slightly more work and traffic than Halide's, never less.
+std::optional<LayerShape> model_shape(const ConvMatch& m, int64_t in_w, int64_t in_h,
+                                      std::string* why);
+
+// The plan of a group's exit reduction. A pool's register block takes one
+// row: it has no weights to reuse across rows, and bands are whole blocks,
+// so two-row blocks doubled the smallest band (VGG-16 @224's conv1_1 ->
+// conv1_2 -> pool1 fits half of a 1 MiB L2 only in bands of one pooled row).
+TilePlan plan_group_exit(const ConvMatch& match, const Halide::Target& target,
+                         const PluginParams& params);
 
 // Finds the candidate groups (each exit root with 1 to 3 producer layers,
 // through pads and materialised layer outputs), asks the model about each

@@ -478,6 +478,11 @@ void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
 
 void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
                               int parallelism) {
+    schedule_reduction_bands(w, r, plan, parallelism);
+}
+
+std::string schedule_reduction_bands(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
+                                     int parallelism) {
     w.compute_root(r.func);
     // The init is a plain vectorized fill, parallel over channels and batch.
     StageWriter init = w.stage(r.func, -1);
@@ -489,7 +494,7 @@ void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TileP
     // Only the innermost tile loop is parallel: fusing it with the batch
     // loop in this update made bounds inference read the input at n < 0
     // when k needs no tile loop (a conv chain's 1x1 of 16 channels).
-    parallelize(up, {t.outer.front()}, parallelism);
+    return parallelize(up, {t.outer.front()}, parallelism);
 }
 
 void schedule_reduction_tiles_at(ScheduleWriter& w, const StageInfo& r, const StageInfo& root,

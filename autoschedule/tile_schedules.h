@@ -84,6 +84,13 @@ void schedule_weight_panel(ScheduleWriter& w, const StageInfo& weights, const St
 void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
                               int parallelism);
 
+// The same, returning the update's outermost tile loop (its row bands
+// when plan.tile_y cuts the rows and tile_k holds every channel; parallel
+// when `parallelism` > 1): what a group computes per band of a
+// reduction exit (reduction_exit_group.h) is computed there.
+std::string schedule_reduction_bands(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
+                                     int parallelism);
+
 // The same update tiling for a reduction computed inside `root` at loop
 // `at` (a fused group's band, layer_fusion.h), stored at `store_at` when
 // that is an outer loop (sliding window). With `channel_chunks` > 1 its

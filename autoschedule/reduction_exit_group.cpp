@@ -1,0 +1,149 @@
+// A conv fused into the row bands of the materialised reduction after it
+// (see reduction_exit_group.h).
+#include "autoschedule/reduction_exit_group.h"
+
+#include "autoschedule/tile_schedules.h"
+
+#include <algorithm>
+
+namespace memsched::autoschedule {
+namespace {
+
+// The unpadded tensor a conv's input pad reads (its extents are the
+// layer's real input), or the input itself when it reads no 4-D tensor.
+const StageInfo* unpadded_source(const PipelineInfo& info, const std::string& name) {
+    const StageInfo* s = info.find(name);
+    if (!s || s->kind == StageKind::InputWrapper) return s;
+    for (const auto& call : s->pure_calls) {
+        if (!call.callee_is_func) continue;
+        const StageInfo* c = info.find(call.callee);
+        if (c && c->pure_vars.size() == 4 && c->extents_known()) return c;
+    }
+    return s;
+}
+
+} // namespace
+
+std::optional<CrossLayerGroup> reduction_exit_candidate(const PipelineInfo& info,
+                                                        const FusionPlan& plan,
+                                                        const std::string& exit,
+                                                        const Halide::Target& target,
+                                                        const PluginParams& params,
+                                                        std::string* why) {
+    auto tiled = plan.tiled_in_place.find(exit);
+    const StageInfo* r = info.find(exit);
+    if (tiled == plan.tiled_in_place.end() || !r) {
+        *why = exit + " is not a reduction tiled in place";
+        return std::nullopt;
+    }
+    const ConvMatch& rm = tiled->second;
+    if (r->pure_vars.size() != 4 || !r->extents_known() ||
+        rm.shape.kind == LayerKind::FullyConnected) {
+        *why = exit + " is not a 4-D " + std::string(to_string(rm.shape.kind)) + " with known extents";
+        return std::nullopt;
+    }
+    auto hosting = plan.hosting_pads.find(rm.input);
+    const StageInfo* pad = info.find(rm.input);
+    if (hosting == plan.hosting_pads.end() || !pad) {
+        *why = exit + "'s input " + rm.input + " hosts no layer";
+        return std::nullopt;
+    }
+    if (pad->consumers.size() != 1 || pad->is_output) {
+        *why = rm.input + " is read by more than " + exit;
+        return std::nullopt;
+    }
+    const auto& hosted = plan.fused.at(pad->name);
+    if (hosted.size() != 1 || hosted[0].match.shape.kind == LayerKind::FullyConnected) {
+        *why = rm.input + " hosts no single conv-like layer";
+        return std::nullopt;
+    }
+    const ConvMatch& cm = hosted[0].match;
+    const StageInfo* src = unpadded_source(info, cm.input);
+    if (!src || !src->extents_known() || src->extents.size() != 4) {
+        *why = hosting->second + "'s input " + cm.input + " has no known 4-D extents";
+        return std::nullopt;
+    }
+    CrossLayerGroup g;
+    g.exit = exit;
+    g.reduction_exit = true;
+    g.band_convs = {hosted[0].name};
+    g.band_stages = {pad->name};
+    if (auto st = plan.staged.find(pad->name); st != plan.staged.end())
+        g.band_stages.insert(g.band_stages.end(), st->second.begin(), st->second.end());
+
+    FusedGroup& model = g.model;
+    model.input = {src->extents[2] * src->extents[3], src->extents[1], src->extents[0]};
+    auto conv_shape = model_shape(cm, src->extents[0], src->extents[1], why);
+    if (!conv_shape) {
+        *why = hosted[0].name + ": " + *why;
+        return std::nullopt;
+    }
+    auto exit_shape = model_shape(rm, conv_shape->out_width(), conv_shape->out_height(), why);
+    if (!exit_shape) {
+        *why = exit + ": " + *why;
+        return std::nullopt;
+    }
+    FusedNode conv_node, exit_node;
+    conv_node.name = hosted[0].name, conv_node.shape = *conv_shape, conv_node.inputs = {-1};
+    exit_node.name = exit, exit_node.shape = *exit_shape, exit_node.inputs = {0};
+    model.nodes = {conv_node, exit_node};
+
+    const bool staged = g.band_stages.size() > 1;
+    const std::vector<TilePlan> layered{plan_match_tiles(cm, target, params, staged),
+                                        plan_match_tiles(rm, target, params, false)};
+    const MicroKernel exit_kernel = plan_group_exit(rm, target, params).kernel;
+    // The bands recompute their halos (a conv's few rows per band): the
+    // schedule keeps no line buffer of the pad.
+    PluginParams recompute = params;
+    recompute.forced_halo = PluginParams::ForcedHalo::Recompute;
+    g.bands = plan_fused_bands(model, layered, 0, exit_kernel.rows, recompute,
+                               {layered[0].kernel, exit_kernel}, 0, {}, staged ? 1 : 0);
+    return g;
+}
+
+void schedule_reduction_exit_group(ScheduleWriter& w, const PipelineInfo& info,
+                                   const FusionPlan& plan, const CrossLayerGroup& group,
+                                   const Halide::Target& target, const PluginParams& params,
+                                   std::vector<std::string>* log) {
+    const StageInfo& exit = *info.find(group.exit);
+    const StageInfo& pad = *info.find(group.band_stages.at(0));
+    const StageInfo& conv = *info.find(group.band_convs.at(0));
+    auto note = [&](const std::string& text) {
+        w.comment(text);
+        log->push_back(text);
+    };
+    note("cross-layer group " + conv.name + " -> " + exit.name + " in bands of " + exit.name +
+         "'s update (" + pad.name + " per band): " + group.bands.describe());
+    TilePlan exit_plan = plan_group_exit(plan.tiled_in_place.at(exit.name), target, params);
+    exit_plan.tile_y = group.bands.band_rows;
+    exit_plan.tile_k = exit.extents[2];
+    exit_plan.k_outer = false;
+    exit_plan.tile_c = 0;
+    const std::string band = schedule_reduction_bands(w, exit, exit_plan, params.parallelism);
+
+    // The pad's rows of one band, all channels, vectorized along x; the
+    // conv and its staged input for exactly those rows, inside it.
+    const int lanes = exit_plan.kernel.vector_lanes;
+    auto vectorized_at = [&](const StageInfo& s, const StageInfo& at, const std::string& loop) {
+        w.compute_at(s.func, at.func, loop);
+        if (lanes > 1 && !s.pure_vars.empty()) {
+            const std::string& x = s.pure_vars[0];
+            w.stage(s.func, -1)
+                .split(x, x + "_vo", x + "_vi", lanes, Halide::TailStrategy::GuardWithIf)
+                .vectorize(x + "_vi");
+        }
+    };
+    vectorized_at(pad, exit, band);
+    const std::string& pad_outer = pad.pure_vars.back();
+    const ConvMatch& cm = plan.fused.at(pad.name).at(0).match;
+    TilePlan p = plan_match_tiles(cm, target, params, group.band_stages.size() > 1);
+    p.tile_y = conv.extents[1]; // the whole band: no tile loops inside it
+    p.tile_k = conv.extents[2];
+    schedule_reduction_tiles_at(w, conv, pad, pad_outer, "", p, 0);
+    for (size_t i = 1; i < group.band_stages.size(); i++)
+        vectorized_at(*info.find(group.band_stages[i]), pad, pad_outer);
+    note(conv.name + ": computed per band of " + exit.name + " inside " + pad.name + ", kernel " +
+         p.kernel.describe());
+}
+
+} // namespace memsched::autoschedule
