@@ -92,11 +92,7 @@ std::optional<CrossLayerGroup> reduction_exit_candidate(const PipelineInfo& info
     const std::vector<TilePlan> layered{plan_match_tiles(cm, target, params, staged),
                                         plan_match_tiles(rm, target, params, false)};
     const MicroKernel exit_kernel = plan_group_exit(rm, target, params).kernel;
-    // The bands recompute their halos (a conv's few rows per band): the
-    // schedule keeps no line buffer of the pad.
-    PluginParams recompute = params;
-    recompute.forced_halo = PluginParams::ForcedHalo::Recompute;
-    g.bands = plan_fused_bands(model, layered, 0, exit_kernel.rows, recompute,
+    g.bands = plan_fused_bands(model, layered, 0, exit_kernel.rows, params,
                                {layered[0].kernel, exit_kernel}, 0, {}, staged ? 1 : 0);
     return g;
 }
@@ -113,16 +109,24 @@ void schedule_reduction_exit_group(ScheduleWriter& w, const PipelineInfo& info,
         log->push_back(text);
     };
     note("cross-layer group " + conv.name + " -> " + exit.name + " in bands of " + exit.name +
-         "'s update (" + pad.name + " per band): " + group.bands.describe());
+         "'s update (" + pad.name + " per band" +
+         (group.bands.keep_halo ? ", stored per strip" : "") + "): " + group.bands.describe());
     TilePlan exit_plan = plan_group_exit(plan.tiled_in_place.at(exit.name), target, params);
     exit_plan.tile_y = group.bands.band_rows;
     exit_plan.tile_k = exit.extents[2];
     exit_plan.k_outer = false;
     exit_plan.tile_c = 0;
-    const std::string band = schedule_reduction_bands(w, exit, exit_plan, params.parallelism);
+    const bool sliding = group.bands.keep_halo;
+    const BandLoops loops =
+        schedule_reduction_bands(w, exit, exit_plan, params.parallelism, sliding);
+    const std::string& band = loops.band;
 
     // The pad's rows of one band, all channels, vectorized along x; the
-    // conv and its staged input for exactly those rows, inside it.
+    // conv and its staged input for exactly those rows, inside it. Sliding:
+    // the pad is stored per strip, so each band computes only the rows the
+    // band above did not (Halide's sliding window), the conv inside it
+    // following; its storage is folded to the rows a band reads (rounded
+    // up to a power of two, as Halide folds), the model's line buffer.
     const int lanes = exit_plan.kernel.vector_lanes;
     auto vectorized_at = [&](const StageInfo& s, const StageInfo& at, const std::string& loop) {
         w.compute_at(s.func, at.func, loop);
@@ -134,6 +138,18 @@ void schedule_reduction_exit_group(ScheduleWriter& w, const PipelineInfo& info,
         }
     };
     vectorized_at(pad, exit, band);
+    if (sliding && loops.strip != band) {
+        w.store_at(pad.func, exit.func, loops.strip);
+        const LayerShape& pool = group.model.nodes.at(1).shape;
+        const int64_t window =
+            (loops.band_rows - 1) * pool.stride + (pool.kernel_h - 1) * pool.dilation + 1;
+        int64_t fold = 1;
+        while (fold < window) fold *= 2;
+        w.fold_storage(pad.func, pad.pure_vars[1], int(fold));
+        if (loops.strips > 1)
+            note(exit.name + ": " + std::to_string(loops.strips) +
+                 " parallel strips; each restarts its sliding window (not modeled)");
+    }
     const std::string& pad_outer = pad.pure_vars.back();
     const ConvMatch& cm = plan.fused.at(pad.name).at(0).match;
     TilePlan p = plan_match_tiles(cm, target, params, group.band_stages.size() > 1);

@@ -5,13 +5,18 @@
 // ResNet's stem is one: conv1 -> pool1_padded -> pool1, and pool1 feeds
 // layer1's first pad and its residual add. Alone, C writes all of H
 // (3.3 MB at 224x224) and R reads it back. Fused, R's update runs in row
-// bands and each band computes the rows of H it reads (with C inside, its
-// halo rows recomputed), so H never leaves the cache:
+// bands and each band computes the rows of H it reads (with C inside), so
+// H never leaves the cache:
 //
-//   R: init at root; update in bands of B rows (parallel):
-//     H[rows of the band + halo] (C computed for them, all channels)
+//   R: init at root; update in bands of B rows:
+//     H[rows of the band] (C computed for them, all channels)
 //     R[band rows] = max over the window of H
 //
+// Halos as the model chooses: recomputed (bands in parallel), or kept
+// (sliding: bands serial inside parallel strips, H stored per strip and
+// folded to the rows a band reads, so each band computes only its new
+// rows of H and C: no recomputed conv rows, and whole register blocks of
+// rows where the recomputed band's odd 2B+1 rows left a partial one).
 // The group is the fusion model's FusedGroup {C, R} and is chosen, as any
 // other candidate, by its predicted gain (layer_fusion.h). Knows the
 // Halide side through layer_fusion.h and tile_schedules.h only.

@@ -478,11 +478,11 @@ void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
 
 void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
                               int parallelism) {
-    schedule_reduction_bands(w, r, plan, parallelism);
+    schedule_reduction_bands(w, r, plan, parallelism, false);
 }
 
-std::string schedule_reduction_bands(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
-                                     int parallelism) {
+BandLoops schedule_reduction_bands(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
+                                   int parallelism, bool sliding) {
     w.compute_root(r.func);
     // The init is a plain vectorized fill, parallel over channels and batch.
     StageWriter init = w.stage(r.func, -1);
@@ -491,10 +491,28 @@ std::string schedule_reduction_bands(ScheduleWriter& w, const StageInfo& r, cons
     if (parallelism > 1) init.fuse(k, n, k + "_" + n + "_par").parallel(k + "_" + n + "_par");
     StageWriter up = w.stage(r.func, 0);
     TileLoops t = tile_update_in_place(up, r, plan);
-    // Only the innermost tile loop is parallel: fusing it with the batch
-    // loop in this update made bounds inference read the input at n < 0
-    // when k needs no tile loop (a conv chain's 1x1 of 16 channels).
-    return parallelize(up, {t.outer.front()}, parallelism);
+    BandLoops loops;
+    loops.band_rows = std::max<int64_t>(1, (plan.tile_y + plan.kernel.rows - 1) / plan.kernel.rows) *
+                      plan.kernel.rows;
+    const int64_t n_bands = (r.extents[1] + loops.band_rows - 1) / loops.band_rows;
+    if (!sliding || t.row_tiles.empty()) {
+        // Only the innermost tile loop is parallel: fusing it with the batch
+        // loop in this update made bounds inference read the input at n < 0
+        // when k needs no tile loop (a conv chain's 1x1 of 16 channels).
+        loops.band = loops.strip = parallelize(up, {t.outer.front()}, parallelism);
+    } else if (parallelism > 1 && n_bands > 1) {
+        // Serial bands inside parallel strips, as schedule_band_tiles'.
+        const int per_strip = int((n_bands + parallelism - 1) / parallelism);
+        up.split(t.row_tiles, t.row_tiles + "_s", t.row_tiles + "_sb", per_strip, kGuard);
+        loops.band = t.row_tiles + "_sb";
+        loops.strip = t.row_tiles + "_s";
+        up.parallel(loops.strip);
+        loops.strips = int((n_bands + per_strip - 1) / per_strip);
+    } else {
+        loops.band = t.row_tiles;
+        loops.strip = n;
+    }
+    return loops;
 }
 
 void schedule_reduction_tiles_at(ScheduleWriter& w, const StageInfo& r, const StageInfo& root,

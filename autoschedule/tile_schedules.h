@@ -84,13 +84,6 @@ void schedule_weight_panel(ScheduleWriter& w, const StageInfo& weights, const St
 void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
                               int parallelism);
 
-// The same, returning the update's outermost tile loop (its row bands
-// when plan.tile_y cuts the rows and tile_k holds every channel; parallel
-// when `parallelism` > 1): what a group computes per band of a
-// reduction exit (reduction_exit_group.h) is computed there.
-std::string schedule_reduction_bands(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
-                                     int parallelism);
-
 // The same update tiling for a reduction computed inside `root` at loop
 // `at` (a fused group's band, layer_fusion.h), stored at `store_at` when
 // that is an outer loop (sliding window). With `channel_chunks` > 1 its
@@ -129,6 +122,13 @@ struct BandLoops {
     // per band; 0 otherwise.
     int channel_chunks = 0;
 };
+
+// schedule_reduction_tiles, with the update's rows in bands of plan.tile_y (tile_k holding
+// every channel), returning the loops a group computing per band of a
+// reduction exit (reduction_exit_group.h) uses: the bands run in parallel,
+// or with `sliding` serially inside parallel strips (as schedule_band_tiles').
+BandLoops schedule_reduction_bands(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,
+                                   int parallelism, bool sliding);
 
 // As schedule_spatial_tiles, with tiles of plan.tile_y rows (rounded up to
 // whole register blocks) and all channels. Not sliding: the bands run in
