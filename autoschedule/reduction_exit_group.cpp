@@ -42,6 +42,12 @@ std::optional<CrossLayerGroup> reduction_exit_candidate(const PipelineInfo& info
         *why = exit + " is not a 4-D " + std::string(to_string(rm.shape.kind)) + " with known extents";
         return std::nullopt;
     }
+    // Pools only: a conv exit would run its weighted register blocks per
+    // band, a schedule no test checks yet.
+    if (rm.shape.has_weights()) {
+        *why = exit + " has weights (only pools are fused as reduction exits)";
+        return std::nullopt;
+    }
     auto hosting = plan.hosting_pads.find(rm.input);
     const StageInfo* pad = info.find(rm.input);
     if (hosting == plan.hosting_pads.end() || !pad) {

@@ -30,8 +30,8 @@
 
 namespace memsched::autoschedule {
 
-// The group of reduction `exit` (a key of plan.tiled_in_place) and the
-// conv its input pad hosts, with the model's band plan (fused or not:
+// The group of reduction `exit` (a key of plan.tiled_in_place without
+// weights: a pool) and the conv its input pad hosts, with the model's band plan (fused or not:
 // bands.fuse and bands.why say); nullopt with `why` when `exit` is not such
 // a reduction.
 std::optional<CrossLayerGroup> reduction_exit_candidate(const PipelineInfo& info,
