@@ -434,17 +434,6 @@ const ConvMatch& match_of(const FusionPlan& plan, const std::string& name) {
     throw std::logic_error("layer fusion: no match for " + name);
 }
 
-void schedule_band_stage(ScheduleWriter& w, const StageInfo& s, const StageInfo& exit,
-                         const BandLoops& loops, bool sliding, int lanes) {
-    w.compute_at(s.func, exit.func, loops.band);
-    if (sliding && loops.strip != loops.band) w.store_at(s.func, exit.func, loops.strip);
-    if (lanes > 1 && !s.pure_vars.empty()) {
-        const std::string& x = s.pure_vars[0];
-        w.stage(s.func, -1)
-            .split(x, x + "_vo", x + "_vi", lanes, TailStrategy::GuardWithIf)
-            .vectorize(x + "_vi");
-    }
-}
 
 // Line buffers of a sliding group. Halide 14 does not fold the storage of
 // a producer stored per strip and computed per band by itself (the band
@@ -473,19 +462,7 @@ BandLineRows band_line_rows(const FusedGroup& g, int64_t band_rows) {
     return r;
 }
 
-int64_t power_of_two_at_least(int64_t v) {
-    int64_t p = 1;
-    while (p < v) p *= 2;
-    return p;
-}
 
-// Folds `s` along y to `rows` rounded up to a power of two; false (not
-// folded) when the rows are unknown.
-bool fold_rows(ScheduleWriter& w, const StageInfo& s, int64_t rows) {
-    if (s.pure_vars.size() != 4 || rows <= 0) return false;
-    w.fold_storage(s.func, s.pure_vars[1], int(power_of_two_at_least(rows)));
-    return true;
-}
 
 // A band conv holds its output box; a band pad the input window of the
 // group's convs that read it.
@@ -502,6 +479,34 @@ bool fold_band_pad(ScheduleWriter& w, const StageInfo& pad, const BandLineRows& 
 }
 
 } // namespace
+
+namespace {
+
+int64_t power_of_two_at_least(int64_t v) {
+    int64_t p = 1;
+    while (p < v) p *= 2;
+    return p;
+}
+
+} // namespace
+
+void schedule_band_stage(ScheduleWriter& w, const StageInfo& s, const StageInfo& exit,
+                         const BandLoops& loops, bool sliding, int lanes) {
+    w.compute_at(s.func, exit.func, loops.band);
+    if (sliding && loops.strip != loops.band) w.store_at(s.func, exit.func, loops.strip);
+    if (lanes > 1 && !s.pure_vars.empty()) {
+        const std::string& x = s.pure_vars[0];
+        w.stage(s.func, -1)
+            .split(x, x + "_vo", x + "_vi", lanes, TailStrategy::GuardWithIf)
+            .vectorize(x + "_vi");
+    }
+}
+
+bool fold_rows(ScheduleWriter& w, const StageInfo& s, int64_t rows) {
+    if (s.pure_vars.size() != 4 || rows <= 0) return false;
+    w.fold_storage(s.func, s.pure_vars[1], int(power_of_two_at_least(rows)));
+    return true;
+}
 
 const CrossLayerGroup* CrossLayerPlan::group_of_exit(const std::string& name) const {
     for (const auto& g : groups)

@@ -27,6 +27,7 @@
 #include "autoschedule/model_bridge.h"
 #include "autoschedule/pipeline_analysis.h"
 #include "autoschedule/plugin_params.h"
+#include "autoschedule/tile_schedules.h"
 
 #include <optional>
 #include <set>
@@ -113,6 +114,15 @@ std::optional<LayerShape> model_shape(const ConvMatch& m, int64_t in_w, int64_t 
 // conv1_2 -> pool1 fits half of a 1 MiB L2 only in bands of one pooled row).
 TilePlan plan_group_exit(const ConvMatch& match, const Halide::Target& target,
                          const PluginParams& params);
+
+// A pure stage computed per band of `exit` (at loops.band), stored per
+// strip when `sliding`, vectorized along x.
+void schedule_band_stage(ScheduleWriter& w, const StageInfo& s, const StageInfo& exit,
+                         const BandLoops& loops, bool sliding, int lanes);
+
+// Folds `s` along y to `rows` rounded up to a power of two (as Halide
+// folds); false (not folded) when the rows are unknown.
+bool fold_rows(ScheduleWriter& w, const StageInfo& s, int64_t rows);
 
 // Finds the candidate groups (each exit root with 1 to 3 producer layers,
 // through pads and materialised layer outputs), asks the model about each

@@ -125,7 +125,6 @@ void schedule_reduction_exit_group(ScheduleWriter& w, const PipelineInfo& info,
     const bool sliding = group.bands.keep_halo;
     const BandLoops loops =
         schedule_reduction_bands(w, exit, exit_plan, params.parallelism, sliding);
-    const std::string& band = loops.band;
 
     // The pad's rows of one band, all channels, vectorized along x; the
     // conv and its staged input for exactly those rows, inside it. Sliding:
@@ -134,24 +133,11 @@ void schedule_reduction_exit_group(ScheduleWriter& w, const PipelineInfo& info,
     // following; its storage is folded to the rows a band reads (rounded
     // up to a power of two, as Halide folds), the model's line buffer.
     const int lanes = exit_plan.kernel.vector_lanes;
-    auto vectorized_at = [&](const StageInfo& s, const StageInfo& at, const std::string& loop) {
-        w.compute_at(s.func, at.func, loop);
-        if (lanes > 1 && !s.pure_vars.empty()) {
-            const std::string& x = s.pure_vars[0];
-            w.stage(s.func, -1)
-                .split(x, x + "_vo", x + "_vi", lanes, Halide::TailStrategy::GuardWithIf)
-                .vectorize(x + "_vi");
-        }
-    };
-    vectorized_at(pad, exit, band);
-    if (sliding && loops.strip != band) {
-        w.store_at(pad.func, exit.func, loops.strip);
+    schedule_band_stage(w, pad, exit, loops, sliding, lanes);
+    if (sliding && loops.strip != loops.band) {
         const LayerShape& pool = group.model.nodes.at(1).shape;
-        const int64_t window =
-            (loops.band_rows - 1) * pool.stride + (pool.kernel_h - 1) * pool.dilation + 1;
-        int64_t fold = 1;
-        while (fold < window) fold *= 2;
-        w.fold_storage(pad.func, pad.pure_vars[1], int(fold));
+        fold_rows(w, pad,
+                  (loops.band_rows - 1) * pool.stride + (pool.kernel_h - 1) * pool.dilation + 1);
         if (loops.strips > 1)
             note(exit.name + ": " + std::to_string(loops.strips) +
                  " parallel strips; each restarts its sliding window (not modeled)");
@@ -162,8 +148,10 @@ void schedule_reduction_exit_group(ScheduleWriter& w, const PipelineInfo& info,
     p.tile_y = conv.extents[1]; // the whole band: no tile loops inside it
     p.tile_k = conv.extents[2];
     schedule_reduction_tiles_at(w, conv, pad, pad_outer, "", p, 0);
+    BandLoops inside_pad;
+    inside_pad.band = inside_pad.strip = pad_outer;
     for (size_t i = 1; i < group.band_stages.size(); i++)
-        vectorized_at(*info.find(group.band_stages[i]), pad, pad_outer);
+        schedule_band_stage(w, *info.find(group.band_stages[i]), pad, inside_pad, false, lanes);
     note(conv.name + ": computed per band of " + exit.name + " inside " + pad.name + ", kernel " +
          p.kernel.describe());
 }
