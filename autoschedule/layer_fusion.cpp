@@ -478,10 +478,6 @@ bool fold_band_pad(ScheduleWriter& w, const StageInfo& pad, const BandLineRows& 
     return fold_rows(w, pad, need);
 }
 
-} // namespace
-
-namespace {
-
 int64_t power_of_two_at_least(int64_t v) {
     int64_t p = 1;
     while (p < v) p *= 2;
