@@ -55,51 +55,12 @@ struct Driver {
         return tiles;
     }
 
-    // A hosted layer (computed per band of its consumer's pad) that no cache
-    // holds a band of: its weights stream once per band. Where the model
-    // says splitting its reduction moves less from DRAM, the pad is tiled
-    // as an ordinary root with the split conv per tile instead (Tiny-YOLOv2
-    // @112's conv8, 37.9 MB of weights on a 4x4 map, read them 11x in
-    // bands at a 256 KiB LL; split alone it measured 1.03x compulsory).
+    // A hosted layer's plan (layer_fusion.h, plan_hosted_layer), logged.
     TilePlan plan_hosted(const ConvMatch& match, const std::string& what, bool staged_input) {
-        const TilePlan whole = plan_match_tiles(match, target, params, staged_input);
-        // Bands of a narrow map may run the channel-vectorized block (its
-        // weights copied per channel block at the band, as in a fused group):
-        // Tiny-YOLOv2 @224's hosted conv7 (7x7, 512 -> 1024 channels) ran
-        // 38.7 ms per call x-vectorized (Halide profiler, 1 thread, AVX2).
-        // So may its split below; the per-tile nest stays x-vectorized.
-        const TilePlan whole_bands =
-            has_weights_func(match)
-                ? plan_match_tiles(match, target, params, staged_input, /*allow_channel_vectors=*/true)
-                : whole;
-        // Bands run every output channel per band, so a plan of channel
-        // tiles outermost (weights read once, input once per channel tile)
-        // would read the weights once per band instead: Tiny-YOLOv2 @224's
-        // conv8 (37.7 MB of weights, 7x7 map) read them twice at a 1 MiB LL.
-        // Such a plan keeps its nest, the conv computed per tile (one chunk).
-        const LayerShape& shape = match.shape;
-        if (whole.tile_held && whole.k_outer && whole.tile_k < shape.out_channels &&
-            whole.tile_y < shape.out_height() && reduction_can_split(match)) {
-            TilePlan tiled = whole;
-            tiled.tile_c = shape.in_channels;
-            tiled.split_rvar = match.channel_rvar;
-            note_plan(match, what + " in its tiles (bands of every channel would re-read its weights)",
-                      tiled);
-            return tiled;
-        }
-        const TilePlan bands = plan_hosted_bands(match.shape, params, whole_bands);
-        // Held or not, each band re-reads all the layer's weights: where
-        // they outgrow the caches, the split (weights once per tile of many
-        // rows) can move far less (Tiny-YOLOv2 @224's conv8, 37.7 MB of
-        // weights, read them twice in bands of 4 of its 7 rows at 1 MiB).
-        const TilePlan split = plan_reduction_split(match, target, params, whole_bands,
-                                                    staged_input, /*even_if_held=*/true);
-        if (split.tile_c > 0 && less_dram_traffic(split, bands)) {
-            note_plan(match, what + " in its tiles (hosted bands would move more)", split);
-            return split;
-        }
-        note_plan(match, what + " per band (hosted layer)", bands);
-        return bands;
+        const HostedPlan hosted =
+            plan_hosted_layer(match, target, params, staged_input, has_weights_func(match));
+        note_plan(match, what + hosted.how, hosted.plan);
+        return hosted.plan;
     }
 
     // The weights of a channel-vectorized conv: scheduled with its root.

@@ -2,8 +2,10 @@
 #include "autoschedule/layer_fusion.h"
 
 #include "autoschedule/group_partition.h"
+#include "autoschedule/pool_epilogue_group.h"
 #include "autoschedule/reduction_exit_group.h"
 #include "autoschedule/micro_kernel.h"
+#include "autoschedule/plan_nests.h"
 #include "autoschedule/tile_schedules.h"
 #include "model/fusion/fused_traffic.h"
 
@@ -556,6 +558,45 @@ TilePlan plan_alone_in_root(const ConvMatch& match, const Halide::Target& target
     return plan_reduction_split(match, target, params, tiles, staged_input, /*even_if_held=*/true);
 }
 
+HostedPlan plan_hosted_layer(const ConvMatch& match, const Halide::Target& target,
+                             const PluginParams& params, bool staged_input, bool weights_func) {
+    // Tiny-YOLOv2 @112's conv8 (37.9 MB of weights on a 4x4 map) read its
+    // weights 11x in bands at a 256 KiB LL; split alone it measured 1.03x
+    // compulsory.
+    const TilePlan whole = plan_match_tiles(match, target, params, staged_input);
+    // Bands of a narrow map may run the channel-vectorized block (its
+    // weights copied per channel block at the band, as in a fused group):
+    // Tiny-YOLOv2 @224's hosted conv7 (7x7, 512 -> 1024 channels) ran
+    // 38.7 ms per call x-vectorized (Halide profiler, 1 thread, AVX2).
+    // So may its split below; the per-tile nest stays x-vectorized.
+    const TilePlan whole_bands =
+        weights_func ? plan_match_tiles(match, target, params, staged_input, /*allow_channel_vectors=*/true)
+                     : whole;
+    // Bands run every output channel per band, so a plan of channel tiles
+    // outermost (weights read once, input once per channel tile) would read
+    // the weights once per band instead: Tiny-YOLOv2 @224's conv8 (37.7 MB
+    // of weights, 7x7 map) read them twice at a 1 MiB LL. Such a plan keeps
+    // its nest, the conv computed per tile (one chunk).
+    const LayerShape& shape = match.shape;
+    if (whole.tile_held && whole.k_outer && whole.tile_k < shape.out_channels &&
+        whole.tile_y < shape.out_height() && reduction_can_split(match)) {
+        TilePlan tiled = whole;
+        tiled.tile_c = shape.in_channels;
+        tiled.split_rvar = match.channel_rvar;
+        return {tiled, " in its tiles (bands of every channel would re-read its weights)"};
+    }
+    const TilePlan bands = plan_hosted_bands(match.shape, params, whole_bands);
+    // Held or not, each band re-reads all the layer's weights: where they
+    // outgrow the caches, the split (weights once per tile of many rows)
+    // can move far less (Tiny-YOLOv2 @224's conv8, 37.7 MB of weights, read
+    // them twice in bands of 4 of its 7 rows at 1 MiB).
+    const TilePlan split = plan_reduction_split(match, target, params, whole_bands, staged_input,
+                                                /*even_if_held=*/true);
+    if (split.tile_c > 0 && less_dram_traffic(split, bands))
+        return {split, " in its tiles (hosted bands would move more)"};
+    return {bands, " per band (hosted layer)"};
+}
+
 int64_t channel_panel_bytes(const LayerShape& shape, const MicroKernel& mk) {
     return shape.in_channels_per_group() * shape.kernel_h * shape.kernel_w * mk.k_block *
            shape.element_bytes;
@@ -672,6 +713,20 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
         intervals.push_back(interval_of(info, *g, gain_of(g->bands, params.fusion_objective)));
         candidates.push_back(*g);
     }
+    // Pools run as their conv's epilogue, in the conv's own tiles; not
+    // under a forced halo policy (fusion=keep|recompute names band groups).
+    if (params.forced_halo == PluginParams::ForcedHalo::None)
+        for (const auto& entry : plan.fused) {
+            std::string why;
+            auto g = pool_epilogue_candidate(info, plan, entry.first, target, params, &why);
+            if (!g) continue; // not that shape: nothing to say
+            out.log.push_back("candidate group " + group_names(*g) + " (pool epilogue): " +
+                              g->bands.describe());
+            out.comments.push_back(out.log.back());
+            if (!g->bands.fuse) continue;
+            intervals.push_back(interval_of(info, *g, gain_of(g->bands, params.fusion_objective)));
+            candidates.push_back(*g);
+        }
     // A chosen group is logged where it is scheduled, with its loops.
     const std::vector<size_t> chosen = choose_disjoint_groups(intervals);
     double saved_seconds = 0;
@@ -728,6 +783,10 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
                                 std::vector<std::string>* log) {
     if (group.reduction_exit) {
         schedule_reduction_exit_group(w, info, plan, group, target, params, log);
+        return;
+    }
+    if (group.pool_epilogue) {
+        schedule_pool_epilogue_group(w, info, group, params, log);
         return;
     }
     const StageInfo& exit = *info.find(group.exit);

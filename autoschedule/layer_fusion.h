@@ -52,6 +52,11 @@ struct CrossLayerGroup {
     // The exit is a materialised reduction itself (reduction_exit_group.h):
     // its update runs in the bands, band_stages[0] hosting band_convs[0].
     bool reduction_exit = false;
+    // The exit's one pool runs as the epilogue of the conv its input pad
+    // hosts (pool_epilogue_group.h): the exit tiled as exit_tiles, in the
+    // conv's own plan, conv_tiles.
+    bool pool_epilogue = false;
+    TilePlan conv_tiles, exit_tiles;
     FusedGroup model;                    // nodes named after the Halide stages
     FusedBandPlan bands;
 };
@@ -114,6 +119,22 @@ std::optional<LayerShape> model_shape(const ConvMatch& m, int64_t in_w, int64_t 
 // conv1_2 -> pool1 fits half of a 1 MiB L2 only in bands of one pooled row).
 TilePlan plan_group_exit(const ConvMatch& match, const Halide::Target& target,
                          const PluginParams& params);
+
+// The plan of a layer hosted by its consumer's pad (computed per band of
+// the pad, writing the padded activation once; fusion_plan.h), and how it
+// runs: `how` is appended to the log line (" per band (hosted layer)", or
+// " in its tiles (...)" when the pad is tiled as an ordinary root instead).
+// A hosted layer that no cache holds a band of reads its weights once per
+// band; where the model says a plan of channel tiles outermost or a split
+// reduction moves less from DRAM, the pad runs that nest instead.
+// `weights_func`: weights_can_be_k_innermost (its bands may then take the
+// channel-vectorized block).
+struct HostedPlan {
+    TilePlan plan;
+    std::string how;
+};
+HostedPlan plan_hosted_layer(const ConvMatch& match, const Halide::Target& target,
+                             const PluginParams& params, bool staged_input, bool weights_func);
 
 // A pure stage computed per band of `exit` (at loops.band), stored per
 // strip when `sliding`, vectorized along x.

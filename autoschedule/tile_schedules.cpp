@@ -451,7 +451,7 @@ void schedule_weight_panel(ScheduleWriter& w, const StageInfo& weights, const St
     st.vectorize(k + "_v");
 }
 
-void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
+std::string schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
                             const std::vector<const StageInfo*>& reductions,
                             const std::vector<bool>& fixed_extent,
                             const std::vector<const StageInfo*>& staged, const TilePlan& plan,
@@ -467,13 +467,14 @@ void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
     if (!band_loop.empty() && parallelism > 1) st.parallel(tile_loop);
     if (plan.tile_c > 0 && reductions.size() == 1) {
         schedule_split_conv(w, *reductions[0], root, tile_loop, staged, plan, fixed_extent[0]);
-        return;
+        return tile_loop;
     }
     for (size_t i = 0; i < reductions.size(); i++)
         schedule_register_block(w, *reductions[i], root, t.x_outer, plan.kernel, fixed_extent[i]);
     for (const StageInfo* s : staged)
         schedule_staged(w, *s, root.func, band_loop.empty() ? tile_loop : band_loop,
                         plan.kernel.vector_lanes);
+    return tile_loop;
 }
 
 void schedule_reduction_tiles(ScheduleWriter& w, const StageInfo& r, const TilePlan& plan,

@@ -33,8 +33,9 @@ namespace memsched::autoschedule {
 // plan_reduction_split) the conv is instead computed per cache tile, its
 // update looping over chunks of plan.tile_c input channels outermost
 // (partial sums kept in the tile's buffer) around guarded register blocks,
-// and `staged` is copied per chunk.
-void schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
+// and `staged` is copied per chunk. Returns the innermost tile loop (where
+// the tiles' producers are computed).
+std::string schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
                             const std::vector<const StageInfo*>& reductions,
                             const std::vector<bool>& fixed_extent,
                             const std::vector<const StageInfo*>& staged, const TilePlan& plan,

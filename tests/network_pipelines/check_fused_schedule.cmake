@@ -1,6 +1,7 @@
 # Runs the network generator with the MemSched plugin (schedule only) and
 # fails unless the schedule it prints fuses at least one cross-layer group
-# (a "cross-layer group A -> B ... in bands of X: fused" line, written where
+# (a "cross-layer group A -> B ... in bands of X: fused" line, or "in tiles of
+# X" for a pool epilogue, written where
 # the group is scheduled), and, when EXPECT is set, unless one fused group's
 # line matches that regex. Variables: GENERATOR, PLUGIN, GEN_PARAMS (the
 # generator parameters, a list), OUT (a folder), EXPECT (optional).
@@ -19,7 +20,7 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "check_fused_schedule: the generator failed (${rc}):\n${out}\n${err}")
 endif()
 file(READ ${OUT}/net.schedule.h schedule)
-string(REGEX MATCHALL "cross-layer group [^\n]* in bands of [^\n]*: fused: [^\n]*" groups "${schedule}")
+string(REGEX MATCHALL "cross-layer group [^\n]* in (bands|tiles) of [^\n]*: fused: [^\n]*" groups "${schedule}")
 list(LENGTH groups n)
 if(n EQUAL 0)
   message(FATAL_ERROR "check_fused_schedule: no fused cross-layer group in ${OUT}/net.schedule.h; the plugin said:\n${err}")

@@ -1,0 +1,221 @@
+// A pool run as the epilogue of the conv before it, tile by tile (see
+// pool_epilogue_group.h).
+#include "autoschedule/pool_epilogue_group.h"
+
+#include "autoschedule/kernel_utilisation.h"
+#include "autoschedule/tile_schedules.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace memsched::autoschedule {
+namespace {
+
+// Bytes into level `level` of a plan: the tile figure, as the band groups
+// compare (fused_group_bridge.cpp), or for the last level what it moves
+// from DRAM.
+int64_t bytes_into(const TilePlan& p, size_t level, bool dram) {
+    const auto& t = dram || p.tile_traffic.empty() ? p.traffic : p.tile_traffic;
+    if (t.empty()) return 0;
+    return int64_t(std::llround((dram ? t.back() : t[std::min(level, t.size() - 1)]).bytes));
+}
+
+int64_t elements(const StageInfo& s) {
+    int64_t n = 1;
+    for (int64_t e : s.extents) n *= e;
+    return n;
+}
+
+std::string describe_tiles(const TilePlan& conv, const TilePlan& root) {
+    std::ostringstream s;
+    s << "tiles of " << root.tile_y << " rows x " << root.tile_k << " channels ("
+      << (root.k_outer ? "channel tiles outer" : "row tiles outer") << "), the conv's tile y"
+      << conv.tile_y << " k" << conv.tile_k;
+    return s.str();
+}
+
+} // namespace
+
+std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
+                                                       const FusionPlan& plan,
+                                                       const std::string& root,
+                                                       const Halide::Target& target,
+                                                       const PluginParams& params,
+                                                       std::string* why) {
+    const auto fused = plan.fused.find(root);
+    const StageInfo* r = info.find(root);
+    if (fused == plan.fused.end() || fused->second.size() != 1 || !r) {
+        *why = root + " does not compute exactly one reduction";
+        return std::nullopt;
+    }
+    const FusedReduction& pool = fused->second[0];
+    const ConvMatch& pm = pool.match;
+    if (pm.shape.kind != LayerKind::MaxPool && pm.shape.kind != LayerKind::AvgPool) {
+        *why = pool.name + " is no windowed pool";
+        return std::nullopt;
+    }
+    if (r->pure_vars.size() != 4 || !r->extents_known() || r->extents[2] != pm.shape.out_channels) {
+        *why = root + " is not a 4-D stage of " + pool.name + "'s channels";
+        return std::nullopt;
+    }
+    // R holds P's channels unshifted: the pad hosting it, or a pointwise copy.
+    const auto host = plan.hosting_pads.find(root);
+    if (!(host != plan.hosting_pads.end() && host->second == pool.name) &&
+        !r->reads_pointwise(pool.name)) {
+        *why = root + " neither hosts " + pool.name + " nor reads it pointwise";
+        return std::nullopt;
+    }
+    const StageInfo* pad = info.find(pm.input);
+    if (!pad || !plan.hosting_pads.count(pm.input) || pad->consumers.size() != 1 ||
+        pad->is_output || pad->pure_vars.size() != 4) {
+        *why = pool.name + "'s input " + pm.input + " is no pad hosting a layer for it alone";
+        return std::nullopt;
+    }
+    const auto& hosted = plan.fused.at(pad->name);
+    if (hosted.size() != 1 || hosted[0].match.shape.kind != LayerKind::Conv ||
+        !hosted[0].match.shape.has_weights()) {
+        *why = pad->name + " hosts no single conv";
+        return std::nullopt;
+    }
+    const ConvMatch& cm = hosted[0].match;
+    const StageInfo* conv = info.find(hosted[0].name);
+    if (!conv || conv->pure_vars.size() != 4 || !conv->extents_known()) {
+        *why = hosted[0].name + " has no known 4-D extents";
+        return std::nullopt;
+    }
+    std::vector<std::string> staged;
+    if (auto st = plan.staged.find(pad->name); st != plan.staged.end()) staged = st->second;
+
+    // The conv's own tiles (not split: the tile computes whole reductions).
+    const TilePlan conv_tiles = plan_match_tiles(cm, target, params, !staged.empty());
+    if (conv_tiles.tile_c > 0 || conv_tiles.traffic.empty()) {
+        *why = hosted[0].name + "'s plan splits its reduction";
+        return std::nullopt;
+    }
+    TilePlan root_tiles = plan_group_exit(pm, target, params);
+    const int64_t stride = std::max<int64_t>(1, pm.shape.stride);
+    const int64_t pool_rows = std::max<int64_t>(1, conv_tiles.tile_y / stride);
+    root_tiles.tile_y = rows_over_pad(pool_rows, pm.shape.out_height(), r->extents[1]);
+    const int64_t kb = std::max(1, root_tiles.kernel.k_block);
+    root_tiles.tile_k = std::min<int64_t>(r->extents[2], (conv_tiles.tile_k + kb - 1) / kb * kb);
+    root_tiles.k_outer = conv_tiles.k_outer;
+    root_tiles.tile_c = 0;
+    const int64_t row_block = std::max(1, root_tiles.kernel.rows);
+    const int64_t rows_per_tile = (root_tiles.tile_y + row_block - 1) / row_block * row_block;
+    const int64_t tiles = ((r->extents[1] + rows_per_tile - 1) / rows_per_tile) *
+                          ((r->extents[2] + root_tiles.tile_k - 1) / root_tiles.tile_k) * r->extents[3];
+    if (tiles < params.parallelism) {
+        *why = hosted[0].name + "'s plan has fewer tiles than threads";
+        return std::nullopt;
+    }
+
+    CrossLayerGroup g;
+    g.exit = root;
+    g.pool_epilogue = true;
+    g.exit_convs = {pool.name};
+    g.band_convs = {hosted[0].name};
+    g.band_stages = {pad->name};
+    g.band_stages.insert(g.band_stages.end(), staged.begin(), staged.end());
+    g.conv_tiles = conv_tiles;
+    g.exit_tiles = root_tiles;
+    FusedNode conv_node, pool_node;
+    conv_node.name = hosted[0].name, conv_node.shape = cm.shape, conv_node.inputs = {-1};
+    pool_node.name = pool.name, pool_node.shape = pm.shape, pool_node.inputs = {0};
+    g.model.nodes = {conv_node, pool_node};
+
+    // Alone: the conv's and the pool's plans as the plugin applies them.
+    const TilePlan conv_alone =
+        plan_hosted_layer(cm, target, params, !staged.empty(), weights_can_be_k_innermost(info, plan, cm))
+            .plan;
+    const TilePlan pool_alone = host != plan.hosting_pads.end()
+                                    ? plan_hosted_layer(pm, target, params, false, false).plan
+                                    : plan_match_tiles(pm, target, params, false);
+    // Compared where the band groups are (the L2, or the only level), and
+    // into the last level: neither may move more.
+    FusedBandPlan& b = g.bands;
+    const size_t level = params.levels.size() > 1 ? 1 : 0;
+    b.level = params.levels[level].name;
+    const int64_t element_bytes = cm.shape.element_bytes;
+    const int64_t saved = cm.shape.output_elements() * element_bytes - elements(*r) * element_bytes;
+    b.layered_bytes = bytes_into(conv_alone, level, false) + bytes_into(pool_alone, level, false);
+    b.fused_bytes = bytes_into(conv_tiles, level, false) - saved;
+    b.layered_outer_bytes = bytes_into(conv_alone, 0, true) + bytes_into(pool_alone, 0, true);
+    b.fused_outer_bytes = bytes_into(conv_tiles, 0, true) - saved;
+    // Overlapping windows: each tile recomputes the rows the one above read.
+    const int64_t halo_rows = std::max<int64_t>(0, pm.shape.kernel_h - stride);
+    const double recompute = double(pool_rows * stride + halo_rows) / double(pool_rows * stride);
+    b.layered_macs = cm.shape.macs() + pm.shape.macs();
+    b.fused_macs = int64_t(std::llround(double(cm.shape.macs()) * recompute)) + pm.shape.macs();
+    // Time as the band groups reckon it (fused_group_bridge.cpp), so that
+    // overlapping candidates compare: per layer the roofline of its MACs at
+    // its block's lane utilisation and its bytes into the compared level
+    // over the bandwidth serving it; fused, one roofline of both.
+    const double peak = params.peak_gflops_per_core * 1e9 * params.parallelism;
+    const double gbps = level + 1 < params.levels.size() ? params.levels[level + 1].bandwidth_gbps
+                                                         : params.dram_bandwidth_gbps;
+    auto roofline = [&](double macs, int64_t bytes, double utilisation) {
+        return std::max(2.0 * macs / (peak * utilisation), double(bytes) / (gbps * 1e9));
+    };
+    const double conv_utilisation = lane_utilisation(conv_tiles.kernel, cm.shape);
+    b.layered_seconds =
+        roofline(double(cm.shape.macs()), bytes_into(conv_alone, level, false),
+                 lane_utilisation(conv_alone.kernel, cm.shape)) +
+        roofline(double(pm.shape.macs()), bytes_into(pool_alone, level, false),
+                 lane_utilisation(pool_alone.kernel, pm.shape));
+    const double conv_macs = double(cm.shape.macs()) * recompute;
+    const double at_peak = conv_macs / conv_utilisation +
+                           double(pm.shape.macs()) / lane_utilisation(root_tiles.kernel, pm.shape);
+    b.fused_seconds = roofline(conv_macs + double(pm.shape.macs()), b.fused_bytes,
+                               (conv_macs + double(pm.shape.macs())) / at_peak);
+    const bool less = b.fused_bytes < b.layered_bytes && b.fused_outer_bytes <= b.layered_outer_bytes;
+    const bool faster = b.fused_seconds < b.layered_seconds * 0.999;
+    const bool same_time = b.fused_seconds <= b.layered_seconds * 1.001;
+    const std::string tiling = describe_tiles(conv_tiles, root_tiles);
+    if (!less) {
+        b.why = tiling + ": moves no fewer bytes than layer by layer (" +
+                params.levels.back().name + ": " + std::to_string(b.fused_outer_bytes) + "B vs " +
+                std::to_string(b.layered_outer_bytes) + "B)";
+    } else if (params.fusion_objective == Objective::Traffic) {
+        b.fuse = true;
+        b.why = tiling + (faster ? ": less traffic, faster" : ": less traffic (fusion_objective=traffic)");
+    } else if (faster || same_time) {
+        b.fuse = true;
+        b.why = tiling + (faster ? ": less traffic, faster" : ": same time, less traffic");
+    } else {
+        b.why = tiling + ": less traffic but slower (recomputed rows)";
+    }
+    return g;
+}
+
+void schedule_pool_epilogue_group(ScheduleWriter& w, const PipelineInfo& info,
+                                  const CrossLayerGroup& group, const PluginParams& params,
+                                  std::vector<std::string>* log) {
+    const StageInfo& root = *info.find(group.exit);
+    const StageInfo& pool = *info.find(group.exit_convs.at(0));
+    const StageInfo& conv = *info.find(group.band_convs.at(0));
+    auto note = [&](const std::string& text) {
+        w.comment(text);
+        log->push_back(text);
+    };
+    note("cross-layer group " + conv.name + " -> " + pool.name + " in tiles of " + root.name +
+         " (pool epilogue): " + group.bands.describe());
+    // The root's tiles in the conv's order, the pool in its register blocks.
+    const std::string tile =
+        schedule_spatial_tiles(w, root, {&pool}, {may_overcompute_spatially(info, pool)}, {},
+                               group.exit_tiles, params.parallelism);
+    // Per tile: the pad's rows and channels the pool reads (with the conv's
+    // staged input), vectorized along x, and the conv for exactly those.
+    BandLoops at;
+    at.band = at.strip = tile;
+    const int lanes = group.exit_tiles.kernel.vector_lanes;
+    for (const auto& name : group.band_stages)
+        schedule_band_stage(w, *info.find(name), root, at, false, lanes);
+    TilePlan p = group.conv_tiles;
+    p.tile_y = conv.extents[1]; // the whole tile: no tile loops inside it
+    p.tile_k = conv.extents[2];
+    schedule_reduction_tiles_at(w, conv, root, tile, "", p, 0);
+    note(conv.name + ": computed per tile of " + root.name + ", kernel " + p.kernel.describe());
+}
+
+} // namespace memsched::autoschedule
