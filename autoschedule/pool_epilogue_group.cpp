@@ -3,6 +3,7 @@
 #include "autoschedule/pool_epilogue_group.h"
 
 #include "autoschedule/kernel_utilisation.h"
+#include "autoschedule/plan_nests.h"
 #include "autoschedule/tile_schedules.h"
 
 #include <algorithm>
@@ -32,6 +33,7 @@ std::string describe_tiles(const TilePlan& conv, const TilePlan& root) {
     s << "tiles of " << root.tile_y << " rows x " << root.tile_k << " channels ("
       << (root.k_outer ? "channel tiles outer" : "row tiles outer") << "), the conv's tile y"
       << conv.tile_y << " k" << conv.tile_k;
+    if (conv.tile_c > 0) s << " c" << conv.tile_c << " (reduction split)";
     return s.str();
 }
 
@@ -87,10 +89,23 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     std::vector<std::string> staged;
     if (auto st = plan.staged.find(pad->name); st != plan.staged.end()) staged = st->second;
 
-    // The conv's own tiles (not split: the tile computes whole reductions).
-    const TilePlan conv_tiles = plan_match_tiles(cm, target, params, !staged.empty());
-    if (conv_tiles.tile_c > 0 || conv_tiles.traffic.empty()) {
-        *why = hosted[0].name + "'s plan splits its reduction";
+    // Alone: the conv's and the pool's plans as the plugin applies them.
+    const TilePlan conv_alone =
+        plan_hosted_layer(cm, target, params, !staged.empty(), weights_can_be_k_innermost(info, plan, cm))
+            .plan;
+    const TilePlan pool_alone = host != plan.hosting_pads.end()
+                                    ? plan_hosted_layer(pm, target, params, false, false).plan
+                                    : plan_match_tiles(pm, target, params, false);
+    // The conv's tiles: its template plan, or the plan it runs alone (a
+    // split reduction, channel tiles outermost, or bands) when that moves
+    // less from DRAM and its blocks are x-vectorized; the output write the
+    // pool saves is the same for both.
+    TilePlan conv_tiles = plan_match_tiles(cm, target, params, !staged.empty());
+    if (!conv_alone.kernel.channel_vectors && !conv_alone.traffic.empty() &&
+        less_dram_traffic(conv_alone, conv_tiles))
+        conv_tiles = conv_alone;
+    if (conv_tiles.traffic.empty()) {
+        *why = hosted[0].name + " has no model prediction";
         return std::nullopt;
     }
     TilePlan root_tiles = plan_group_exit(pm, target, params);
@@ -124,13 +139,6 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     pool_node.name = pool.name, pool_node.shape = pm.shape, pool_node.inputs = {0};
     g.model.nodes = {conv_node, pool_node};
 
-    // Alone: the conv's and the pool's plans as the plugin applies them.
-    const TilePlan conv_alone =
-        plan_hosted_layer(cm, target, params, !staged.empty(), weights_can_be_k_innermost(info, plan, cm))
-            .plan;
-    const TilePlan pool_alone = host != plan.hosting_pads.end()
-                                    ? plan_hosted_layer(pm, target, params, false, false).plan
-                                    : plan_match_tiles(pm, target, params, false);
     // Compared where the band groups are (the L2, or the only level), and
     // into the last level: neither may move more.
     FusedBandPlan& b = g.bands;
@@ -204,18 +212,26 @@ void schedule_pool_epilogue_group(ScheduleWriter& w, const PipelineInfo& info,
     const std::string tile =
         schedule_spatial_tiles(w, root, {&pool}, {may_overcompute_spatially(info, pool)}, {},
                                group.exit_tiles, params.parallelism);
-    // Per tile: the pad's rows and channels the pool reads (with the conv's
-    // staged input), vectorized along x, and the conv for exactly those.
+    // Per tile: the pad's rows and channels the pool reads, vectorized
+    // along x, and the conv for exactly those, with its staged input (per
+    // tile, or per chunk of a split reduction).
     BandLoops at;
     at.band = at.strip = tile;
     const int lanes = group.exit_tiles.kernel.vector_lanes;
-    for (const auto& name : group.band_stages)
-        schedule_band_stage(w, *info.find(name), root, at, false, lanes);
+    schedule_band_stage(w, *info.find(group.band_stages.at(0)), root, at, false, lanes);
+    std::vector<const StageInfo*> staged;
+    for (size_t i = 1; i < group.band_stages.size(); i++) staged.push_back(info.find(group.band_stages[i]));
     TilePlan p = group.conv_tiles;
-    p.tile_y = conv.extents[1]; // the whole tile: no tile loops inside it
-    p.tile_k = conv.extents[2];
-    schedule_reduction_tiles_at(w, conv, root, tile, "", p, 0);
-    note(conv.name + ": computed per tile of " + root.name + ", kernel " + p.kernel.describe());
+    if (p.tile_c > 0) {
+        schedule_split_conv(w, conv, root, tile, staged, p, may_overcompute_spatially(info, conv));
+    } else {
+        for (const StageInfo* s : staged) schedule_band_stage(w, *s, root, at, false, lanes);
+        p.tile_y = conv.extents[1]; // the whole tile: no tile loops inside it
+        p.tile_k = conv.extents[2];
+        schedule_reduction_tiles_at(w, conv, root, tile, "", p, 0);
+    }
+    note(conv.name + ": computed per tile of " + root.name + ", kernel " + p.kernel.describe() +
+         (p.tile_c > 0 ? ", reduction split in chunks of " + std::to_string(p.tile_c) + " channels" : ""));
 }
 
 } // namespace memsched::autoschedule

@@ -337,6 +337,8 @@ void schedule_channel_block(ScheduleWriter& w, const StageInfo& r, const StageIn
     unroll_kernel_columns(up, r);
 }
 
+} // namespace
+
 // Issue #5: the conv computed per cache tile (at `tile_loop` of the root),
 // its update over the tile with the channel RVar split into chunks of
 // plan.tile_c outermost: for each chunk, every register block of the tile
@@ -380,8 +382,6 @@ void schedule_split_conv(ScheduleWriter& w, const StageInfo& conv, const StageIn
     unroll_kernel_columns(up, conv);
     for (const StageInfo* s : staged) schedule_staged(w, *s, conv.func, c + "_o", mk.vector_lanes);
 }
-
-} // namespace
 
 void schedule_channel_tiles(ScheduleWriter& w, const StageInfo& root, const StageInfo& conv,
                             const StageInfo& weights, bool fixed_extent,

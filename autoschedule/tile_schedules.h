@@ -41,6 +41,15 @@ std::string schedule_spatial_tiles(ScheduleWriter& w, const StageInfo& root,
                             const std::vector<const StageInfo*>& staged, const TilePlan& plan,
                             int parallelism);
 
+// Issue #5: `conv` computed per cache tile (at `tile_loop` of `root`), its
+// update over the tile with plan.split_rvar split into chunks of
+// plan.tile_c channels outermost, the partial sums kept in the conv's
+// buffer and `staged` copied per chunk (x-vectorized blocks only). With
+// `fixed_extent` the tile's columns are whole vectors.
+void schedule_split_conv(ScheduleWriter& w, const StageInfo& conv, const StageInfo& root,
+                         const std::string& tile_loop, const std::vector<const StageInfo*>& staged,
+                         const TilePlan& plan, bool fixed_extent);
+
 // The same root with a channel-vectorized register block
 // (plan.kernel.channel_vectors; one conv with weights):
 //   parallel(n, k-tile, y-tile fused)
