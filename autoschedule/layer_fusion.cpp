@@ -764,6 +764,17 @@ void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const St
     TilePlan bands = plan;
     bands.tile_y = rows_over_pad(plan.tile_y, layer.extents[1], pad.extents[1]);
     bands.kernel.channel_vectors = false; // the pad's own blocks: x vectors (the layer is inside)
+    if (!plan.kernel.channel_vectors) {
+        // The layer's register blocks at the pad's own blocks, channel
+        // block by channel block through the band: no box of the band's
+        // every channel between the layer and its pad.
+        const BandLoops loops = schedule_band_tiles(w, pad, {&layer},
+                                                    {may_overcompute_spatially(info, layer)},
+                                                    bands, parallelism, false);
+        for (const auto& name : staged)
+            schedule_band_stage(w, *info.find(name), pad, loops, false, plan.kernel.vector_lanes);
+        return;
+    }
     const BandLoops loops = schedule_band_tiles(w, pad, {}, {}, bands, parallelism, false);
     for (const auto& name : staged)
         schedule_band_stage(w, *info.find(name), pad, loops, false, plan.kernel.vector_lanes);
