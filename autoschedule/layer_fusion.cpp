@@ -763,29 +763,25 @@ void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const St
     // blocks are split into parallel chunks (schedule_band_tiles).
     TilePlan bands = plan;
     bands.tile_y = rows_over_pad(plan.tile_y, layer.extents[1], pad.extents[1]);
-    bands.kernel.channel_vectors = false; // the pad's own blocks: x vectors (the layer is inside)
-    if (!plan.kernel.channel_vectors) {
-        // The layer's register blocks at the pad's own blocks, channel
-        // block by channel block through the band: no box of the band's
-        // every channel between the layer and its pad.
-        const BandLoops loops = schedule_band_tiles(w, pad, {&layer},
-                                                    {may_overcompute_spatially(info, layer)},
-                                                    bands, parallelism, false);
-        for (const auto& name : staged)
-            schedule_band_stage(w, *info.find(name), pad, loops, false, plan.kernel.vector_lanes);
-        return;
-    }
-    const BandLoops loops = schedule_band_tiles(w, pad, {}, {}, bands, parallelism, false);
+    bands.kernel.channel_vectors = false; // the pad's own blocks: x vectors
+    // x-vectorized: the layer's register blocks at the pad's own blocks,
+    // channel block by channel block through the band, so no box of the
+    // band's every channel sits between the layer and its pad.
+    const bool at_pad_blocks = !plan.kernel.channel_vectors;
+    const BandLoops loops =
+        at_pad_blocks
+            ? schedule_band_tiles(w, pad, {&layer}, {may_overcompute_spatially(info, layer)}, bands,
+                                  parallelism, false)
+            : schedule_band_tiles(w, pad, {}, {}, bands, parallelism, false);
     for (const auto& name : staged)
         schedule_band_stage(w, *info.find(name), pad, loops, false, plan.kernel.vector_lanes);
-    TilePlan p = plan;
-    p.tile_y = layer.extents[1]; // the whole band: its k tiles only
+    if (at_pad_blocks) return;
+    // Channel-vectorized: the layer per band, its k tiles from the plan.
     // MobileNetV2's 7x7 and 4x4 layers are one band each: profiled at 2
     // threads the whole network used 1.05 threads on average.
-    if (plan.kernel.channel_vectors)
-        schedule_channel_reduction_at(w, layer, *weights, pad, loops.band, p, loops.channel_chunks);
-    else
-        schedule_reduction_tiles_at(w, layer, pad, loops.band, "", p, loops.channel_chunks);
+    TilePlan p = plan;
+    p.tile_y = layer.extents[1]; // the whole band: its k tiles only
+    schedule_channel_reduction_at(w, layer, *weights, pad, loops.band, p, loops.channel_chunks);
 }
 
 void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
