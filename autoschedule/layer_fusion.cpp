@@ -480,6 +480,42 @@ bool fold_band_pad(ScheduleWriter& w, const StageInfo& pad, const BandLineRows& 
     return fold_rows(w, pad, need);
 }
 
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// The stages reading band conv `conv`, directly or through its inlined
+// epilogue.
+std::set<std::string> band_readers(const PipelineInfo& info, const CrossLayerGroup& g,
+                                   const std::string& conv) {
+    std::set<std::string> readers;
+    std::vector<std::string> todo{conv};
+    while (!todo.empty()) {
+        const StageInfo& s = *info.find(todo.back());
+        todo.pop_back();
+        for (const auto& c : s.consumers) {
+            if (contains(g.band_inlined, c)) todo.push_back(c);
+            else readers.insert(c);
+        }
+    }
+    return readers;
+}
+
+// The band stage that hosts band conv `conv`: the one stage reading it,
+// reading no other band conv; "" when there is none such (read by the exit
+// or by two stages, or a stage joining two convs), in which case the conv
+// is computed per band as a whole.
+std::string band_host_of(const PipelineInfo& info, const CrossLayerGroup& g,
+                         const std::string& conv) {
+    const std::set<std::string> readers = band_readers(info, g, conv);
+    if (readers.size() != 1 || !contains(g.band_stages, *readers.begin())) return "";
+    const std::string host = *readers.begin();
+    if (info.find(host)->pure_vars.size() != 4) return "";
+    for (const auto& other : g.band_convs)
+        if (other != conv && band_readers(info, g, other).count(host)) return "";
+    return host;
+}
+
 int64_t power_of_two_at_least(int64_t v) {
     int64_t p = 1;
     while (p < v) p *= 2;
@@ -838,9 +874,38 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     for (const auto& name : group.band_inlined)
         w.note_inline(info.find(name)->func, "a band conv's output, inlined into the next pad");
     const BandLineRows line_rows = band_line_rows(group.model, loops.band_rows);
+    auto band_conv_plan = [&](const std::string& name) {
+        const ConvMatch& m = match_of(plan, name);
+        TilePlan p = contains(group.channel_vector_convs, name)
+                         ? channel_plan(m, target, params, false)
+                         : plan_match_tiles(m, target, params, false);
+        p.tile_y = info.find(name)->extents[1]; // the whole band: no tile loops inside it
+        p.tile_k = info.find(name)->extents[2];
+        return p;
+    };
+    // Recomputed halos: an x-vectorized band conv runs its register blocks
+    // at the blocks of the band stage hosting it (schedule_hosted_layer's
+    // nest). Sliding groups keep their convs' line buffers.
+    std::map<std::string, std::string> host_of_conv, conv_of_host;
+    if (!sliding)
+        for (const auto& name : group.band_convs) {
+            if (band_conv_plan(name).kernel.channel_vectors) continue;
+            const std::string host = band_host_of(info, group, name);
+            if (host.empty()) continue;
+            host_of_conv[name] = host;
+            conv_of_host[host] = name;
+        }
     std::string stages, unfolded;
     for (const auto& name : group.band_stages) {
         const StageInfo& s = *info.find(name);
+        if (const auto hosted = conv_of_host.find(name); hosted != conv_of_host.end()) {
+            const StageInfo& conv = *info.find(hosted->second);
+            schedule_conv_at_stage_blocks(w, s, exit, loops.band, conv,
+                                          may_overcompute_spatially(info, conv),
+                                          band_conv_plan(conv.name).kernel, loops.channel_chunks);
+            stages += (stages.empty() ? "" : ", ") + name;
+            continue;
+        }
         // The exit convs' staged inputs are recomputed per band (a copy of
         // a few halo rows): Halide 14 rejects their folded storage at run
         // time ("accessed out of order"; read per register block inside
@@ -860,13 +925,12 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     for (const auto& name : group.band_convs) {
         const StageInfo& r = *info.find(name);
         const ConvMatch& m = match_of(plan, name);
-        const bool channel_vectors =
-            std::find(group.channel_vector_convs.begin(), group.channel_vector_convs.end(),
-                      name) != group.channel_vector_convs.end();
-        TilePlan p = channel_vectors ? channel_plan(m, target, params, false)
-                                     : plan_match_tiles(m, target, params, false);
-        p.tile_y = r.extents[1]; // the whole band: no tile loops inside it
-        p.tile_k = r.extents[2];
+        const TilePlan p = band_conv_plan(name);
+        if (const auto host = host_of_conv.find(name); host != host_of_conv.end()) {
+            note(name + ": computed per band of " + group.exit + " at the blocks of " +
+                 host->second + ", kernel " + p.kernel.describe());
+            continue;
+        }
         note(name + ": computed per band of " + group.exit + (sliding ? " (stored per strip)" : "") +
              ", kernel " + p.kernel.describe() +
              (p.kernel.channel_vectors ? ", weights copied per channel block, k-innermost" : ""));

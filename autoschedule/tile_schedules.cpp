@@ -555,6 +555,22 @@ void schedule_channel_reduction_at(ScheduleWriter& w, const StageInfo& r,
     schedule_weight_panel(w, weights, r, kblocks, mk);
 }
 
+void schedule_conv_at_stage_blocks(ScheduleWriter& w, const StageInfo& s, const StageInfo& root,
+                                   const std::string& at, const StageInfo& conv,
+                                   bool fixed_extent, const MicroKernel& mk, int channel_chunks) {
+    w.compute_at(s.func, root.func, at);
+    StageWriter st = w.stage(s.func, -1);
+    TilePlan whole; // one tile of the stage's region in the band: blocks only
+    whole.kernel = mk;
+    whole.tile_y = s.extents[1];
+    whole.tile_k = s.extents[2];
+    const TileLoops t = apply_tile_splits(st, s.pure_vars, s.extents, whole);
+    st.reorder(tile_order(t, {}));
+    st.vectorize(t.lanes);
+    if (channel_chunks > 1) parallel_channel_chunks(st, t.kblocks, s, whole, channel_chunks);
+    schedule_register_block(w, conv, s, t.x_outer, mk, fixed_extent);
+}
+
 int64_t rows_over_pad(int64_t plan_rows, int64_t layer_rows, int64_t pad_rows) {
     return plan_rows >= layer_rows ? std::max(plan_rows, pad_rows) : plan_rows;
 }

@@ -114,6 +114,18 @@ void schedule_channel_reduction_at(ScheduleWriter& w, const StageInfo& r,
                                    const std::string& at, const TilePlan& plan,
                                    int channel_chunks = 0);
 
+// A pure stage `s` (a fused group's band pad) computed inside `root` at loop
+// `at`, split into the register blocks of `mk` (x vectors, rows, channel
+// blocks outermost; in `channel_chunks` parallel runs when > 1), with
+// `conv`'s register block computed at each of its x blocks, as a hosted
+// layer runs at its pad's blocks: the conv never holds more than one block,
+// where computed per band it held a box of the band's every channel that
+// the pad then copied. `fixed_extent` as for schedule_spatial_tiles.
+void schedule_conv_at_stage_blocks(ScheduleWriter& w, const StageInfo& s, const StageInfo& root,
+                                   const std::string& at, const StageInfo& conv,
+                                   bool fixed_extent, const MicroKernel& mk,
+                                   int channel_chunks = 0);
+
 // Rows per tile of a pad (or any root with border rows around a layer of
 // `layer_rows`) for a plan of `plan_rows`: a plan covering every layer row
 // covers every pad row, since tiles of the layer's height would leave the

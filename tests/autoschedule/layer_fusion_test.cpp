@@ -193,8 +193,16 @@ TEST_P(LayerFusion, ChosenAppliedAndCorrect) {
     };
     if (tc.expect_fused) {
         EXPECT_TRUE(has("cross-layer group conv1[$0-9]* -> conv2")) << src;
-        // At the row band loop, or at the column tile loop of 2-D tiles.
-        EXPECT_TRUE(has(R"(conv1(_[0-9]+)?\.compute_at\(output(_[0-9]+)?, (y_|x_o_t))")) << src;
+        // At the row band loop, or at the column tile loop of 2-D tiles:
+        // conv1 itself where the halo slides, its pad with conv1's register
+        // blocks at the pad's x blocks where it is recomputed.
+        const char* band = R"(\(output(_[0-9]+)?, (y_|x_o_t))";
+        if (has("halo kept")) {
+            EXPECT_TRUE(has(std::string(R"(conv1(_[0-9]+)?\.compute_at)") + band)) << src;
+        } else {
+            EXPECT_TRUE(has(std::string(R"(conv2_padded(_[0-9]+)?\.compute_at)") + band)) << src;
+            EXPECT_TRUE(has(R"(conv1(_[0-9]+)?\.compute_at\(conv2_padded(_[0-9]+)?, x_o\))")) << src;
+        }
         EXPECT_TRUE(has(R"(conv1_padded(_[0-9]+)?\.compute_at\(output)")) << src;
         EXPECT_TRUE(has("predicted into L2 fused=[0-9]+B")) << src;
     } else {
@@ -285,11 +293,12 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"residual_2d_tiles_2threads", true, false, false,
              std::string(kTinyL2) + ",fusion=recompute", 2, true, kTiles2d},
         // A 16 MiB L2 holds the whole image: at most 5 bands, fewer than 8
-        // threads, so the output's and conv1's channel blocks run in
-        // parallel chunks (tile_schedules.h).
+        // threads, so the output's channel blocks run in parallel chunks
+        // (tile_schedules.h), and so do those of conv2's pad, which computes
+        // conv1's blocks.
         Case{"residual_one_band_channel_chunks", true, false, false,
              "l1=4KiB,l2=16MiB,llc=64MiB,verbose=0,vector=4,fusion=recompute", 8, true,
-             R"(output[$_0-9]*\.parallel\(k_o_p\)(.|\n)*conv1[$_0-9]*\.update\(0\)(.|\n)*parallel\(k_o_p\))"},
+             R"(output[$_0-9]*\.parallel\(k_o_p\)(.|\n)*conv2_padded[$_0-9]*\.parallel\(c_o_p\))"},
         // A last cache smaller than one channel block's weights (6 channels
         // x 6 x 3x3 floats, 1296 B): forced or not, the group is refused,
         // since its register blocks would re-read them from DRAM.
