@@ -485,16 +485,20 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 }
 
 // The stages reading band conv `conv`, directly or through its inlined
-// epilogue.
-std::set<std::string> band_readers(const PipelineInfo& info, const CrossLayerGroup& g,
-                                   const std::string& conv) {
+// epilogue (the plan's inlined pointwise stages and the group's band_inlined).
+std::set<std::string> band_readers(const PipelineInfo& info, const FusionPlan& plan,
+                                   const CrossLayerGroup& g, const std::string& conv) {
     std::set<std::string> readers;
     std::vector<std::string> todo{conv};
     while (!todo.empty()) {
         const StageInfo& s = *info.find(todo.back());
         todo.pop_back();
         for (const auto& c : s.consumers) {
-            if (contains(g.band_inlined, c)) todo.push_back(c);
+            const auto p = plan.placement.find(c);
+            const bool inlined = contains(g.band_inlined, c) ||
+                                 (p != plan.placement.end() &&
+                                  p->second.placement == Placement::Inline);
+            if (inlined) todo.push_back(c);
             else readers.insert(c);
         }
     }
@@ -505,14 +509,14 @@ std::set<std::string> band_readers(const PipelineInfo& info, const CrossLayerGro
 // reading no other band conv; "" when there is none such (read by the exit
 // or by two stages, or a stage joining two convs), in which case the conv
 // is computed per band as a whole.
-std::string band_host_of(const PipelineInfo& info, const CrossLayerGroup& g,
-                         const std::string& conv) {
-    const std::set<std::string> readers = band_readers(info, g, conv);
+std::string band_host_of(const PipelineInfo& info, const FusionPlan& plan,
+                         const CrossLayerGroup& g, const std::string& conv) {
+    const std::set<std::string> readers = band_readers(info, plan, g, conv);
     if (readers.size() != 1 || !contains(g.band_stages, *readers.begin())) return "";
     const std::string host = *readers.begin();
     if (info.find(host)->pure_vars.size() != 4) return "";
     for (const auto& other : g.band_convs)
-        if (other != conv && band_readers(info, g, other).count(host)) return "";
+        if (other != conv && band_readers(info, plan, g, other).count(host)) return "";
     return host;
 }
 
@@ -890,7 +894,7 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     if (!sliding)
         for (const auto& name : group.band_convs) {
             if (band_conv_plan(name).kernel.channel_vectors) continue;
-            const std::string host = band_host_of(info, group, name);
+            const std::string host = band_host_of(info, plan, group, name);
             if (host.empty()) continue;
             host_of_conv[name] = host;
             conv_of_host[host] = name;
