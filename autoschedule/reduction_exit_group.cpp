@@ -132,8 +132,18 @@ void schedule_reduction_exit_group(ScheduleWriter& w, const PipelineInfo& info,
     // band above did not (Halide's sliding window), the conv inside it
     // following; its storage is folded to the rows a band reads (rounded
     // up to a power of two, as Halide folds), the model's line buffer.
+    // Recomputed halos: the conv's register blocks at the pad's own blocks
+    // (as a hosted layer's), so no box of the band sits between them.
     const int lanes = exit_plan.kernel.vector_lanes;
-    schedule_band_stage(w, pad, exit, loops, sliding, lanes);
+    const ConvMatch& cm = plan.fused.at(pad.name).at(0).match;
+    TilePlan p = plan_match_tiles(cm, target, params, group.band_stages.size() > 1);
+    if (!sliding && !p.kernel.channel_vectors) {
+        schedule_conv_at_stage_blocks(w, pad, exit, loops.band, conv,
+                                      may_overcompute_spatially(info, conv), p.kernel,
+                                      loops.channel_chunks);
+    } else {
+        schedule_band_stage(w, pad, exit, loops, sliding, lanes);
+    }
     if (sliding && loops.strip != loops.band) {
         const LayerShape& pool = group.model.nodes.at(1).shape;
         fold_rows(w, pad,
@@ -143,16 +153,16 @@ void schedule_reduction_exit_group(ScheduleWriter& w, const PipelineInfo& info,
                  " parallel strips; each restarts its sliding window (not modeled)");
     }
     const std::string& pad_outer = pad.pure_vars.back();
-    const ConvMatch& cm = plan.fused.at(pad.name).at(0).match;
-    TilePlan p = plan_match_tiles(cm, target, params, group.band_stages.size() > 1);
+    const bool at_pad_blocks = !sliding && !p.kernel.channel_vectors;
     p.tile_y = conv.extents[1]; // the whole band: no tile loops inside it
     p.tile_k = conv.extents[2];
-    schedule_reduction_tiles_at(w, conv, pad, pad_outer, "", p, 0);
+    if (!at_pad_blocks) schedule_reduction_tiles_at(w, conv, pad, pad_outer, "", p, 0);
     BandLoops inside_pad;
     inside_pad.band = inside_pad.strip = pad_outer;
     for (size_t i = 1; i < group.band_stages.size(); i++)
         schedule_band_stage(w, *info.find(group.band_stages[i]), pad, inside_pad, false, lanes);
-    note(conv.name + ": computed per band of " + exit.name + " inside " + pad.name + ", kernel " +
+    note(conv.name + ": computed per band of " + exit.name +
+         (at_pad_blocks ? " at the blocks of " : " inside ") + pad.name + ", kernel " +
          p.kernel.describe());
 }
 
