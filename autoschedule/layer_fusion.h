@@ -44,6 +44,10 @@ struct CrossLayerGroup {
     // Materialised layer outputs (fusion_plan.h) left inline in the band:
     // a band conv's epilogue, read by the next pad only.
     std::vector<std::string> band_inlined;
+    // Sliding bands: a band conv's pointwise epilogue (its one reader)
+    // stored per strip as the conv's line buffer, the conv's register blocks
+    // computed at its blocks (layer_fusion.cpp, band_line_buffer_of).
+    std::vector<std::string> band_line_buffers;
     // Band convs that run the channel-vectorized block (narrow maps,
     // full-width bands with recomputed halos), whether the exit's one conv
     // does too, and their weights, copied per channel block.
