@@ -214,27 +214,26 @@ void schedule_pool_epilogue_group(ScheduleWriter& w, const PipelineInfo& info,
                                group.exit_tiles, params.parallelism);
     // Per tile: the pad's rows and channels the pool reads, vectorized
     // along x, and the conv for exactly those, with its staged input (per
-    // tile, or per chunk of a split reduction).
-    // Unsplit, the conv's register blocks run at the pad's own blocks (as a
-    // hosted layer's), so no box of the tile sits between the conv and its
-    // pad; a split conv keeps its partial sums in a box of the tile.
+    // tile, or per chunk of a split reduction). The conv keeps a box of the
+    // tile between it and its pad: run at the pad's own blocks, as band
+    // convs now are, VGG-16 @224 measured 306 MiB at a 1 MiB LL against 104
+    // MiB with the box (RESULTS.md, session 18; the cause is not found).
     BandLoops at;
     at.band = at.strip = tile;
     const int lanes = group.exit_tiles.kernel.vector_lanes;
-    const StageInfo& pad = *info.find(group.band_stages.at(0));
-    const bool fixed_extent = may_overcompute_spatially(info, conv);
+    schedule_band_stage(w, *info.find(group.band_stages.at(0)), root, at, false, lanes);
     std::vector<const StageInfo*> staged;
     for (size_t i = 1; i < group.band_stages.size(); i++) staged.push_back(info.find(group.band_stages[i]));
-    const TilePlan& p = group.conv_tiles;
+    TilePlan p = group.conv_tiles;
     if (p.tile_c > 0) {
-        schedule_band_stage(w, pad, root, at, false, lanes);
-        schedule_split_conv(w, conv, root, tile, staged, p, fixed_extent);
+        schedule_split_conv(w, conv, root, tile, staged, p, may_overcompute_spatially(info, conv));
     } else {
-        schedule_conv_at_stage_blocks(w, pad, root, tile, conv, fixed_extent, p.kernel);
         for (const StageInfo* s : staged) schedule_band_stage(w, *s, root, at, false, lanes);
+        p.tile_y = conv.extents[1]; // the whole tile: no tile loops inside it
+        p.tile_k = conv.extents[2];
+        schedule_reduction_tiles_at(w, conv, root, tile, "", p, 0);
     }
-    note(conv.name + ": computed per tile of " + root.name +
-         (p.tile_c > 0 ? "" : " at the blocks of " + pad.name) + ", kernel " + p.kernel.describe() +
+    note(conv.name + ": computed per tile of " + root.name + ", kernel " + p.kernel.describe() +
          (p.tile_c > 0 ? ", reduction split in chunks of " + std::to_string(p.tile_c) + " channels" : ""));
 }
 
