@@ -7,14 +7,18 @@
 //
 //   conv1 (tiled in place) -> pad1 (root) -> conv2 (in output's tiles) -> output
 // becomes
-//   output in row bands; per band: pad0, conv1, pad1, then conv2 per block.
+//   output in row bands; per band: pad0, pad1 with conv1 per block of
+//   pad1, then conv2 per block of output.
 //
 // In whole networks each layer output is a root of its own (the conv's
 // epilogue read by the next pad, fusion_plan.h); a group reaching through
-// one computes the conv per band and inlines the epilogue into the pad.
+// one inlines the epilogue into the pad.
 //
 // Each band recomputes its producers' halo rows, or (sliding window) keeps
-// them: producers stored per parallel strip, computed per band. The group is
+// them: producers stored per parallel strip, computed per band; a band
+// conv's pointwise epilogue then holds its line buffer, the conv computed
+// per block of it (an update in place in the line buffer keeps its partial
+// sums in memory). The group is
 // translated into the fusion model's FusedGroup (from the convs' LayerShapes)
 // and fused only when fused_group_bridge.h predicts it pays; anything that
 // does not fit this pattern keeps today's schedule, with a reason logged.
@@ -164,9 +168,9 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
 // band's every channel sits between the layer and its pad (VGG-16 @224's
 // conv3_1 held 524 KB per band so, and moved 19.2 MiB for 13.6 MB
 // predicted at a 1 MiB LL). A plan with the channel-vectorized block
-// (plan.kernel.channel_vectors) instead computes the layer per band (its
-// k tiles from `plan`) and needs its weights Func, `weights`, copied per
-// channel block. The layer's epilogue is inlined into the pad.
+// (plan.kernel.channel_vectors) makes the pad's blocks channel-vectorized
+// too and needs the layer's weights Func, `weights`, copied per channel
+// block. The layer's epilogue is inlined into the pad.
 void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const StageInfo& pad,
                            const StageInfo& layer, const std::vector<std::string>& staged,
                            const TilePlan& plan, int parallelism,
