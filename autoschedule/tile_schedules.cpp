@@ -557,28 +557,13 @@ void schedule_channel_reduction_at(ScheduleWriter& w, const StageInfo& r,
 
 void schedule_conv_at_stage_blocks(ScheduleWriter& w, const StageInfo& s, const StageInfo& root,
                                    const std::string& at, const StageInfo& conv,
-                                   bool fixed_extent, const MicroKernel& mk, int channel_chunks,
-                                   const StageInfo* weights) {
+                                   bool fixed_extent, const MicroKernel& mk, int channel_chunks) {
     w.compute_at(s.func, root.func, at);
     StageWriter st = w.stage(s.func, -1);
     TilePlan whole; // one tile of the stage's region in the band: blocks only
     whole.kernel = mk;
     whole.tile_y = s.extents[1];
     whole.tile_k = s.extents[2];
-    if (mk.channel_vectors) {
-        if (!weights)
-            throw std::logic_error("schedule_conv_at_stage_blocks: a channel-vectorized " +
-                                   conv.name + " needs its weights");
-        const ChannelLoops t = order_channel_root(st, s, whole);
-        std::string kblocks = t.kblocks;
-        if (channel_chunks > 1) {
-            parallel_channel_chunks(st, t.kblocks, s, whole, channel_chunks);
-            kblocks += "_pi";
-        }
-        schedule_channel_block(w, conv, s, t.x_outer, mk, fixed_extent);
-        schedule_weight_panel(w, *weights, s, kblocks, mk);
-        return;
-    }
     const TileLoops t = apply_tile_splits(st, s.pure_vars, s.extents, whole);
     st.reorder(tile_order(t, {}));
     st.vectorize(t.lanes);

@@ -120,14 +120,11 @@ void schedule_channel_reduction_at(ScheduleWriter& w, const StageInfo& r,
 // `conv`'s register block computed at each of its x blocks, as a hosted
 // layer runs at its pad's blocks: the conv never holds more than one block,
 // where computed per band it held a box of the band's every channel that
-// the pad then copied. `fixed_extent` as for schedule_spatial_tiles. With
-// mk.channel_vectors the stage's blocks are channel-vectorized as in
-// schedule_channel_tiles (its stores along channels strided), `weights`
-// copied per channel block.
+// the pad then copied. `fixed_extent` as for schedule_spatial_tiles.
 void schedule_conv_at_stage_blocks(ScheduleWriter& w, const StageInfo& s, const StageInfo& root,
                                    const std::string& at, const StageInfo& conv,
                                    bool fixed_extent, const MicroKernel& mk,
-                                   int channel_chunks = 0, const StageInfo* weights = nullptr);
+                                   int channel_chunks = 0);
 
 // Rows per tile of a pad (or any root with border rows around a layer of
 // `layer_rows`) for a plan of `plan_rows`: a plan covering every layer row
