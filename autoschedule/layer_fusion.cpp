@@ -845,8 +845,11 @@ void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const St
     for (const auto& name : staged)
         schedule_band_stage(w, *info.find(name), pad, loops, false, plan.kernel.vector_lanes);
     if (at_pad_blocks) return;
-    // Channel-vectorized: the layer per band, its k tiles from the plan.
-    // MobileNetV2's 7x7 and 4x4 layers are one band each: profiled at 2
+    // Channel-vectorized: the layer per band, its k tiles from the plan (at
+    // the pad's blocks, vectorized along channels, their stores strided by
+    // a channel plane: MobileNetV2 @224's 14x14 and 7x7 pads hosting their
+    // expand convs ran 1.5-2x slower, the network 1.13x, 1 thread,
+    // RESULTS.md session 18). MobileNetV2's 7x7 and 4x4 layers are one band each: profiled at 2
     // threads the whole network used 1.05 threads on average.
     TilePlan p = plan;
     p.tile_y = layer.extents[1]; // the whole band: its k tiles only
@@ -922,6 +925,7 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     std::map<std::string, std::string> host_of_conv, conv_of_host;
     if (!sliding)
         for (const auto& name : group.band_convs) {
+            // Channel-vectorized band convs stay per band (as hosted ones).
             if (band_conv_plan(name).kernel.channel_vectors) continue;
             const std::string host = band_host_of(info, plan, group, name);
             if (host.empty()) continue;

@@ -8,7 +8,8 @@
 //   conv1 (tiled in place) -> pad1 (root) -> conv2 (in output's tiles) -> output
 // becomes
 //   output in row bands; per band: pad0, pad1 with conv1 per block of
-//   pad1, then conv2 per block of output.
+//   pad1 (x-vectorized blocks; channel-vectorized conv1 per band), then
+//   conv2 per block of output.
 //
 // In whole networks each layer output is a root of its own (the conv's
 // epilogue read by the next pad, fusion_plan.h); a group reaching through
@@ -168,9 +169,11 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
 // band's every channel sits between the layer and its pad (VGG-16 @224's
 // conv3_1 held 524 KB per band so, and moved 19.2 MiB for 13.6 MB
 // predicted at a 1 MiB LL). A plan with the channel-vectorized block
-// (plan.kernel.channel_vectors) makes the pad's blocks channel-vectorized
-// too and needs the layer's weights Func, `weights`, copied per channel
-// block. The layer's epilogue is inlined into the pad.
+// (plan.kernel.channel_vectors) instead computes the layer per band (its
+// k tiles from `plan`) and needs its weights Func, `weights`, copied per
+// channel block: at the pad's blocks, vectorized along channels (stores
+// strided by a channel plane), MobileNetV2 @224 ran 1.13x slower layer by
+// layer (RESULTS.md, session 18). The layer's epilogue is inlined into the pad.
 void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const StageInfo& pad,
                            const StageInfo& layer, const std::vector<std::string>& staged,
                            const TilePlan& plan, int parallelism,
