@@ -520,25 +520,6 @@ std::string band_host_of(const PipelineInfo& info, const FusionPlan& plan,
     return host;
 }
 
-// Sliding bands: the stage that can hold band conv `conv`'s line buffer in
-// its place, so the conv runs register blocks instead of accumulating in
-// the line buffer itself (an update in place keeps its partial sums in
-// memory: a load, FMA and store per tap, measured 1.6x slower on ResNet-18
-// @224's layer1 groups). It is the conv's one reader, a pointwise epilogue
-// the plan inlines (or the group inlines in its bands); "" for none.
-std::string band_line_buffer_of(const PipelineInfo& info, const FusionPlan& plan,
-                                const CrossLayerGroup& g, const std::string& conv) {
-    const StageInfo& c = *info.find(conv);
-    if (c.consumers.size() != 1) return "";
-    const StageInfo* e = info.find(c.consumers[0]);
-    if (!e || e->kind != StageKind::Pure || e->pure_vars.size() != 4 || !e->reads_pointwise(conv))
-        return "";
-    const auto p = plan.placement.find(e->name);
-    const bool inlined = contains(g.band_inlined, e->name) ||
-                         (p != plan.placement.end() && p->second.placement == Placement::Inline);
-    return inlined ? e->name : "";
-}
-
 int64_t power_of_two_at_least(int64_t v) {
     int64_t p = 1;
     while (p < v) p *= 2;
@@ -557,6 +538,19 @@ void schedule_band_stage(ScheduleWriter& w, const StageInfo& s, const StageInfo&
             .split(x, x + "_vo", x + "_vi", lanes, TailStrategy::GuardWithIf)
             .vectorize(x + "_vi");
     }
+}
+
+std::string conv_epilogue_buffer(const PipelineInfo& info, const FusionPlan& plan,
+                                const CrossLayerGroup& g, const std::string& conv) {
+    const StageInfo& c = *info.find(conv);
+    if (c.consumers.size() != 1) return "";
+    const StageInfo* e = info.find(c.consumers[0]);
+    if (!e || e->kind != StageKind::Pure || e->pure_vars.size() != 4 || !e->reads_pointwise(conv))
+        return "";
+    const auto p = plan.placement.find(e->name);
+    const bool inlined = contains(g.band_inlined, e->name) ||
+                         (p != plan.placement.end() && p->second.placement == Placement::Inline);
+    return inlined ? e->name : "";
 }
 
 bool fold_rows(ScheduleWriter& w, const StageInfo& s, int64_t rows) {
@@ -743,7 +737,7 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
             }
             if (c->group.bands.keep_halo)
                 for (const auto& conv : c->group.band_convs) {
-                    const std::string e = band_line_buffer_of(info, plan, c->group, conv);
+                    const std::string e = conv_epilogue_buffer(info, plan, c->group, conv);
                     if (e.empty()) continue;
                     c->group.band_line_buffers.push_back(e);
                     auto& inl = c->group.band_inlined;

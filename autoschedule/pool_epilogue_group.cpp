@@ -132,6 +132,10 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     g.band_convs = {hosted[0].name};
     g.band_stages = {pad->name};
     g.band_stages.insert(g.band_stages.end(), staged.begin(), staged.end());
+    // An unsplit conv's epilogue holds its box of the tile, the conv's
+    // register blocks at its blocks (conv_epilogue_buffer).
+    if (const std::string e = conv_epilogue_buffer(info, plan, g, g.band_convs[0]); !e.empty())
+        g.band_line_buffers = {e};
     g.conv_tiles = conv_tiles;
     g.exit_tiles = root_tiles;
     FusedNode conv_node, pool_node;
@@ -193,6 +197,7 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     } else {
         b.why = tiling + ": less traffic but slower (recomputed rows)";
     }
+    if (g.conv_tiles.tile_c > 0) g.band_line_buffers.clear(); // partial sums in the tile's box
     return g;
 }
 
@@ -227,13 +232,20 @@ void schedule_pool_epilogue_group(ScheduleWriter& w, const PipelineInfo& info,
     TilePlan p = group.conv_tiles;
     if (p.tile_c > 0) {
         schedule_split_conv(w, conv, root, tile, staged, p, may_overcompute_spatially(info, conv));
+    } else if (!group.band_line_buffers.empty()) {
+        for (const StageInfo* s : staged) schedule_band_stage(w, *s, root, at, false, lanes);
+        schedule_conv_at_stage_blocks(w, *info.find(group.band_line_buffers[0]), root, tile, conv,
+                                      may_overcompute_spatially(info, conv), p.kernel);
     } else {
         for (const StageInfo* s : staged) schedule_band_stage(w, *s, root, at, false, lanes);
         p.tile_y = conv.extents[1]; // the whole tile: no tile loops inside it
         p.tile_k = conv.extents[2];
         schedule_reduction_tiles_at(w, conv, root, tile, "", p, 0);
     }
-    note(conv.name + ": computed per tile of " + root.name + ", kernel " + p.kernel.describe() +
+    const bool at_blocks = p.tile_c == 0 && !group.band_line_buffers.empty();
+    note(conv.name + ": computed per tile of " + root.name +
+         (at_blocks ? " at the blocks of " + group.band_line_buffers[0] : "") + ", kernel " +
+         p.kernel.describe() +
          (p.tile_c > 0 ? ", reduction split in chunks of " + std::to_string(p.tile_c) + " channels" : ""));
 }
 
