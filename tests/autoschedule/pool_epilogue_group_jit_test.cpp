@@ -126,7 +126,7 @@ TEST(PoolEpilogueGroup, ConvTilesWithThePoolAsEpilogueMatchTheReference) {
     std::mt19937 rng(20261207);
     auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
     constexpr int kWanted = 5;
-    int checked = 0, overlapping = 0, to_output = 0, split = 0;
+    int checked = 0, overlapping = 0, to_output = 0, split = 0, at_blocks = 0;
     for (int attempt = 0; attempt < 40 && checked < kWanted; attempt++) {
         // VGG-16 @224's conv2_2 -> pool2 at a quarter of its width and
         // channels first, then random chains: weights of tens of KiB
@@ -156,6 +156,7 @@ TEST(PoolEpilogueGroup, ConvTilesWithThePoolAsEpilogueMatchTheReference) {
             continue;
         checked++;
         split += source.find("reduction split in chunks of") != std::string::npos;
+        at_blocks += std::regex_search(source, std::regex(R"(conv1\S*: computed per tile of \S+ at the blocks of)"));
         overlapping += c.overlapping;
         to_output += c.out_channels == 0;
         const int channels = c.out_channels > 0 ? c.out_channels : c.mid_channels;
@@ -170,6 +171,7 @@ TEST(PoolEpilogueGroup, ConvTilesWithThePoolAsEpilogueMatchTheReference) {
     EXPECT_GT(overlapping, 0) << "no fused chain had overlapping pool windows";
     EXPECT_GT(to_output, 0) << "no fused chain had the pool copied to the output";
     EXPECT_GT(split, 0) << "no fused chain split its conv's reduction";
+    EXPECT_GT(at_blocks, 0) << "no fused chain ran its conv at the blocks of its epilogue";
 }
 
 } // namespace
