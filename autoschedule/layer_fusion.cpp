@@ -489,16 +489,16 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 std::set<std::string> band_readers(const PipelineInfo& info, const FusionPlan& plan,
                                    const CrossLayerGroup& g, const std::string& conv) {
     std::set<std::string> readers;
-    std::vector<std::string> todo{conv};
-    while (!todo.empty()) {
-        const StageInfo& s = *info.find(todo.back());
-        todo.pop_back();
+    std::vector<std::string> pending{conv};
+    while (!pending.empty()) {
+        const StageInfo& s = *info.find(pending.back());
+        pending.pop_back();
         for (const auto& c : s.consumers) {
             const auto p = plan.placement.find(c);
             const bool inlined = contains(g.band_inlined, c) ||
                                  (p != plan.placement.end() &&
                                   p->second.placement == Placement::Inline);
-            if (inlined) todo.push_back(c);
+            if (inlined) pending.push_back(c);
             else readers.insert(c);
         }
     }
