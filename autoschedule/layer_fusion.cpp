@@ -484,8 +484,16 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+// True for a stage the bands of `g` leave inline: the plan's inlined
+// pointwise stages and the group's band_inlined.
+bool inlined_in_band(const FusionPlan& plan, const CrossLayerGroup& g, const std::string& name) {
+    const auto p = plan.placement.find(name);
+    return contains(g.band_inlined, name) ||
+           (p != plan.placement.end() && p->second.placement == Placement::Inline);
+}
+
 // The stages reading band conv `conv`, directly or through its inlined
-// epilogue (the plan's inlined pointwise stages and the group's band_inlined).
+// epilogue.
 std::set<std::string> band_readers(const PipelineInfo& info, const FusionPlan& plan,
                                    const CrossLayerGroup& g, const std::string& conv) {
     std::set<std::string> readers;
@@ -494,11 +502,7 @@ std::set<std::string> band_readers(const PipelineInfo& info, const FusionPlan& p
         const StageInfo& s = *info.find(pending.back());
         pending.pop_back();
         for (const auto& c : s.consumers) {
-            const auto p = plan.placement.find(c);
-            const bool inlined = contains(g.band_inlined, c) ||
-                                 (p != plan.placement.end() &&
-                                  p->second.placement == Placement::Inline);
-            if (inlined) pending.push_back(c);
+            if (inlined_in_band(plan, g, c)) pending.push_back(c);
             else readers.insert(c);
         }
     }
@@ -547,10 +551,7 @@ std::string conv_epilogue_buffer(const PipelineInfo& info, const FusionPlan& pla
     const StageInfo* e = info.find(c.consumers[0]);
     if (!e || e->kind != StageKind::Pure || e->pure_vars.size() != 4 || !e->reads_pointwise(conv))
         return "";
-    const auto p = plan.placement.find(e->name);
-    const bool inlined = contains(g.band_inlined, e->name) ||
-                         (p != plan.placement.end() && p->second.placement == Placement::Inline);
-    return inlined ? e->name : "";
+    return inlined_in_band(plan, g, e->name) ? e->name : "";
 }
 
 bool fold_rows(ScheduleWriter& w, const StageInfo& s, int64_t rows) {
@@ -566,17 +567,10 @@ const CrossLayerGroup* CrossLayerPlan::group_of_exit(const std::string& name) co
 }
 
 bool CrossLayerPlan::in_band(const std::string& name) const {
-    for (const auto& g : groups) {
-        if (std::find(g.band_convs.begin(), g.band_convs.end(), name) != g.band_convs.end())
-            return true;
-        if (std::find(g.band_stages.begin(), g.band_stages.end(), name) != g.band_stages.end())
-            return true;
-        if (std::find(g.band_inlined.begin(), g.band_inlined.end(), name) != g.band_inlined.end())
-            return true;
-        if (contains(g.band_line_buffers, name)) return true;
-        if (std::find(g.weight_panels.begin(), g.weight_panels.end(), name) != g.weight_panels.end())
-            return true;
-    }
+    for (const auto& g : groups)
+        for (const auto* names : {&g.band_convs, &g.band_stages, &g.band_inlined,
+                                  &g.band_line_buffers, &g.weight_panels})
+            if (contains(*names, name)) return true;
     return false;
 }
 
@@ -904,15 +898,16 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     for (const auto& name : group.band_inlined)
         w.note_inline(info.find(name)->func, "a band conv's output, inlined into the next pad");
     const BandLineRows line_rows = band_line_rows(group.model, loops.band_rows);
-    auto band_conv_plan = [&](const std::string& name) {
+    std::map<std::string, TilePlan> conv_plans; // each band conv's, planned once
+    for (const auto& name : group.band_convs) {
         const ConvMatch& m = match_of(plan, name);
         TilePlan p = contains(group.channel_vector_convs, name)
                          ? channel_plan(m, target, params, false)
                          : plan_match_tiles(m, target, params, false);
         p.tile_y = info.find(name)->extents[1]; // the whole band: no tile loops inside it
         p.tile_k = info.find(name)->extents[2];
-        return p;
-    };
+        conv_plans[name] = p;
+    }
     // Recomputed halos: an x-vectorized band conv runs its register blocks
     // at the blocks of the band stage hosting it (schedule_hosted_layer's
     // nest). Sliding groups keep their convs' line buffers.
@@ -920,7 +915,7 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     if (!sliding)
         for (const auto& name : group.band_convs) {
             // Channel-vectorized band convs stay per band (as hosted ones).
-            if (band_conv_plan(name).kernel.channel_vectors) continue;
+            if (conv_plans.at(name).kernel.channel_vectors) continue;
             const std::string host = band_host_of(info, plan, group, name);
             if (host.empty()) continue;
             host_of_conv[name] = host;
@@ -941,7 +936,7 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
         const StageInfo& buffer = *info.find(e);
         schedule_conv_at_stage_blocks(w, buffer, exit, loops.band, conv,
                                       may_overcompute_spatially(info, conv),
-                                      band_conv_plan(name).kernel);
+                                      conv_plans.at(name).kernel);
         if (loops.strip != loops.band) w.store_at(buffer.func, exit.func, loops.strip);
         const auto rows = line_rows.output.find(name);
         if (!fold_rows(w, buffer, rows == line_rows.output.end() ? 0 : rows->second))
@@ -953,7 +948,7 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
             const StageInfo& conv = *info.find(hosted->second);
             schedule_conv_at_stage_blocks(w, s, exit, loops.band, conv,
                                           may_overcompute_spatially(info, conv),
-                                          band_conv_plan(conv.name).kernel, loops.channel_chunks);
+                                          conv_plans.at(conv.name).kernel, loops.channel_chunks);
             stages += (stages.empty() ? "" : ", ") + name;
             continue;
         }
@@ -961,11 +956,9 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
         // a few halo rows): Halide 14 rejects their folded storage at run
         // time ("accessed out of order"; read per register block inside
         // the band), and unfolded they would hold the whole strip.
-        const bool read_by_exit = std::any_of(
-            s.consumers.begin(), s.consumers.end(), [&](const std::string& c) {
-                return std::find(group.exit_convs.begin(), group.exit_convs.end(), c) !=
-                       group.exit_convs.end();
-            });
+        const bool read_by_exit =
+            std::any_of(s.consumers.begin(), s.consumers.end(),
+                        [&](const std::string& c) { return contains(group.exit_convs, c); });
         // Nor the inputs of a conv computed at its line buffer's blocks:
         // Halide 14 then finds their folded rows "accessed out of order"
         // too; recomputed, a band copies its halo rows once more.
@@ -982,7 +975,7 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     for (const auto& name : group.band_convs) {
         const StageInfo& r = *info.find(name);
         const ConvMatch& m = match_of(plan, name);
-        const TilePlan p = band_conv_plan(name);
+        const TilePlan& p = conv_plans.at(name);
         if (const auto e = line_buffer_of_conv.find(name); e != line_buffer_of_conv.end()) {
             note(name + ": computed per band of " + group.exit + " at the blocks of " + e->second +
                  " (its line buffer, stored per strip), kernel " + p.kernel.describe());

@@ -144,11 +144,11 @@ void schedule_reduction_exit_group(ScheduleWriter& w, const PipelineInfo& info,
         schedule_conv_at_stage_blocks(w, pad, exit, loops.band, conv,
                                       may_overcompute_spatially(info, conv), p.kernel,
                                       sliding ? 0 : loops.channel_chunks);
-        if (sliding && loops.strip != loops.band) w.store_at(pad.func, exit.func, loops.strip);
     } else {
         schedule_band_stage(w, pad, exit, loops, sliding, lanes);
     }
     if (sliding && loops.strip != loops.band) {
+        if (at_pad_blocks) w.store_at(pad.func, exit.func, loops.strip); // schedule_band_stage's
         const LayerShape& pool = group.model.nodes.at(1).shape;
         fold_rows(w, pad,
                   (loops.band_rows - 1) * pool.stride + (pool.kernel_h - 1) * pool.dilation + 1);
