@@ -37,6 +37,15 @@ std::string describe_tiles(const TilePlan& conv, const TilePlan& root) {
     return s.str();
 }
 
+// Whether every tile of `root` but the last holds a whole register block of
+// channels of `mk`, so that each block may shift inwards: a last tile of
+// fewer channels (when the tiles do not divide them) shifts back over the
+// channels of the one before it.
+bool tiles_hold_whole_channel_blocks(const StageInfo& root, const TilePlan& tiles,
+                                     const MicroKernel& mk) {
+    return std::min(tiles.tile_k, root.extents[2]) >= mk.k_block;
+}
+
 } // namespace
 
 std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
@@ -235,7 +244,8 @@ void schedule_pool_epilogue_group(ScheduleWriter& w, const PipelineInfo& info,
     } else if (!group.band_line_buffers.empty()) {
         for (const StageInfo* s : staged) schedule_band_stage(w, *s, root, at, false, lanes);
         schedule_conv_at_stage_blocks(w, *info.find(group.band_line_buffers[0]), root, tile, conv,
-                                      may_overcompute_spatially(info, conv), p.kernel);
+                                      may_overcompute_spatially(info, conv), p.kernel, 0,
+                                      tiles_hold_whole_channel_blocks(root, group.exit_tiles, p.kernel));
     } else {
         for (const StageInfo* s : staged) schedule_band_stage(w, *s, root, at, false, lanes);
         p.tile_y = conv.extents[1]; // the whole tile: no tile loops inside it

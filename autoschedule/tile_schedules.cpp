@@ -67,13 +67,14 @@ void split_into_cache_tiles(StageWriter& st, const std::string& y, const std::st
 // register block), then row blocks and channel blocks into the plan's cache
 // tiles. `extents` are the stage's (x, y, k, n) extents.
 TileLoops apply_tile_splits(StageWriter& st, const std::vector<std::string>& v,
-                            const std::vector<int64_t>& extents, const TilePlan& plan) {
+                            const std::vector<int64_t>& extents, const TilePlan& plan,
+                            TailStrategy channel_tail = kGuard) {
     const MicroKernel& mk = plan.kernel;
     const std::string &x = v[0], &y = v[1], &k = v[2], &n = v[3];
     TileLoops t;
     st.split(x, x + "_o", x + "_i", mk.vector_lanes, kGuard);
     st.split(y, y + "_o", y + "_i", mk.rows, kGuard);
-    st.split(k, k + "_o", k + "_i", mk.k_block, kGuard);
+    st.split(k, k + "_o", k + "_i", mk.k_block, channel_tail);
     t.lanes = x + "_i", t.y_inner = y + "_i", t.k_inner = k + "_i";
     t.x_outer = x + "_o", t.row_blocks = y + "_o", t.kblocks = k + "_o";
     split_into_cache_tiles(st, y, k, n, extents, plan, t);
@@ -557,18 +558,23 @@ void schedule_channel_reduction_at(ScheduleWriter& w, const StageInfo& r,
 
 void schedule_conv_at_stage_blocks(ScheduleWriter& w, const StageInfo& s, const StageInfo& root,
                                    const std::string& at, const StageInfo& conv,
-                                   bool fixed_extent, const MicroKernel& mk, int channel_chunks) {
+                                   bool fixed_extent, const MicroKernel& mk, int channel_chunks,
+                                   bool whole_channel_blocks) {
     w.compute_at(s.func, root.func, at);
     StageWriter st = w.stage(s.func, -1);
     TilePlan whole; // one tile of the stage's region in the band: blocks only
     whole.kernel = mk;
     whole.tile_y = s.extents[1];
     whole.tile_k = s.extents[2];
-    const TileLoops t = apply_tile_splits(st, s.pure_vars, s.extents, whole);
+    const TileLoops t = apply_tile_splits(st, s.pure_vars, s.extents, whole,
+                                          whole_channel_blocks ? TailStrategy::ShiftInwards : kGuard);
     st.reorder(tile_order(t, {}));
     st.vectorize(t.lanes);
     if (channel_chunks > 1) parallel_channel_chunks(st, t.kblocks, s, whole, channel_chunks);
     schedule_register_block(w, conv, s, t.x_outer, mk, fixed_extent);
+    // The last block shifts back over its neighbour's channels, so every
+    // block is whole and the conv's unrolled channels need no guards.
+    if (whole_channel_blocks) w.bound_extent(conv.func, conv.pure_vars[2], mk.k_block);
 }
 
 int64_t rows_over_pad(int64_t plan_rows, int64_t layer_rows, int64_t pad_rows) {

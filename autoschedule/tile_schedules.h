@@ -121,10 +121,16 @@ void schedule_channel_reduction_at(ScheduleWriter& w, const StageInfo& r,
 // layer runs at its pad's blocks: the conv never holds more than one block,
 // where computed per band it held a box of the band's every channel that
 // the pad then copied. `fixed_extent` as for schedule_spatial_tiles.
+// `whole_channel_blocks`: the last channel block of each region of `s`
+// computed at `at` shifts inwards (a few channels computed twice; a region
+// of fewer than mk.k_block channels must have as many before it), so every
+// block of the conv is whole. Without it, regions whose channel count
+// varies (tiles of channels that do not divide the layer) leave a guard on
+// each unrolled channel of every block.
 void schedule_conv_at_stage_blocks(ScheduleWriter& w, const StageInfo& s, const StageInfo& root,
                                    const std::string& at, const StageInfo& conv,
                                    bool fixed_extent, const MicroKernel& mk,
-                                   int channel_chunks = 0);
+                                   int channel_chunks = 0, bool whole_channel_blocks = false);
 
 // Rows per tile of a pad (or any root with border rows around a layer of
 // `layer_rows`) for a plan of `plan_rows`: a plan covering every layer row

@@ -125,20 +125,25 @@ TEST(PoolEpilogueGroup, ConvTilesWithThePoolAsEpilogueMatchTheReference) {
     const Halide::Target target = Halide::get_jit_target_from_environment();
     std::mt19937 rng(20261207);
     auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-    constexpr int kWanted = 5;
-    int checked = 0, overlapping = 0, to_output = 0, split = 0, at_blocks = 0;
+    constexpr int kWanted = 6;
+    int checked = 0, overlapping = 0, to_output = 0, split = 0, at_blocks = 0, whole_blocks = 0;
     for (int attempt = 0; attempt < 40 && checked < kWanted; attempt++) {
-        // VGG-16 @224's conv2_2 -> pool2 at a quarter of its width and
-        // channels first, then random chains: weights of tens of KiB
-        // against an L2 of 32-128 KiB; the third and fourth fused chains
-        // copy the pool to the output, every second one has overlapping
+        // First VGG-16 @224's conv2_2 -> pool2 at a quarter of its width
+        // and channels; second its conv3_3 -> pool3 at a quarter of its
+        // channels: the conv alone splits its reduction, and so does its
+        // tile. Third and fourth: tiles of 24 of 62 channels and of 8 of 60,
+        // which do not divide them: the conv still runs in whole blocks of
+        // 6, the last of each tile shifted inwards, in a last tile of 4
+        // channels back over the tile before it. Then random chains:
+        // weights of tens of KiB against an L2 of 32-128 KiB, the last one
+        // copying the pool to the output, every second one with overlapping
         // windows.
-        // VGG-16 @224's conv3_3 -> pool3 at a quarter of its channels
-        // second: the conv alone splits its reduction, and so does its tile.
         const EpilogueCase c =
             attempt == 0   ? EpilogueCase{32, 32, 16, false, 28, 28, 64, true}
             : attempt == 1 ? EpilogueCase{64, 64, 0, false, 14, 14, 64, true}
-                           : EpilogueCase{pick(24, 40), pick(24, 48), checked >= 2 ? 0 : pick(5, 17),
+            : attempt == 2 ? EpilogueCase{32, 62, 0, true, 15, 13, 128, true}
+            : attempt == 3 ? EpilogueCase{32, 60, 16, true, 15, 13, 128, true}
+                           : EpilogueCase{pick(24, 40), pick(24, 48), checked + 1 >= kWanted ? 0 : pick(5, 17),
                                         checked % 2 == 1, pick(9, 29), pick(7, 19), 64 << pick(0, 2),
                                         pick(0, 3) != 0};
         SCOPED_TRACE(describe(c));
@@ -157,6 +162,17 @@ TEST(PoolEpilogueGroup, ConvTilesWithThePoolAsEpilogueMatchTheReference) {
         checked++;
         split += source.find("reduction split in chunks of") != std::string::npos;
         at_blocks += std::regex_search(source, std::regex(R"(conv1\S*: computed per tile of \S+ at the blocks of)"));
+        // Tiles whose channels are whole register blocks: the conv's
+        // channels bounded to one block, its epilogue's last block shifted.
+        const bool whole = std::regex_search(source, std::regex(R"(conv1\S*\.bound_extent\(k, \d+\))")) &&
+                           std::regex_search(source, std::regex(R"(\.split\(c, c_o, c_i, \d+, TailStrategy::ShiftInwards\))"));
+        whole_blocks += whole;
+        std::smatch tiles;
+        if ((attempt == 2 || attempt == 3) &&
+            std::regex_search(source, tiles, std::regex(R"(tiles of \d+ rows x (\d+) channels)"))) {
+            EXPECT_NE(c.mid_channels % std::stoi(tiles[1]), 0) << "the case meant tiles that do not divide the channels";
+            EXPECT_TRUE(whole) << source;
+        }
         overlapping += c.overlapping;
         to_output += c.out_channels == 0;
         const int channels = c.out_channels > 0 ? c.out_channels : c.mid_channels;
@@ -172,6 +188,7 @@ TEST(PoolEpilogueGroup, ConvTilesWithThePoolAsEpilogueMatchTheReference) {
     EXPECT_GT(to_output, 0) << "no fused chain had the pool copied to the output";
     EXPECT_GT(split, 0) << "no fused chain split its conv's reduction";
     EXPECT_GT(at_blocks, 0) << "no fused chain ran its conv at the blocks of its epilogue";
+    EXPECT_GT(whole_blocks, 0) << "no fused chain ran its conv in whole channel blocks";
 }
 
 } // namespace
