@@ -1,10 +1,12 @@
 // Every whole-network AOT variant of the netpipe_test set
 // (MEMSCHED_NETWORK_PIPELINE_TESTS, small and odd input sizes) against the
 // same network run layer by layer through the plain C++ references, with the
-// same deterministic weights. Built once per variant set: the set's
+// same deterministic weights, with Halide's buffers guarded against writes
+// past their end. Built once per variant set: the set's
 // registry header and function come as compile definitions
 // (tests/network_pipelines/CMakeLists.txt).
 #include MEMSCHED_NETPIPE_REGISTRY_HEADER
+#include "tests/network_pipelines/guarded_halide_allocator.h"
 #include "tests/network_pipelines/reference_network.h"
 
 #include <gtest/gtest.h>
@@ -21,7 +23,11 @@ TEST_P(NetworkPipeline, MatchesLayerByLayerReference) {
     const VariantEntry& entry = *GetParam();
     const Network net = load_network_subset(pipeline_spec(entry));
     PipelineArgs args = make_pipeline_args(entry, net);
+    testing::install_guarded_halide_allocator();
+    const int64_t overruns_before = testing::guarded_halide_overruns();
     ASSERT_EQ(run_pipeline(entry, args), 0);
+    EXPECT_EQ(testing::guarded_halide_overruns(), overruns_before)
+        << entry.config << "/" << entry.variant << " wrote past the end of a buffer";
     const reference::Tensor expected = run_reference_network(net, args);
     const Halide::Runtime::Buffer<float>& got = args.output();
     ASSERT_EQ(int64_t(got.number_of_elements()), expected.size());
