@@ -21,10 +21,11 @@
 // Overlapping pool windows (kernel > stride) recompute kernel - stride conv
 // rows per tile. C's register blocks are whole in every tile, the last
 // channel block shifted inwards: tiles of channels that do not divide C's
-// (VGG's 128 in tiles of 24) would otherwise guard each unrolled channel of
-// every block, which took the group to twice its layers' time. Predicted with the per-layer model: C's plan, less its
-// output write, plus R's write, against C and P as the plugin applies them
-// alone; chosen, as any candidate, by its gain (layer_fusion.h).
+// (VGG's 128 in tiles of 24) would otherwise guard each unrolled channel
+// of every block, which took the group to twice its layers' time.
+// Predicted with the per-layer model: C's plan, less its output write,
+// plus R's write, against C and P as the plugin applies them alone;
+// chosen, as any candidate, by its gain (layer_fusion.h).
 #pragma once
 
 #include "autoschedule/layer_fusion.h"
