@@ -837,8 +837,9 @@ void schedule_hosted_layer(ScheduleWriter& w, const PipelineInfo& info, const St
     // the pad's blocks, vectorized along channels, their stores strided by
     // a channel plane: MobileNetV2 @224's 14x14 and 7x7 pads hosting their
     // expand convs ran 1.5-2x slower, the network 1.13x, 1 thread,
-    // RESULTS.md session 18). MobileNetV2's 7x7 and 4x4 layers are one band each: profiled at 2
-    // threads the whole network used 1.05 threads on average.
+    // RESULTS.md session 18). MobileNetV2's 7x7 and 4x4 layers are one
+    // band each: profiled at 2 threads the whole network used 1.05 threads
+    // on average.
     TilePlan p = plan;
     p.tile_y = layer.extents[1]; // the whole band: its k tiles only
     schedule_channel_reduction_at(w, layer, *weights, pad, loops.band, p, loops.channel_chunks);

@@ -142,8 +142,10 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     g.band_stages = {pad->name};
     g.band_stages.insert(g.band_stages.end(), staged.begin(), staged.end());
     // An unsplit conv's epilogue holds its box of the tile, the conv's
-    // register blocks at its blocks (conv_epilogue_buffer).
-    if (const std::string e = conv_epilogue_buffer(info, plan, g, g.band_convs[0]); !e.empty())
+    // register blocks at its blocks (conv_epilogue_buffer); a split one
+    // keeps its partial sums in the tile's box.
+    if (const std::string e = conv_epilogue_buffer(info, plan, g, g.band_convs[0]);
+        !e.empty() && conv_tiles.tile_c == 0)
         g.band_line_buffers = {e};
     g.conv_tiles = conv_tiles;
     g.exit_tiles = root_tiles;
@@ -206,7 +208,6 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     } else {
         b.why = tiling + ": less traffic but slower (recomputed rows)";
     }
-    if (g.conv_tiles.tile_c > 0) g.band_line_buffers.clear(); // partial sums in the tile's box
     return g;
 }
 
