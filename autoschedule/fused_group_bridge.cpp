@@ -144,7 +144,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                const std::vector<MicroKernel>& fused_kernels,
                                int64_t col_block,
                                const std::vector<MicroKernel>& x_vector_kernels,
-                               int input_copies) {
+                               int input_copies, bool recompute_only_group) {
     FusedBandPlan out;
     const Boundary b = buffer_boundary(params);
     out.level = params.levels[b.level].name;
@@ -224,7 +224,8 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
     // time with recomputed halos (1 / 2 threads) but 0.88x / 1.02x with kept
     // ones (sliding bands run serially), so groups with a depthwise conv
     // recompute their halos unless fusion=keep forces them.
-    const bool recompute_only = params.forced_halo == PluginParams::ForcedHalo::Recompute ||
+    const bool recompute_only = recompute_only_group ||
+                                params.forced_halo == PluginParams::ForcedHalo::Recompute ||
                                 (params.forced_halo == PluginParams::ForcedHalo::None && has_depthwise(g));
     // Bands ranked by the objective first, the other figure breaking ties.
     const bool by_traffic = params.fusion_objective == Objective::Traffic;

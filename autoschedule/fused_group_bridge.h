@@ -66,6 +66,7 @@ struct FusedBandPlan {
 // whose first conv reads the input through it). The model holds the box
 // once; where every band streams the weights through the cache, such a
 // band fits only with its copies beside the footprint.
+// `recompute_only`: offer recomputed halos only (no sliding window).
 // Fuses only when the predicted time is lower without more traffic, or
 // equal with less traffic, and the bands move no more bytes into the last
 // cache level than the layers alone (or always, with only that halo policy,
@@ -76,6 +77,6 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                const std::vector<MicroKernel>& fused_kernels = {},
                                int64_t col_block = 0,
                                const std::vector<MicroKernel>& x_vector_kernels = {},
-                               int input_copies = 0);
+                               int input_copies = 0, bool recompute_only = false);
 
 } // namespace memsched::autoschedule

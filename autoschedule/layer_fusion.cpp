@@ -1,6 +1,7 @@
 // Finding, modeling and scheduling cross-layer conv groups (see layer_fusion.h).
 #include "autoschedule/layer_fusion.h"
 
+#include "autoschedule/concat_module_group.h"
 #include "autoschedule/group_partition.h"
 #include "autoschedule/pool_epilogue_group.h"
 #include "autoschedule/reduction_exit_group.h"
@@ -15,29 +16,6 @@
 #include <stdexcept>
 
 namespace memsched::autoschedule {
-namespace {
-
-using Halide::TailStrategy;
-
-// One input path of the exit: convs from the group input down to a conv in
-// the exit's register blocks, with the pure stages materialised between them.
-struct Branch {
-    std::vector<std::string> convs;  // producers first; the last is an exit conv
-    std::vector<std::string> stages; // pads computed per band, producers first
-    std::vector<std::string> inlined; // materialised layer outputs inlined into the band
-    std::string source;              // the 4-D tensor the branch starts from
-};
-
-bool is_activation(const StageInfo* s) { return s && s->pure_vars.size() == 4; }
-
-// What a materialised pure stage reads through the pure stages inlined into
-// it: conv-like reductions, 4-D tensors (inputs, roots) and the inlined
-// stages passed through.
-struct Reach {
-    std::vector<std::string> reductions, sources;
-    std::set<std::string> inlined;
-    std::string odd; // a reason when something else is read
-};
 
 void reach_from(const PipelineInfo& info, const FusionPlan& plan, const StageInfo& s, Reach* r) {
     for (const auto& call : s.pure_calls) {
@@ -49,7 +27,7 @@ void reach_from(const PipelineInfo& info, const FusionPlan& plan, const StageInf
                 r->reductions.push_back(c->name);
         } else if (c->kind == StageKind::InputWrapper ||
                    plan.placement.at(c->name).placement != Placement::Inline) {
-            if (!is_activation(c)) continue; // small parameter tensors
+            if (c->pure_vars.size() != 4) continue; // small parameter tensors
             if (std::find(r->sources.begin(), r->sources.end(), c->name) == r->sources.end())
                 r->sources.push_back(c->name);
         } else if (c->kind == StageKind::Pure) {
@@ -65,6 +43,28 @@ bool consumed_only_by(const StageInfo& s, const std::set<std::string>& allowed) 
         if (!allowed.count(c)) return false;
     return true;
 }
+
+bool staged_alone(const FusionPlan& plan, const std::string& conv) {
+    const StagePlacement& p = plan.placement.at(conv);
+    if (p.placement != Placement::InRootTile) return false;
+    auto st = plan.staged.find(p.root);
+    return st != plan.staged.end() && !st->second.empty();
+}
+
+namespace {
+
+using Halide::TailStrategy;
+
+// One input path of the exit: convs from the group input down to a conv in
+// the exit's register blocks, with the pure stages materialised between them.
+struct Branch {
+    std::vector<std::string> convs;  // producers first; the last is an exit conv
+    std::vector<std::string> stages; // pads computed per band, producers first
+    std::vector<std::string> inlined; // materialised layer outputs inlined into the band
+    std::string source;              // the 4-D tensor the branch starts from
+};
+
+bool is_activation(const StageInfo* s) { return s && s->pure_vars.size() == 4; }
 
 // The conv computed in the tiles of materialised layer output `out`
 // (fusion_plan.h) when `out` can instead be inlined into a band: it is
@@ -267,12 +267,6 @@ struct Candidate {
 };
 
 // True when the conv's own (unfused) root stages its input per cache tile.
-bool staged_alone(const FusionPlan& plan, const std::string& conv) {
-    const StagePlacement& p = plan.placement.at(conv);
-    if (p.placement != Placement::InRootTile) return false;
-    auto st = plan.staged.find(p.root);
-    return st != plan.staged.end() && !st->second.empty();
-}
 
 std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionPlan& plan,
                                          const StageInfo& exit,
@@ -784,6 +778,17 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
             intervals.push_back(interval_of(info, *g, gain_of(g->bands, params.fusion_objective)));
             candidates.push_back(*g);
         }
+    // Whole modules in bands of the stage joining their branches.
+    for (const auto& s : info.stages) {
+        for (auto& g : concat_module_candidates(info, plan, s.name, target, params, &out.log)) {
+            out.log.push_back("candidate group " + group_names(g) + " (module): " +
+                              g.bands.describe());
+            out.comments.push_back(out.log.back());
+            if (!g.bands.fuse) continue;
+            intervals.push_back(interval_of(info, g, gain_of(g.bands, params.fusion_objective)));
+            candidates.push_back(std::move(g));
+        }
+    }
     // A chosen group is logged where it is scheduled, with its loops.
     const std::vector<size_t> chosen = choose_disjoint_groups(intervals);
     double saved_seconds = 0;
@@ -855,6 +860,10 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     }
     if (group.pool_epilogue) {
         schedule_pool_epilogue_group(w, info, group, params, log);
+        return;
+    }
+    if (group.concat_module) {
+        schedule_concat_module_group(w, info, plan, group, target, params, log);
         return;
     }
     const StageInfo& exit = *info.find(group.exit);

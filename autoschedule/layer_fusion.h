@@ -65,6 +65,12 @@ struct CrossLayerGroup {
     // hosts (pool_epilogue_group.h): the exit tiled as exit_tiles, in the
     // conv's own plan, conv_tiles.
     bool pool_epilogue = false;
+    // The exit is a pure stage joining the branches of a module (a concat;
+    // concat_module_group.h): every stage of the module is computed per
+    // band, each conv at the blocks of conv_buffers[i] (its pointwise
+    // epilogue, band_stages too) or, where that is "", per band.
+    bool concat_module = false;
+    std::vector<std::string> conv_buffers;
     TilePlan conv_tiles, exit_tiles;
     FusedGroup model;                    // nodes named after the Halide stages
     FusedBandPlan bands;
@@ -79,6 +85,22 @@ struct CrossLayerPlan {
     // True for stages a chosen group computes per band (scheduled with it).
     bool in_band(const std::string& name) const;
 };
+
+// What a materialised pure stage reads through the pure stages inlined into
+// it: conv-like reductions, 4-D tensors (inputs, roots) and the inlined
+// stages passed through.
+struct Reach {
+    std::vector<std::string> reductions, sources;
+    std::set<std::string> inlined;
+    std::string odd; // a reason when something else is read
+};
+void reach_from(const PipelineInfo& info, const FusionPlan& plan, const StageInfo& s, Reach* r);
+
+// True when every consumer of `s` is in `allowed`.
+bool consumed_only_by(const StageInfo& s, const std::set<std::string>& allowed);
+
+// True when conv `conv` is computed in its root's tiles with staged inputs.
+bool staged_alone(const FusionPlan& plan, const std::string& conv);
 
 // The plan of one conv-like layer alone: micro-kernel from the ISA, tiles
 // from the model (model_bridge.h). Shared by the per-layer schedules and
