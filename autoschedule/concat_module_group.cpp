@@ -289,8 +289,8 @@ std::optional<CrossLayerGroup> build_module_group(const PipelineInfo& info, cons
         if (plan.placement.at(name).placement == Placement::Root) extra_bytes += 2 * bytes_of(s);
         Reach r;
         reach_from(info, plan, s, &r);
-        if (std::find(r.sources.begin(), r.sources.end(), entry.name) != r.sources.end())
-            input_copies++;
+        for (const auto* names : {&r.sources, &r.reductions})
+            if (std::find(names->begin(), names->end(), entry.name) != names->end()) input_copies++;
         g.band_stages.push_back(name);
     }
     for (const auto& name : walk.stages)

@@ -102,15 +102,17 @@ void with_exit_blocks(const FusedGroup& g, int64_t channels, FusedMapping* m) {
 // ResNet-50 @224's layer1_1 bottleneck in 4-row bands held 0.9 MB as
 // modelled plus a 344 KB copy of its input box, over a 1 MiB LL: it moved
 // 1.2x its prediction, 2.7 MB of it extra writes (cachegrind, session 13).
-int64_t evicted_copy_bytes(const FusedGroup& g, const FusedMapping& m, int copies) {
-    if (copies <= 0 || m.halo != HaloPolicy::Refetch || !m.layer_weights.empty() ||
-        m.weights != WeightPolicy::Streamed)
+// `always`: whatever the weights (a module's branches each copy the input
+// box through a pad of their own, all of them live in the band at once).
+int64_t evicted_copy_bytes(const FusedGroup& g, const FusedMapping& m, int copies, bool always) {
+    if (copies <= 0 || m.halo != HaloPolicy::Refetch)
         return 0;
+    if (!always && (!m.layer_weights.empty() || m.weights != WeightPolicy::Streamed)) return 0;
     const auto rows = fused_axis_intervals(g, true, m.tile_h);
     const auto cols = fused_axis_intervals(g, false, m.tile_w);
     // Full-width bands only, where it was measured; the opt-in 2-D tiles
     // (fusion_tiles=2d) are for caches no band fits at all.
-    if (rows.size() < 2 || cols.size() > 1) return 0;
+    if ((rows.size() < 2 && !always) || cols.size() > 1) return 0;
     int64_t r = 0, c = 0;
     for (const auto& t : rows) r = std::max(r, t[0].size());
     for (const auto& t : cols) c = std::max(c, t[0].size());
@@ -262,7 +264,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                      &c.mapping);
                     c.report = evaluate_fused(g, c.mapping, b.capacity_bytes, b.line_bytes);
                     if (!c.report.status ||
-                        c.report.footprint_bytes + evicted_copy_bytes(g, c.mapping, input_copies) >
+                        c.report.footprint_bytes + evicted_copy_bytes(g, c.mapping, input_copies, recompute_only_group) >
                             b.capacity_bytes)
                         continue;
                     // Parallel tasks: tiles, or one strip of serial bands per
