@@ -4,12 +4,9 @@
 // (halide_set_num_threads(1) alone leaves Halide 14's pool busy). Run with
 //   --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
 //   --benchmark_report_aggregates_only=true --benchmark_format=json
-// so the variants alternate and each row is a median. With
-// MEMSCHED_SCRATCH_POOL=1 every variant's scratch buffers come from
-// runtime/scratch's reuse pool instead of glibc.
+// so the variants alternate and each row is a median.
 #include "bench/networks/pipeline_args.h"
 #include "netpipe_bench_registry.h"
-#include "runtime/scratch/scratch_pool.h"
 #include "runtime/threads/halide_threads.h"
 
 #include <benchmark/benchmark.h>
@@ -54,8 +51,6 @@ void run_variant(benchmark::State& state, const VariantEntry* entry, int threads
 
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
-    if (memsched::install_scratch_pool_from_env())
-        benchmark::AddCustomContext("scratch_pool", "MEMSCHED_SCRATCH_POOL=1");
     for (const VariantEntry& entry : netpipe_bench_registry()) {
         const int64_t macs = memsched::load_network_subset(memsched::pipeline_spec(entry)).total_macs();
         for (int threads : {1, 2}) {

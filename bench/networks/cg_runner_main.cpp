@@ -2,12 +2,9 @@
 // one whole-network variant of the netpipe_cg set and calls it CALLS times
 // on one thread (CALLS = 0: only the set-up). memsched_network_traffic runs
 // it under cachegrind with 0 and N calls and takes the difference, so the
-// argument set-up (filling tens of MB of weights) cancels out. With
-// MEMSCHED_SCRATCH_POOL=1 the pipelines' scratch buffers come from
-// runtime/scratch's reuse pool (for timing; traffic is measured without).
+// argument set-up (filling tens of MB of weights) cancels out.
 #include "bench/networks/pipeline_args.h"
 #include "netpipe_cg_registry.h"
-#include "runtime/scratch/scratch_pool.h"
 #include "runtime/threads/halide_threads.h"
 
 #include <cstdlib>
@@ -25,7 +22,6 @@ int main(int argc, char** argv) {
         const int calls = std::atoi(argv[3]);
         if (calls < 0) throw std::invalid_argument(std::string("CALLS=") + argv[3] + " must be >= 0");
         memsched::set_halide_threads(1);
-        memsched::install_scratch_pool_from_env();
         const memsched::Network net = memsched::load_network_subset(memsched::pipeline_spec(*entry));
         memsched::PipelineArgs args = memsched::make_pipeline_args(*entry, net);
         for (int i = 0; i < calls; i++)
