@@ -271,17 +271,7 @@ std::optional<CrossLayerGroup> build_module_group(const PipelineInfo& info, cons
         std::string mw;
         const auto m = match_layer(*info.find(conv), &mw);
         layered.push_back(plan_alone(info, plan, conv, *m, target, params));
-        // On narrow maps a conv whose weights can be copied k-innermost
-        // takes the channel-vectorized block in the band, as it does alone
-        // (SqueezeNet's 13x13 expands: 13 of 16 lanes busy x-vectorized).
-        const MicroKernel kernel =
-            plan_match_tiles(*m, target, params, false, weights_can_be_k_innermost(info, plan, *m))
-                .kernel;
-        kernels.push_back(kernel);
-        if (kernel.channel_vectors) {
-            g.channel_vector_convs.push_back(conv);
-            g.weight_panels.push_back(m->weights);
-        }
+        kernels.push_back(plan_match_tiles(*m, target, params, false).kernel);
         const auto b = walk.buffer_of.find(conv);
         g.band_convs.push_back(conv);
         g.conv_buffers.push_back(b == walk.buffer_of.end() ? "" : b->second);
@@ -382,28 +372,8 @@ void schedule_concat_module_group(ScheduleWriter& w, const PipelineInfo& info,
         const StageInfo& conv = *info.find(group.band_convs[i]);
         std::string mw;
         const auto m = match_layer(conv, &mw);
-        const bool channel_vectors =
-            std::find(group.channel_vector_convs.begin(), group.channel_vector_convs.end(),
-                      conv.name) != group.channel_vector_convs.end();
-        TilePlan p = plan_match_tiles(*m, target, params, false, channel_vectors);
+        TilePlan p = plan_match_tiles(*m, target, params, false);
         const std::string& buffer = group.conv_buffers[i];
-        if (channel_vectors) {
-            // The conv per band, channel block by channel block with its
-            // weight panel; its epilogue per band when materialised, else
-            // left inline in the exit.
-            p.tile_y = conv.extents[1];
-            p.tile_k = conv.extents[2];
-            schedule_channel_reduction_at(w, conv, *info.find(m->weights), exit, loops.band, p,
-                                          loops.channel_chunks);
-            note(conv.name + ": computed per band of " + group.exit + ", kernel " +
-                 p.kernel.describe() + ", weights copied per channel block, k-innermost");
-            if (!buffer.empty()) {
-                buffers.insert(buffer);
-                if (plan.placement.at(buffer).placement != Placement::Inline)
-                    schedule_band_stage(w, *info.find(buffer), exit, loops, false, lanes);
-            }
-            continue;
-        }
         if (!buffer.empty()) {
             buffers.insert(buffer);
             schedule_conv_at_stage_blocks(w, *info.find(buffer), exit, loops.band, conv,

@@ -130,17 +130,14 @@ TEST(ConcatModuleGroup, FusedFireModulesMatchTheReference) {
     std::mt19937 rng(20261207);
     auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
     constexpr int kWanted = 5;
-    int checked = 0, with_squeeze = 0, to_next = 0, to_output = 0, channel_vectors = 0;
+    int checked = 0, with_squeeze = 0, to_next = 0, to_output = 0;
     for (int attempt = 0; attempt < 40 && checked < kWanted; attempt++) {
         // First a module whose squeeze joins it (a narrow input and a wide
         // squeeze at 1 MiB: the squeeze's output and its padded copy move
-        // more than its recomputed halo rows); second SqueezeNet @224's
-        // fire7 (13x13: its expands run the channel-vectorized block, their
-        // weights copied per channel block); then random modules of odd
+        // more than its recomputed halo rows); then random modules of odd
         // channel counts.
         const ModuleCase c =
             attempt == 0 ? ModuleCase{32, 24, 48, 48, 0, 41, 23, 1024, true}
-            : attempt == 1 ? ModuleCase{384, 48, 192, 192, 0, 13, 13, 1024, false}
                          : ModuleCase{pick(24, 97), pick(5, 23), pick(9, 40), pick(9, 40),
                                       attempt % 3 == 1 ? pick(5, 19) : 0, pick(9, 41),
                                       pick(7, 23), 64 << pick(0, 3), pick(0, 3) != 0};
@@ -161,8 +158,6 @@ TEST(ConcatModuleGroup, FusedFireModulesMatchTheReference) {
             continue;
         checked++;
         with_squeeze += group[1].str().find("squeeze_conv") != std::string::npos;
-        channel_vectors += std::regex_search(
-            source, std::regex(R"(expand\d_conv\S*: computed per band of \S+, kernel .*weights copied per channel block)"));
         to_next += c.next > 0;
         to_output += c.next == 0;
         const int channels = c.next > 0 ? c.next : c.expand1 + c.expand3;
@@ -175,7 +170,6 @@ TEST(ConcatModuleGroup, FusedFireModulesMatchTheReference) {
     unsetenv("MEMSCHED_PARAMS");
     EXPECT_EQ(checked, kWanted) << "too few random modules were fused";
     EXPECT_GT(with_squeeze, 0) << "no fused module computed its squeeze per band";
-    EXPECT_GT(channel_vectors, 0) << "no fused module ran a channel-vectorized conv";
     EXPECT_GT(to_output, 0) << "no fused module was copied to the output";
     EXPECT_GT(to_next, 0) << "no fused module fed a next conv";
 }
