@@ -249,12 +249,6 @@ TilePlan plan_alone(const PipelineInfo& info, const FusionPlan& plan, const std:
     return plan_match_tiles(m, target, params, staged);
 }
 
-std::string group_line(const CrossLayerGroup& g) {
-    std::string s;
-    for (const auto& n : g.model.nodes) s += (s.empty() ? "" : " -> ") + n.name;
-    return s;
-}
-
 std::optional<CrossLayerGroup> build_module_group(const PipelineInfo& info, const FusionPlan& plan,
                                                   const StageInfo& exit, const Walk& walk,
                                                   const StageInfo& entry,
@@ -353,7 +347,7 @@ void schedule_concat_module_group(ScheduleWriter& w, const PipelineInfo& info,
         w.comment(text);
         log->push_back(text);
     };
-    note("cross-layer group " + group_line(group) + " in bands of " + group.exit + " (module): " +
+    note("cross-layer group " + group_names(group) + " in bands of " + group.exit + " (module): " +
          group.bands.describe());
     const int lanes = params.vector_width_override > 0
                           ? params.vector_width_override

@@ -44,6 +44,12 @@ bool consumed_only_by(const StageInfo& s, const std::set<std::string>& allowed) 
     return true;
 }
 
+std::string group_names(const CrossLayerGroup& g) {
+    std::string s;
+    for (const auto& n : g.model.nodes) s += (s.empty() ? "" : " -> ") + n.name;
+    return s;
+}
+
 bool staged_alone(const FusionPlan& plan, const std::string& conv) {
     const StagePlacement& p = plan.placement.at(conv);
     if (p.placement != Placement::InRootTile) return false;
@@ -412,12 +418,6 @@ std::string unheld_weights(const Candidate& c, const PluginParams& params) {
                    " B)";
     }
     return "";
-}
-
-std::string group_names(const CrossLayerGroup& g) {
-    std::string s;
-    for (const auto& n : g.model.nodes) s += (s.empty() ? "" : " -> ") + n.name;
-    return s;
 }
 
 // A band reduction's match: tiled in place alone (pools), or computed in

@@ -76,6 +76,9 @@ struct CrossLayerGroup {
     FusedBandPlan bands;
 };
 
+// "a -> b -> c": the group's model nodes, for the log and the schedule.
+std::string group_names(const CrossLayerGroup& g);
+
 struct CrossLayerPlan {
     std::vector<CrossLayerGroup> groups; // only those chosen for fusion
     std::vector<std::string> log;        // one line per exit root considered
