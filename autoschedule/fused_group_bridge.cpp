@@ -146,7 +146,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                const std::vector<MicroKernel>& fused_kernels,
                                int64_t col_block,
                                const std::vector<MicroKernel>& x_vector_kernels,
-                               int input_copies, bool recompute_only_group) {
+                               int input_copies, bool module_group) {
     FusedBandPlan out;
     const Boundary b = buffer_boundary(params);
     out.level = params.levels[b.level].name;
@@ -226,7 +226,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
     // time with recomputed halos (1 / 2 threads) but 0.88x / 1.02x with kept
     // ones (sliding bands run serially), so groups with a depthwise conv
     // recompute their halos unless fusion=keep forces them.
-    const bool recompute_only = recompute_only_group ||
+    const bool recompute_only = module_group ||
                                 params.forced_halo == PluginParams::ForcedHalo::Recompute ||
                                 (params.forced_halo == PluginParams::ForcedHalo::None && has_depthwise(g));
     // Bands ranked by the objective first, the other figure breaking ties.
@@ -264,7 +264,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                      &c.mapping);
                     c.report = evaluate_fused(g, c.mapping, b.capacity_bytes, b.line_bytes);
                     if (!c.report.status ||
-                        c.report.footprint_bytes + evicted_copy_bytes(g, c.mapping, input_copies, recompute_only_group) >
+                        c.report.footprint_bytes + evicted_copy_bytes(g, c.mapping, input_copies, module_group) >
                             b.capacity_bytes)
                         continue;
                     // Parallel tasks: tiles, or one strip of serial bands per

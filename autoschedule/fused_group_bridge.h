@@ -66,7 +66,9 @@ struct FusedBandPlan {
 // whose first conv reads the input through it). The model holds the box
 // once; where every band streams the weights through the cache, such a
 // band fits only with its copies beside the footprint.
-// `recompute_only`: offer recomputed halos only (no sliding window).
+// `module_group` (concat_module_group.h): offer recomputed halos only, and
+// charge every input copy beside the footprint whatever the weights and
+// however many bands (each branch's pad holds its own copy in the band).
 // Fuses only when the predicted time is lower without more traffic, or
 // equal with less traffic, and the bands move no more bytes into the last
 // cache level than the layers alone (or always, with only that halo policy,
@@ -77,6 +79,6 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                const std::vector<MicroKernel>& fused_kernels = {},
                                int64_t col_block = 0,
                                const std::vector<MicroKernel>& x_vector_kernels = {},
-                               int input_copies = 0, bool recompute_only = false);
+                               int input_copies = 0, bool module_group = false);
 
 } // namespace memsched::autoschedule

@@ -272,7 +272,6 @@ struct Candidate {
     int input_copies = 0; // branches whose first conv reads the group input through a band pad
 };
 
-// True when the conv's own (unfused) root stages its input per cache tile.
 
 std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionPlan& plan,
                                          const StageInfo& exit,

@@ -103,9 +103,12 @@ std::optional<CrossLayerGroup> reduction_exit_candidate(const PipelineInfo& info
     const std::vector<TilePlan> layered{
         plan_hosted_layer(cm, target, params, staged, weights_can_be_k_innermost(info, plan, cm)).plan,
         plan_match_tiles(rm, target, params, false)};
+    // Fused, the conv runs the template's x-vectorized block in the bands
+    // (schedule_reduction_exit_group), whatever it runs alone.
+    const MicroKernel band_kernel = plan_match_tiles(cm, target, params, staged).kernel;
     const MicroKernel exit_kernel = plan_group_exit(rm, target, params).kernel;
     g.bands = plan_fused_bands(model, layered, 0, exit_kernel.rows, params,
-                               {layered[0].kernel, exit_kernel}, 0, {}, staged ? 1 : 0);
+                               {band_kernel, exit_kernel}, 0, {}, staged ? 1 : 0);
     return g;
 }
 
