@@ -292,7 +292,7 @@ std::optional<CrossLayerGroup> build_module_group(const PipelineInfo& info, cons
     const FusedDims joined = g.model.output_of(int(g.model.nodes.size()) - 1);
     extra_bytes += 2 * joined.elements() * g.model.element_bytes;
     g.bands = plan_fused_bands(g.model, layered, extra_bytes, 1, params, kernels, 0, {},
-                               input_copies, true);
+                               BandCopies{input_copies, {}}, true);
     return g;
 }
 

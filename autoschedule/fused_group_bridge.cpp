@@ -119,6 +119,25 @@ int64_t evicted_copy_bytes(const FusedGroup& g, const FusedMapping& m, int copie
     return int64_t(copies) * r * c * g.input.channels * g.element_bytes;
 }
 
+// The bytes of the boxes a sliding band's pads copy (BandCopies::sliding):
+// each tensor's largest box over the bands, at its full width. GoogLeNet
+// @224's stem conv1 -> pool1 -> conv2 in 4-row bands held 0.44 MB as
+// modelled, and 0.33 MB more in its two pads (pool1's 9-row window of
+// conv1, conv2's of pool1): over a 1 MiB LL it moved 3x its prediction.
+int64_t sliding_copy_bytes(const FusedGroup& g, const FusedMapping& m, const std::vector<int>& copies) {
+    if (m.halo != HaloPolicy::Keep || copies.empty()) return 0;
+    const auto rows = fused_axis_intervals(g, true, m.tile_h);
+    int64_t total = 0;
+    for (size_t t = 0; t < copies.size() && t <= g.nodes.size(); t++) {
+        if (copies[t] <= 0) continue;
+        int64_t r = 0;
+        for (const auto& band : rows) r = std::max(r, band[t].size());
+        const FusedDims d = g.dims_of(int(t) - 1);
+        total += int64_t(copies[t]) * r * d.width * d.channels * g.element_bytes;
+    }
+    return total;
+}
+
 } // namespace
 
 std::string FusedBandPlan::describe() const {
@@ -146,7 +165,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                const std::vector<MicroKernel>& fused_kernels,
                                int64_t col_block,
                                const std::vector<MicroKernel>& x_vector_kernels,
-                               int input_copies, bool module_group) {
+                               const BandCopies& copies, bool module_group) {
     FusedBandPlan out;
     const Boundary b = buffer_boundary(params);
     out.level = params.levels[b.level].name;
@@ -264,7 +283,9 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                      &c.mapping);
                     c.report = evaluate_fused(g, c.mapping, b.capacity_bytes, b.line_bytes);
                     if (!c.report.status ||
-                        c.report.footprint_bytes + evicted_copy_bytes(g, c.mapping, input_copies, module_group) >
+                        c.report.footprint_bytes +
+                                evicted_copy_bytes(g, c.mapping, copies.input, module_group) +
+                                sliding_copy_bytes(g, c.mapping, copies.sliding) >
                             b.capacity_bytes)
                         continue;
                     // Parallel tasks: tiles, or one strip of serial bands per

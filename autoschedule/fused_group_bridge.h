@@ -49,6 +49,21 @@ struct FusedBandPlan {
     std::string describe() const; // one line for the schedule comment and the log
 };
 
+// Buffers of its own a group's schedule copies boxes into, beside the one
+// box per tensor the model holds.
+struct BandCopies {
+    // Copies of the group input's box per band: a pad staged per band for
+    // each branch whose first conv reads the input through it. Where every
+    // band streams the weights through the cache, such a band fits only
+    // with its copies beside the footprint.
+    int input = 0;
+    // Sliding bands: per tensor (0: the group input, i + 1: node i's
+    // output), the pads staged per band or per strip that copy its box
+    // (the conv's epilogue holds the line buffer and its next pad a second
+    // one). Charged beside the footprint of every sliding band.
+    std::vector<int> sliding;
+};
+
 // `layered`: the per-layer plans the plugin applies without fusion, one per
 // Layer node; `shortcut_bytes`: other bytes layer-by-layer execution moves
 // that fusion keeps on chip (a residual add's re-read of the block input).
@@ -61,11 +76,8 @@ struct FusedBandPlan {
 // tiles), where they differ (empty: fused_kernels); compute time
 // on both sides is charged
 // by the blocks' lane utilisation (kernel_utilisation.h).
-// `input_copies`: how many buffers of its own the schedule copies the
-// group input's box into per band (a pad staged per band for each branch
-// whose first conv reads the input through it). The model holds the box
-// once; where every band streams the weights through the cache, such a
-// band fits only with its copies beside the footprint.
+// `copies`: the buffers the schedule stages beside the boxes the model
+// holds (BandCopies).
 // `module_group` (concat_module_group.h): offer recomputed halos only, and
 // charge every input copy beside the footprint whatever the weights and
 // however many bands (each branch's pad holds its own copy in the band).
@@ -79,6 +91,6 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
                                const std::vector<MicroKernel>& fused_kernels = {},
                                int64_t col_block = 0,
                                const std::vector<MicroKernel>& x_vector_kernels = {},
-                               int input_copies = 0, bool module_group = false);
+                               const BandCopies& copies = {}, bool module_group = false);
 
 } // namespace memsched::autoschedule

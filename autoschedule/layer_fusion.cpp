@@ -269,7 +269,7 @@ struct Candidate {
     bool channel_exit = false;
     int64_t shortcut_bytes = 0;
     int64_t row_block = 1, col_block = 1; // the exit's register block: rows, x lanes
-    int input_copies = 0; // branches whose first conv reads the group input through a band pad
+    BandCopies copies; // buffers the bands stage beside the model's boxes
 };
 
 
@@ -317,6 +317,9 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
     FusedGroup& g = c.group.model;
     g.input = {src->extents[2] * src->extents[3], src->extents[1], src->extents[0]};
     std::vector<int> ends;
+    // Per conv: the tensor its input stage copies when that stage is staged
+    // per band (a band pad, or a staged input of the exit's convs).
+    std::vector<std::pair<std::string, int>> read_through;
     for (const auto& b : branches) {
         int prev = -1;
         int64_t w = src->extents[0], h = src->extents[1];
@@ -328,6 +331,7 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
                 *why = name + ": " + *why;
                 return std::nullopt;
             }
+            read_through.push_back({m->input, prev + 1});
             FusedNode node;
             node.name = name;
             node.shape = *shape;
@@ -368,7 +372,7 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
         if (!b.stages.empty()) {
             std::string mw;
             const auto first = match_layer(*info.find(b.convs.front()), &mw);
-            if (first && first->input == b.stages.front()) c.input_copies++;
+            if (first && first->input == b.stages.front()) c.copies.input++;
         }
         for (const auto& s : b.stages) c.group.band_stages.push_back(s);
         for (const auto& s : b.inlined) c.group.band_inlined.push_back(s);
@@ -389,6 +393,11 @@ std::optional<Candidate> build_candidate(const PipelineInfo& info, const FusionP
             if (std::find(c.group.band_stages.begin(), c.group.band_stages.end(), s) ==
                 c.group.band_stages.end())
                 c.group.band_stages.push_back(s);
+    c.copies.sliding.assign(g.nodes.size() + 1, 0);
+    for (const auto& [stage, tensor] : read_through)
+        if (std::find(c.group.band_stages.begin(), c.group.band_stages.end(), stage) !=
+            c.group.band_stages.end())
+            c.copies.sliding[size_t(tensor)]++;
     const FusedReduction* main = &fused[0];
     for (const auto& f : fused)
         if (f.match.shape.macs() > main->match.shape.macs()) main = &f;
@@ -713,7 +722,7 @@ CrossLayerPlan plan_cross_layer(const PipelineInfo& info, const FusionPlan& plan
             c->group.bands = plan_fused_bands(c->group.model, c->layered, c->shortcut_bytes,
                                               c->row_block, params, c->fused_kernels,
                                               params.fused_2d_tiles ? c->col_block : 0,
-                                              c->x_vector_kernels, c->input_copies);
+                                              c->x_vector_kernels, c->copies);
             if (!c->group.bands.keep_halo && c->group.bands.full_width) {
                 c->group.channel_vector_convs = c->channel_vector_convs;
                 c->group.channel_exit = c->channel_exit;

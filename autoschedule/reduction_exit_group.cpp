@@ -108,7 +108,7 @@ std::optional<CrossLayerGroup> reduction_exit_candidate(const PipelineInfo& info
     const MicroKernel band_kernel = plan_match_tiles(cm, target, params, staged).kernel;
     const MicroKernel exit_kernel = plan_group_exit(rm, target, params).kernel;
     g.bands = plan_fused_bands(model, layered, 0, exit_kernel.rows, params,
-                               {band_kernel, exit_kernel}, 0, {}, staged ? 1 : 0);
+                               {band_kernel, exit_kernel}, 0, {}, BandCopies{staged ? 1 : 0, {}});
     return g;
 }
 

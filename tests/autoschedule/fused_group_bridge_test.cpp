@@ -188,7 +188,7 @@ TEST(PlanFusedBands, StreamedBandsFitOnlyBesideTheirCopyOfTheInput) {
     ASSERT_FALSE(free_copy.keep_halo) << free_copy.describe();
     ASSERT_LT(free_copy.band_rows, 56) << free_copy.describe();
     const FusedBandPlan charged =
-        plan_fused_bands(g, layered(g, p), shortcut, 2, p, {}, 0, {}, /*input_copies=*/1);
+        plan_fused_bands(g, layered(g, p), shortcut, 2, p, {}, 0, {}, BandCopies{1, {}});
     EXPECT_TRUE(!charged.fuse || charged.band_rows != free_copy.band_rows ||
                 charged.mapping.weights != free_copy.mapping.weights)
         << charged.describe();
@@ -202,10 +202,31 @@ TEST(PlanFusedBands, StreamedBandsFitOnlyBesideTheirCopyOfTheInput) {
     const PluginParams d = params_with("");
     const FusedBandPlan sliding = plan_fused_bands(chain, layered(chain, d), 0, 4, d);
     const FusedBandPlan sliding_charged =
-        plan_fused_bands(chain, layered(chain, d), 0, 4, d, {}, 0, {}, /*input_copies=*/1);
+        plan_fused_bands(chain, layered(chain, d), 0, 4, d, {}, 0, {}, BandCopies{1, {}});
     ASSERT_TRUE(sliding.keep_halo) << sliding.describe();
     EXPECT_EQ(sliding_charged.band_rows, sliding.band_rows);
     EXPECT_EQ(sliding_charged.fused_bytes, sliding.fused_bytes);
+}
+
+// Sliding bands whose second conv reads the first's output through a pad
+// of its own hold two line buffers of it (the conv's epilogue and the
+// pad): the bands that fit beside that copy are shorter, and the copy
+// itself fits beside the model's footprint.
+TEST(PlanFusedBands, SlidingBandsFitBesideTheirPadCopies) {
+    const PluginParams p = params_with("");
+    const FusedGroup chain = make_chain({conv3x3(64, 56), conv3x3(64, 56)});
+    const FusedBandPlan free_copy = plan_fused_bands(chain, layered(chain, p), 0, 4, p);
+    ASSERT_TRUE(free_copy.fuse && free_copy.keep_halo) << free_copy.describe();
+    const FusedBandPlan charged =
+        plan_fused_bands(chain, layered(chain, p), 0, 4, p, {}, 0, {}, BandCopies{0, {0, 1, 0}});
+    ASSERT_TRUE(charged.fuse && charged.keep_halo) << charged.describe();
+    EXPECT_LT(charged.band_rows, free_copy.band_rows) << charged.describe();
+    const int64_t copy = (charged.band_rows + 2) * 56 * 64 * 4; // conv2's window of conv1
+    EXPECT_LE(charged.report.footprint_bytes + copy, (2 << 20) / 2) << charged.describe();
+    // A copy of the group input is charged the same way.
+    const FusedBandPlan input_copy =
+        plan_fused_bands(chain, layered(chain, p), 0, 4, p, {}, 0, {}, BandCopies{0, {1, 0, 0}});
+    EXPECT_LT(input_copy.band_rows, free_copy.band_rows) << input_copy.describe();
 }
 
 TEST(PlanFusedBands, NothingFitsATinyBufferSoNotFused) {
