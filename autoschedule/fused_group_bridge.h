@@ -60,7 +60,8 @@ struct BandCopies {
     // Sliding bands: per tensor (0: the group input, i + 1: node i's
     // output), the pads staged per band or per strip that copy its box
     // (the conv's epilogue holds the line buffer and its next pad a second
-    // one). Charged beside the footprint of every sliding band.
+    // one). Charged beside the footprint of every sliding band, against
+    // half the slack the fill fraction leaves (0.75 of the level).
     std::vector<int> sliding;
 };
 

@@ -258,11 +258,6 @@ TEST_P(LayerFusion, ChosenAppliedAndCorrect) {
 // A 24 KiB L2 (12 KiB planned) cannot hold the whole 20x18 image's
 // tensors, so the group runs in bands.
 const char* kSmallL2 = "l1=4KiB,l2=24KiB,llc=1MiB,verbose=0";
-// Sliding bands hold a second line buffer in each pad beside the model's
-// boxes (BandCopies): they fit a 32 KiB L2 (16 KiB planned), and 40 KiB
-// with the block input's pad copied per band as well.
-const char* kSlidingL2 = "l1=4KiB,l2=32KiB,llc=1MiB,verbose=0";
-const char* kSlidingInputCopyL2 = "l1=4KiB,l2=40KiB,llc=1MiB,verbose=0";
 const char* kTinyL2 = "l1=2KiB,l2=8KiB,llc=1MiB,vector=4,verbose=0,fusion_tiles=2d";
 const char* kTiles2d = "in bands of output[$_0-9]*: fused: tiles of [0-9]+ rows x [0-9]+ columns, halo recomputed";
 
@@ -272,12 +267,12 @@ INSTANTIATE_TEST_SUITE_P(
         // Sliding (halo kept): conv1's epilogue relu1 stored per strip,
         // computed per band, its storage folded to the rows a band needs (a
         // line buffer).
-        Case{"chain_bands_1thread", false, false, false, kSlidingL2, 1, true,
+        Case{"chain_bands_1thread", false, false, false, kSmallL2, 1, true,
              R"(relu1(_[0-9]+)?\.fold_storage\(y, [0-9]+\))"},
         Case{"chain_fusion_off", false, false, false, std::string(kSmallL2) + ",fusion=0", 2, false, ""},
         // Sliding bands run serially even with 2 threads (layer_fusion.cpp:
         // parallel strips made Halide read the input at n = -1).
-        Case{"residual_bands_2threads", true, false, false, kSlidingInputCopyL2, 2, true,
+        Case{"residual_bands_2threads", true, false, false, kSmallL2, 2, true,
              R"(relu1(_[0-9]+)?\.store_at\(output(_[0-9]+)?, n\))"},
         // Recomputed halos (forced: the model prefers keeping them here).
         Case{"residual_recompute_1thread", true, false, false, std::string(kSmallL2) + ",fusion=recompute",
@@ -291,12 +286,12 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"depthwise_traffic_objective", false, true, false,
              std::string(kSmallL2) + ",fusion_objective=traffic", 2, true,
              "fused: bands of [0-9]+ rows, halo recomputed.*less traffic"},
-        Case{"depthwise_forced_keep", true, true, false, std::string(kSlidingInputCopyL2) + ",fusion=keep", 2, true,
+        Case{"depthwise_forced_keep", true, true, false, std::string(kSmallL2) + ",fusion=keep", 2, true,
              "halo kept"},
         // The block input is a pool read by the add too: conv1's pad is
         // computed per band (it was inlined into conv1's inner loop,
         // ResNet-18 @112 ran 1.32x slower) and the add is in the group.
-        Case{"pooled_residual_bands", true, false, true, kSlidingInputCopyL2, 1, true,
+        Case{"pooled_residual_bands", true, false, true, kSmallL2, 1, true,
              "conv2[$_0-9]* -> output[$_0-9]* in bands of output"},
         Case{"pooled_residual_recompute_2threads", true, false, true,
              std::string(kSmallL2) + ",fusion=recompute", 2, true, "output[$_0-9]*: per band also conv1_padded"},
