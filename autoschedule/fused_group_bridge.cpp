@@ -113,10 +113,8 @@ int64_t evicted_copy_bytes(const FusedGroup& g, const FusedMapping& m, int copie
     // Full-width bands only, where it was measured; the opt-in 2-D tiles
     // (fusion_tiles=2d) are for caches no band fits at all.
     if ((rows.size() < 2 && !always) || cols.size() > 1) return 0;
-    int64_t r = 0, c = 0;
-    for (const auto& t : rows) r = std::max(r, t[0].size());
-    for (const auto& t : cols) c = std::max(c, t[0].size());
-    return int64_t(copies) * r * c * g.input.channels * g.element_bytes;
+    return int64_t(copies) * largest_extent(rows, 0) * largest_extent(cols, 0) * g.input.channels *
+           g.element_bytes;
 }
 
 // The bytes of the boxes a sliding band's pads copy (BandCopies::sliding):
@@ -130,10 +128,8 @@ int64_t sliding_copy_bytes(const FusedGroup& g, const FusedMapping& m, const std
     int64_t total = 0;
     for (size_t t = 0; t < copies.size() && t <= g.nodes.size(); t++) {
         if (copies[t] <= 0) continue;
-        int64_t r = 0;
-        for (const auto& band : rows) r = std::max(r, band[t].size());
         const FusedDims d = g.dims_of(int(t) - 1);
-        total += int64_t(copies[t]) * r * d.width * d.channels * g.element_bytes;
+        total += int64_t(copies[t]) * largest_extent(rows, t) * d.width * d.channels * g.element_bytes;
     }
     return total;
 }

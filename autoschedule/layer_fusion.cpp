@@ -461,8 +461,7 @@ BandLineRows band_line_rows(const FusedGroup& g, int64_t band_rows) {
     for (size_t i = 0; i < g.nodes.size(); i++) {
         const FusedNode& n = g.nodes[i];
         if (n.op != FusedOp::Layer) continue;
-        int64_t rows = 0;
-        for (const auto& band : bands) rows = std::max(rows, band[i + 1].size());
+        const int64_t rows = largest_extent(bands, i + 1);
         r.output[n.name] = rows;
         r.window[n.name] = (rows - 1) * n.shape.stride + (n.shape.kernel_h - 1) * n.shape.dilation + 1;
     }

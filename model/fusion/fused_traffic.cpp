@@ -214,6 +214,12 @@ int64_t peak_footprint(const FusedGroup& g, const FusedMapping& m,
 
 } // namespace
 
+int64_t largest_extent(const std::vector<std::vector<Interval>>& tiles, size_t tensor) {
+    int64_t e = 0;
+    for (const auto& t : tiles) e = std::max(e, t[tensor].size());
+    return e;
+}
+
 std::vector<std::vector<Interval>> fused_axis_intervals(const FusedGroup& g, bool rows,
                                                         int64_t tile) {
     const int n = static_cast<int>(g.nodes.size());

@@ -21,6 +21,10 @@ namespace memsched {
 std::vector<std::vector<Interval>> fused_axis_intervals(const FusedGroup& g, bool rows,
                                                         int64_t tile);
 
+// The largest interval tensor `tensor` holds over those tiles (its box's
+// extent along the axis in the tile needing the most).
+int64_t largest_extent(const std::vector<std::vector<Interval>>& tiles, size_t tensor);
+
 // The model. Numbers are reported even when the footprint exceeds
 // `capacity_bytes` (status says so); capacity_bytes <= 0 means unbounded.
 FusedReport evaluate_fused(const FusedGroup& g, const FusedMapping& m, int64_t capacity_bytes,
