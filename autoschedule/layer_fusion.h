@@ -175,8 +175,9 @@ HostedPlan plan_hosted_layer(const ConvMatch& match, const Halide::Target& targe
 void schedule_band_stage(ScheduleWriter& w, const StageInfo& s, const StageInfo& exit,
                          const BandLoops& loops, bool sliding, int lanes);
 
-// Folds `s` along y to `rows` rounded up to a power of two (as Halide
-// folds); false (not folded) when the rows are unknown.
+// Folds `s` along y to exactly `rows` (Halide's own folds round up to a
+// power of two; layer_fusion.cpp says why these do not); false (not
+// folded) when the rows are unknown.
 bool fold_rows(ScheduleWriter& w, const StageInfo& s, int64_t rows);
 
 // Finds the candidate groups (each exit root with 1 to 3 producer layers,

@@ -141,10 +141,10 @@ void schedule_reduction_exit_group(ScheduleWriter& w, const PipelineInfo& info,
     // those rows. Sliding: the pad is stored per strip, so each band
     // computes only the rows the band above did not (Halide's sliding
     // window), the conv's blocks inside it following; its storage is folded
-    // to the rows a band reads (rounded up to a power of two, as Halide
-    // folds), the model's line buffer. The conv then accumulates in
-    // registers, not in place in the line buffer (a load, FMA and store per
-    // tap: ResNet-18 @224's stem group ran 1.5x its layers' time).
+    // to exactly the rows a band reads, the model's line buffer. The conv
+    // then accumulates in registers, not in place in the line buffer (a
+    // load, FMA and store per tap: ResNet-18 @224's stem group ran 1.5x its
+    // layers' time).
     const int lanes = exit_plan.kernel.vector_lanes;
     const ConvMatch& cm = plan.fused.at(pad.name).at(0).match;
     TilePlan p = plan_match_tiles(cm, target, params, group.band_stages.size() > 1);
@@ -152,7 +152,8 @@ void schedule_reduction_exit_group(ScheduleWriter& w, const PipelineInfo& info,
     if (at_pad_blocks) {
         schedule_conv_at_stage_blocks(w, pad, exit, loops.band, conv,
                                       may_overcompute_spatially(info, conv), p.kernel,
-                                      sliding ? 0 : loops.channel_chunks);
+                                      sliding ? 0 : loops.channel_chunks,
+                                      band_holds_whole_channel_blocks(pad, p.kernel));
     } else {
         schedule_band_stage(w, pad, exit, loops, sliding, lanes);
     }
