@@ -372,8 +372,7 @@ void schedule_concat_module_group(ScheduleWriter& w, const PipelineInfo& info,
             buffers.insert(buffer);
             schedule_conv_at_stage_blocks(w, *info.find(buffer), exit, loops.band, conv,
                                           may_overcompute_spatially(info, conv), p.kernel,
-                                          loops.channel_chunks,
-                                          band_holds_whole_channel_blocks(*info.find(buffer), p.kernel));
+                                          loops.channel_chunks);
             note(conv.name + ": computed per band of " + group.exit + " at the blocks of " +
                  buffer + ", kernel " + p.kernel.describe());
             continue;

@@ -948,10 +948,9 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
     for (const auto& [name, e] : line_buffer_of_conv) {
         const StageInfo& conv = *info.find(name);
         const StageInfo& buffer = *info.find(e);
-        const MicroKernel& mk = conv_plans.at(name).kernel;
         schedule_conv_at_stage_blocks(w, buffer, exit, loops.band, conv,
-                                      may_overcompute_spatially(info, conv), mk, 0,
-                                      band_holds_whole_channel_blocks(buffer, mk));
+                                      may_overcompute_spatially(info, conv),
+                                      conv_plans.at(name).kernel);
         if (loops.strip != loops.band) w.store_at(buffer.func, exit.func, loops.strip);
         const auto rows = line_rows.output.find(name);
         if (!fold_rows(w, buffer, rows == line_rows.output.end() ? 0 : rows->second))
@@ -961,10 +960,9 @@ void schedule_cross_layer_group(ScheduleWriter& w, const PipelineInfo& info,
         const StageInfo& s = *info.find(name);
         if (const auto hosted = conv_of_host.find(name); hosted != conv_of_host.end()) {
             const StageInfo& conv = *info.find(hosted->second);
-            const MicroKernel& mk = conv_plans.at(conv.name).kernel;
             schedule_conv_at_stage_blocks(w, s, exit, loops.band, conv,
-                                          may_overcompute_spatially(info, conv), mk,
-                                          loops.channel_chunks, band_holds_whole_channel_blocks(s, mk));
+                                          may_overcompute_spatially(info, conv),
+                                          conv_plans.at(conv.name).kernel, loops.channel_chunks);
             stages += (stages.empty() ? "" : ", ") + name;
             continue;
         }

@@ -152,8 +152,7 @@ void schedule_reduction_exit_group(ScheduleWriter& w, const PipelineInfo& info,
     if (at_pad_blocks) {
         schedule_conv_at_stage_blocks(w, pad, exit, loops.band, conv,
                                       may_overcompute_spatially(info, conv), p.kernel,
-                                      sliding ? 0 : loops.channel_chunks,
-                                      band_holds_whole_channel_blocks(pad, p.kernel));
+                                      sliding ? 0 : loops.channel_chunks);
     } else {
         schedule_band_stage(w, pad, exit, loops, sliding, lanes);
     }

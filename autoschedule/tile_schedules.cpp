@@ -577,10 +577,6 @@ void schedule_conv_at_stage_blocks(ScheduleWriter& w, const StageInfo& s, const 
     if (whole_channel_blocks) w.bound_extent(conv.func, conv.pure_vars[2], mk.k_block);
 }
 
-bool band_holds_whole_channel_blocks(const StageInfo& s, const MicroKernel& mk) {
-    return s.pure_vars.size() == 4 && s.extents.size() == 4 && s.extents[2] >= mk.k_block;
-}
-
 int64_t rows_over_pad(int64_t plan_rows, int64_t layer_rows, int64_t pad_rows) {
     return plan_rows >= layer_rows ? std::max(plan_rows, pad_rows) : plan_rows;
 }

@@ -132,14 +132,6 @@ void schedule_conv_at_stage_blocks(ScheduleWriter& w, const StageInfo& s, const 
                                    bool fixed_extent, const MicroKernel& mk,
                                    int channel_chunks = 0, bool whole_channel_blocks = false);
 
-// Whether the blocks of `s` computed per band may shift inwards
-// (schedule_conv_at_stage_blocks' whole_channel_blocks): a band holds all
-// of a stage's channels, so its region is never narrower than one block
-// when the stage has as many channels. Guarded instead, a conv of 64
-// channels in blocks of 6 guards each unrolled channel of every block:
-// GoogLeNet @224's sliding stem ran twice the instructions of its layers.
-bool band_holds_whole_channel_blocks(const StageInfo& s, const MicroKernel& mk);
-
 // Rows per tile of a pad (or any root with border rows around a layer of
 // `layer_rows`) for a plan of `plan_rows`: a plan covering every layer row
 // covers every pad row, since tiles of the layer's height would leave the
