@@ -46,6 +46,47 @@ bool tiles_hold_whole_channel_blocks(const StageInfo& root, const TilePlan& tile
     return std::min(tiles.tile_k, root.extents[2]) >= mk.k_block;
 }
 
+// The rows of the pad Q one tile of `pool_rows` pooled rows reads, and the
+// conv rows behind them.
+struct TileRows {
+    int64_t pad = 0, conv = 0;
+};
+TileRows tile_rows(const LayerShape& conv, const LayerShape& pool, const StageInfo& pad, int64_t pool_rows) {
+    TileRows t;
+    t.pad = std::min(pad.extents[1], (pool_rows - 1) * std::max<int64_t>(1, pool.stride) + pool.kernel_h);
+    t.conv = std::min(t.pad, conv.out_height());
+    return t;
+}
+
+// The input rows an unsplit conv reads for one tile of `pool_rows` pooled
+// rows, all its input channels (a grouped conv: those of `channels`).
+int64_t tile_input_bytes(const LayerShape& conv, const LayerShape& pool, const StageInfo& pad,
+                         int64_t pool_rows, int64_t channels) {
+    const int64_t conv_rows = tile_rows(conv, pool, pad, pool_rows).conv;
+    const int64_t in_rows = std::min(conv.in_height + 2 * conv.pad,
+                                     (conv_rows - 1) * conv.stride + (conv.kernel_h - 1) * conv.dilation + 1);
+    const int64_t in_channels =
+        conv.groups == 1 ? conv.in_channels : std::min(conv.in_channels, channels * conv.in_channels_per_group());
+    return in_rows * (conv.in_width + 2 * conv.pad) * in_channels * conv.element_bytes;
+}
+
+// Bytes one tile of `pool_rows` pooled rows and `channels` channels of an
+// unsplit conv's group touches: the pad Q's rows its pool windows read,
+// the conv's box of them beside Q (its epilogue buffer, when it has one),
+// the conv's input rows and the tile's weights, and the root's rows. The
+// tile's buffers are allocated again per tile, so all of it cycles through
+// the cache at every tile; the conv's own plan, whose traffic the fused
+// figure is, holds fewer rows (the pool windows overlap) and no Q.
+int64_t unsplit_tile_bytes(const LayerShape& conv, const LayerShape& pool, const StageInfo& pad,
+                           const StageInfo& root, int64_t pool_rows, int64_t channels, bool conv_box) {
+    const TileRows t = tile_rows(conv, pool, pad, pool_rows);
+    const int64_t elements = t.pad * pad.extents[0] * channels +
+                             (conv_box ? t.conv * conv.out_width() * channels : 0) +
+                             channels * conv.in_channels_per_group() * conv.kernel_h * conv.kernel_w +
+                             pool_rows * root.extents[0] * channels;
+    return elements * conv.element_bytes + tile_input_bytes(conv, pool, pad, pool_rows, channels);
+}
+
 } // namespace
 
 std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
@@ -119,7 +160,7 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     }
     TilePlan root_tiles = plan_group_exit(pm, target, params);
     const int64_t stride = std::max<int64_t>(1, pm.shape.stride);
-    const int64_t pool_rows = std::max<int64_t>(1, conv_tiles.tile_y / stride);
+    int64_t pool_rows = std::max<int64_t>(1, conv_tiles.tile_y / stride);
     root_tiles.tile_y = rows_over_pad(pool_rows, pm.shape.out_height(), r->extents[1]);
     const int64_t kb = std::max(1, root_tiles.kernel.k_block);
     root_tiles.tile_k = std::min<int64_t>(r->extents[2], (conv_tiles.tile_k + kb - 1) / kb * kb);
@@ -148,6 +189,56 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
         !e.empty() && conv_tiles.tile_c == 0)
         g.band_line_buffers = {e};
     g.conv_tiles = conv_tiles;
+    // An unsplit conv's tile cycles through the compared level in full
+    // (unsplit_tile_bytes). Where it outgrows the room the sliding groups'
+    // copies get (0.75 of the level, fused_group_bridge.cpp), the tiles
+    // take half the rows, down to one, then half the channels while they
+    // hold whole register blocks of the conv, the input rows read again per
+    // extra tile charged; a tile that still does not fit is refused. GoogLeNet @224's stem at 256 KiB
+    // (conv1 -> maxpool1 in tiles of 1 row x 64 channels, 0.25 MB) was
+    // predicted at 4.11 MiB and measured 11.97, 8.28 of it the tiles'
+    // buffers written back (RESULTS.md, session 22). Split convs keep
+    // their tiles: their phases (partial sums over input chunks, then the
+    // pad and the pool) measured well past this sum (VGG-16 @224 at 256
+    // KiB, session 17).
+    const size_t level = params.levels.size() > 1 ? 1 : 0;
+    const int64_t room = std::max<int64_t>(
+        1, int64_t(double(params.levels[level].capacity_bytes) * (1.0 + params.cache_fill_fraction) / 2));
+    int64_t held = 0, extra_input_bytes = 0;
+    std::string cut;
+    if (conv_tiles.tile_c == 0) {
+        const bool box = !g.band_line_buffers.empty();
+        auto tile_held = [&](int64_t rows, int64_t k) {
+            return unsplit_tile_bytes(cm.shape, pm.shape, *pad, *r, rows, k, box);
+        };
+        auto input_reads = [&](int64_t rows, int64_t k) {
+            return ((r->extents[1] + rows - 1) / rows) * ((r->extents[2] + k - 1) / k) *
+                   tile_input_bytes(cm.shape, pm.shape, *pad, rows, k);
+        };
+        // Rows first: a row fewer recomputes a few conv rows more where the
+        // windows overlap, a channel tile more reads all the input again.
+        int64_t rows = root_tiles.tile_y, k = root_tiles.tile_k;
+        while (tile_held(rows, k) > room) {
+            if (rows > 1) {
+                rows = (rows + 1) / 2;
+                continue;
+            }
+            const int64_t half = (k / 2 + kb - 1) / kb * kb;
+            if (half >= k || half < conv_tiles.kernel.k_block) break;
+            k = half;
+        }
+        held = tile_held(rows, k);
+        if (rows < root_tiles.tile_y || k < root_tiles.tile_k) {
+            cut = " (cut from " + std::to_string(root_tiles.tile_y) + " rows x " +
+                  std::to_string(root_tiles.tile_k) + " channels, which cycled " +
+                  std::to_string(tile_held(root_tiles.tile_y, root_tiles.tile_k)) + "B through " +
+                  params.levels[level].name + ", over the " + std::to_string(room) + "B it may fill)";
+            extra_input_bytes = input_reads(rows, k) - input_reads(root_tiles.tile_y, root_tiles.tile_k);
+            root_tiles.tile_y = rows;
+            root_tiles.tile_k = k;
+            pool_rows = std::min(pool_rows, rows);
+        }
+    }
     g.exit_tiles = root_tiles;
     FusedNode conv_node, pool_node;
     conv_node.name = hosted[0].name, conv_node.shape = cm.shape, conv_node.inputs = {-1};
@@ -157,12 +248,11 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     // Compared where the band groups are (the L2, or the only level), and
     // into the last level: neither may move more.
     FusedBandPlan& b = g.bands;
-    const size_t level = params.levels.size() > 1 ? 1 : 0;
     b.level = params.levels[level].name;
     const int64_t element_bytes = cm.shape.element_bytes;
     const int64_t saved = cm.shape.output_elements() * element_bytes - elements(*r) * element_bytes;
     b.layered_bytes = bytes_into(conv_alone, level, false) + bytes_into(pool_alone, level, false);
-    b.fused_bytes = bytes_into(conv_tiles, level, false) - saved;
+    b.fused_bytes = bytes_into(conv_tiles, level, false) - saved + extra_input_bytes;
     b.layered_outer_bytes = bytes_into(conv_alone, 0, true) + bytes_into(pool_alone, 0, true);
     b.fused_outer_bytes = bytes_into(conv_tiles, 0, true) - saved;
     // Overlapping windows: each tile recomputes the rows the one above read.
@@ -194,8 +284,12 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     const bool less = b.fused_bytes < b.layered_bytes && b.fused_outer_bytes <= b.layered_outer_bytes;
     const bool faster = b.fused_seconds < b.layered_seconds * 0.999;
     const bool same_time = b.fused_seconds <= b.layered_seconds * 1.001;
-    const std::string tiling = describe_tiles(conv_tiles, root_tiles);
-    if (!less) {
+    const std::string tiling = describe_tiles(conv_tiles, root_tiles) + cut;
+    if (held > room) {
+        b.why = tiling + ": a tile cycles " + std::to_string(held) + "B through " + b.level +
+                " (the pad's rows, the conv's box, its input rows and weights), over the " +
+                std::to_string(room) + "B it may fill";
+    } else if (!less) {
         b.why = tiling + ": moves no fewer bytes than layer by layer (" +
                 params.levels.back().name + ": " + std::to_string(b.fused_outer_bytes) + "B vs " +
                 std::to_string(b.layered_outer_bytes) + "B)";

@@ -191,5 +191,46 @@ TEST(PoolEpilogueGroup, ConvTilesWithThePoolAsEpilogueMatchTheReference) {
     EXPECT_GT(whole_blocks, 0) << "no fused chain ran its conv in whole channel blocks";
 }
 
+// A conv of few input channels and many output ones (GoogLeNet's stem:
+// 3 -> 64) whose tiles of all its channels cycle more than 0.75 of the L2
+// through it: the pad's rows, the conv's box and the pooled rows,
+// allocated again per tile. GoogLeNet @224's stem at 256 KiB (1 row x 64
+// channels, 0.25 MB) measured 2.9x its prediction. The tiles take half the
+// rows, then half the channels, until they fit, and still match the
+// reference; at the smallest L2 no tile of whole register blocks fits and
+// the group is refused.
+TEST(PoolEpilogueGroup, TilesThatOutgrowTheCacheTakeFewerChannels) {
+    load_plugin_once();
+    const Halide::Target target = Halide::get_jit_target_from_environment();
+    std::mt19937 rng(20261208);
+    int cut = 0, refused = 0;
+    for (int l2_kib : {4, 32, 64, 96, 128}) {
+        const EpilogueCase c{3, 64, 0, true, 28, 28, l2_kib, true};
+        SCOPED_TRACE(describe(c));
+        setenv("MEMSCHED_PARAMS",
+               ("l1=2KiB,l2=" + std::to_string(l2_kib) + "KiB,llc=" + std::to_string(l2_kib) +
+                "KiB,fusion_objective=traffic,verbose=0")
+                   .c_str(),
+               1);
+        Chain chain(c);
+        Halide::Pipeline p(chain.output);
+        const std::string source =
+            p.auto_schedule("MemSched", target, Halide::MachineParams(1, 16384, 40)).schedule_source;
+        refused += std::regex_search(source, std::regex(R"(\(pool epilogue\): not fused:[^\n]*a tile cycles \d+B)"));
+        std::smatch m;
+        if (!std::regex_search(source, m, std::regex(R"(\(pool epilogue\): fused:[^\n]*tiles of (\d+) rows x (\d+) channels[^\n]*\(cut from (\d+) rows x (\d+) channels)")))
+            continue;
+        cut++;
+        EXPECT_LT(std::stoi(m[1]) * std::stoi(m[2]), std::stoi(m[3]) * std::stoi(m[4])) << source;
+        for (const auto& s : sizes_around_estimate(c.est_w, c.est_h, c.mid_channels, 1, 0, 0)) {
+            SCOPED_TRACE(::testing::PrintToString(s));
+            EXPECT_EQ(check_chain(chain, p, target, s[0], s[1], s[2], s[3], rng), 0) << source;
+        }
+    }
+    unsetenv("MEMSCHED_PARAMS");
+    EXPECT_GT(cut, 0) << "no L2 size cut the epilogue's tiles";
+    EXPECT_GT(refused, 0) << "no L2 size refused the epilogue for its tile";
+}
+
 } // namespace
 } // namespace memsched::testing
