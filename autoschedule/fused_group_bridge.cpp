@@ -259,8 +259,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
     // of 62.49 (cachegrind, 1 MiB LL). GoogLeNet's stem runs 2-row bands
     // either way; two of its inception branch chains fit again, and the
     // network moves 66.25 MiB against 65.21.
-    const int64_t copies_capacity = std::max<int64_t>(
-        1, int64_t(double(params.levels[b.level].capacity_bytes) * (1.0 + params.cache_fill_fraction) / 2));
+    const int64_t copies_capacity = copies_capacity_bytes(params, b.level);
     Candidate best;
     bool found = false;
     for (int64_t r : rows) {
@@ -375,6 +374,11 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
         out.why = "fusing does not lower the predicted time or traffic";
     }
     return out;
+}
+
+int64_t copies_capacity_bytes(const PluginParams& params, size_t level) {
+    return std::max<int64_t>(
+        1, int64_t(double(params.levels[level].capacity_bytes) * (1.0 + params.cache_fill_fraction) / 2));
 }
 
 } // namespace memsched::autoschedule

@@ -65,6 +65,13 @@ struct BandCopies {
     std::vector<int> sliding;
 };
 
+// The bytes of cache level `level` that a group's copies (a band pad's
+// second line buffer, the buffers a pool epilogue allocates per tile) may
+// fill with the model's footprint: half the room the fill fraction leaves,
+// 0.75 of the level at the default 0.5 (fused_group_bridge.cpp says what
+// measured it).
+int64_t copies_capacity_bytes(const PluginParams& params, size_t level);
+
 // `layered`: the per-layer plans the plugin applies without fusion, one per
 // Layer node; `shortcut_bytes`: other bytes layer-by-layer execution moves
 // that fusion keeps on chip (a residual add's re-read of the block input).

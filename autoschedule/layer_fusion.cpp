@@ -463,7 +463,7 @@ BandLineRows band_line_rows(const FusedGroup& g, int64_t band_rows) {
         if (n.op != FusedOp::Layer) continue;
         const int64_t rows = largest_extent(bands, i + 1);
         r.output[n.name] = rows;
-        r.window[n.name] = (rows - 1) * n.shape.stride + (n.shape.kernel_h - 1) * n.shape.dilation + 1;
+        r.window[n.name] = n.shape.input_rows(rows);
     }
     return r;
 }

@@ -53,7 +53,7 @@ struct TileRows {
 };
 TileRows tile_rows(const LayerShape& conv, const LayerShape& pool, const StageInfo& pad, int64_t pool_rows) {
     TileRows t;
-    t.pad = std::min(pad.extents[1], (pool_rows - 1) * std::max<int64_t>(1, pool.stride) + pool.kernel_h);
+    t.pad = std::min(pad.extents[1], pool.input_rows(pool_rows));
     t.conv = std::min(t.pad, conv.out_height());
     return t;
 }
@@ -63,8 +63,7 @@ TileRows tile_rows(const LayerShape& conv, const LayerShape& pool, const StageIn
 int64_t tile_input_bytes(const LayerShape& conv, const LayerShape& pool, const StageInfo& pad,
                          int64_t pool_rows, int64_t channels) {
     const int64_t conv_rows = tile_rows(conv, pool, pad, pool_rows).conv;
-    const int64_t in_rows = std::min(conv.in_height + 2 * conv.pad,
-                                     (conv_rows - 1) * conv.stride + (conv.kernel_h - 1) * conv.dilation + 1);
+    const int64_t in_rows = std::min(conv.in_height + 2 * conv.pad, conv.input_rows(conv_rows));
     const int64_t in_channels =
         conv.groups == 1 ? conv.in_channels : std::min(conv.in_channels, channels * conv.in_channels_per_group());
     return in_rows * (conv.in_width + 2 * conv.pad) * in_channels * conv.element_bytes;
@@ -202,8 +201,7 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     // pad and the pool) measured well past this sum (VGG-16 @224 at 256
     // KiB, session 17).
     const size_t level = params.levels.size() > 1 ? 1 : 0;
-    const int64_t room = std::max<int64_t>(
-        1, int64_t(double(params.levels[level].capacity_bytes) * (1.0 + params.cache_fill_fraction) / 2));
+    const int64_t room = copies_capacity_bytes(params, level);
     int64_t held = 0, extra_input_bytes = 0;
     std::string cut;
     if (conv_tiles.tile_c == 0) {

@@ -159,8 +159,7 @@ void schedule_reduction_exit_group(ScheduleWriter& w, const PipelineInfo& info,
     if (sliding && loops.strip != loops.band) {
         if (at_pad_blocks) w.store_at(pad.func, exit.func, loops.strip); // schedule_band_stage's
         const LayerShape& pool = group.model.nodes.at(1).shape;
-        fold_rows(w, pad,
-                  (loops.band_rows - 1) * pool.stride + (pool.kernel_h - 1) * pool.dilation + 1);
+        fold_rows(w, pad, pool.input_rows(loops.band_rows));
         if (loops.strips > 1)
             note(exit.name + ": " + std::to_string(loops.strips) +
                  " parallel strips; each restarts its sliding window (not modeled)");

@@ -32,6 +32,10 @@ int64_t LayerShape::out_width() const {
     return (in_width + 2 * pad - dilation * (kernel_w - 1) - 1) / stride + 1;
 }
 
+int64_t LayerShape::input_rows(int64_t output_rows) const {
+    return (output_rows - 1) * stride + (kernel_h - 1) * dilation + 1;
+}
+
 int64_t LayerShape::in_channels_per_group() const {
     return groups > 0 ? in_channels / groups : 0;
 }

@@ -34,6 +34,9 @@ struct LayerShape {
 
     int64_t out_height() const;
     int64_t out_width() const;
+    // Rows of the padded input that `output_rows` consecutive output rows
+    // read (their windows' span).
+    int64_t input_rows(int64_t output_rows) const;
     // Input channels read by one output channel (c / groups; 1 for pools).
     int64_t in_channels_per_group() const;
     bool has_weights() const;

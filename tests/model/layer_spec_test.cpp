@@ -32,6 +32,21 @@ TEST(LayerSpec, ParsesAllKindsAndRoundTrips) {
     EXPECT_EQ(parse_layer_spec(format_layer_spec(f)), f);
 }
 
+// The rows of padded input a run of output rows reads: the last window's
+// end less the first's start. A whole layer's output reads all of its
+// padded input rows that any window touches.
+TEST(LayerShape, InputRowsSpanTheWindows) {
+    const LayerShape c = parse_layer_spec("conv2d:c=3,h=224,w=224,k=64,r=7,s=7,stride=2,pad=3");
+    EXPECT_EQ(c.input_rows(1), 7);
+    EXPECT_EQ(c.input_rows(3), 11);
+    EXPECT_EQ(c.input_rows(c.out_height()), 229); // of 230 padded rows: the last is never read
+    const LayerShape d = parse_layer_spec("conv2d:c=32,h=9,w=9,k=32,r=3,s=3,dilation=2,groups=32");
+    EXPECT_EQ(d.input_rows(1), 5);
+    EXPECT_EQ(d.input_rows(d.out_height()), 9);
+    const LayerShape m = parse_layer_spec("maxpool:c=64,h=112,w=112,r=3,s=3,stride=2,pad=1");
+    EXPECT_EQ(m.input_rows(2), 5);
+}
+
 TEST(LayerSpec, ErrorsNameTheField) {
     EXPECT_NE(error_of("conv2d:c=1,h=5,w=5,k=1,r=3,s=3,foo=1").find("'foo'"), std::string::npos);
     EXPECT_NE(error_of("conv2d:c=0,h=5,w=5,k=1,r=3,s=3").find("c=0"), std::string::npos);
