@@ -377,8 +377,8 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
 }
 
 int64_t copies_capacity_bytes(const PluginParams& params, size_t level) {
-    return std::max<int64_t>(
-        1, int64_t(double(params.levels[level].capacity_bytes) * (1.0 + params.cache_fill_fraction) / 2));
+    const double level_bytes = double(params.levels[level].capacity_bytes);
+    return std::max<int64_t>(1, int64_t(level_bytes * (1.0 + params.cache_fill_fraction) / 2));
 }
 
 } // namespace memsched::autoschedule

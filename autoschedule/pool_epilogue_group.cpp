@@ -51,7 +51,8 @@ bool tiles_hold_whole_channel_blocks(const StageInfo& root, const TilePlan& tile
 struct TileRows {
     int64_t pad = 0, conv = 0;
 };
-TileRows tile_rows(const LayerShape& conv, const LayerShape& pool, const StageInfo& pad, int64_t pool_rows) {
+TileRows tile_rows(const LayerShape& conv, const LayerShape& pool, const StageInfo& pad,
+                   int64_t pool_rows) {
     TileRows t;
     t.pad = std::min(pad.extents[1], pool.input_rows(pool_rows));
     t.conv = std::min(t.pad, conv.out_height());
@@ -65,7 +66,8 @@ int64_t tile_input_bytes(const LayerShape& conv, const LayerShape& pool, const S
     const int64_t conv_rows = tile_rows(conv, pool, pad, pool_rows).conv;
     const int64_t in_rows = std::min(conv.in_height + 2 * conv.pad, conv.input_rows(conv_rows));
     const int64_t in_channels =
-        conv.groups == 1 ? conv.in_channels : std::min(conv.in_channels, channels * conv.in_channels_per_group());
+        conv.groups == 1 ? conv.in_channels
+                         : std::min(conv.in_channels, channels * conv.in_channels_per_group());
     return in_rows * (conv.in_width + 2 * conv.pad) * in_channels * conv.element_bytes;
 }
 
@@ -77,13 +79,57 @@ int64_t tile_input_bytes(const LayerShape& conv, const LayerShape& pool, const S
 // the cache at every tile; the conv's own plan, whose traffic the fused
 // figure is, holds fewer rows (the pool windows overlap) and no Q.
 int64_t unsplit_tile_bytes(const LayerShape& conv, const LayerShape& pool, const StageInfo& pad,
-                           const StageInfo& root, int64_t pool_rows, int64_t channels, bool conv_box) {
+                           const StageInfo& root, int64_t pool_rows, int64_t channels,
+                           bool conv_box) {
     const TileRows t = tile_rows(conv, pool, pad, pool_rows);
-    const int64_t elements = t.pad * pad.extents[0] * channels +
-                             (conv_box ? t.conv * conv.out_width() * channels : 0) +
-                             channels * conv.in_channels_per_group() * conv.kernel_h * conv.kernel_w +
-                             pool_rows * root.extents[0] * channels;
+    const int64_t elements =
+        t.pad * pad.extents[0] * channels + (conv_box ? t.conv * conv.out_width() * channels : 0) +
+        channels * conv.in_channels_per_group() * conv.kernel_h * conv.kernel_w +
+        pool_rows * root.extents[0] * channels;
     return elements * conv.element_bytes + tile_input_bytes(conv, pool, pad, pool_rows, channels);
+}
+
+// The tile an unsplit conv's group runs in: `rows` x `channels` as
+// planned, or cut until what it cycles (unsplit_tile_bytes) fits `room`.
+// Rows first, down to one (a row fewer recomputes a few conv rows more
+// where the windows overlap), then channels halved while they hold whole
+// register blocks of `k_block` (a channel tile more reads all the input
+// again). `held` over `room` when no tile fits.
+struct EpilogueTile {
+    int64_t rows = 0, channels = 0;
+    int64_t held = 0;              // bytes the tile cycles
+    int64_t extra_input_bytes = 0; // input rows read again by the extra tiles
+    std::string cut;               // for the log: what was cut and why; empty if nothing
+};
+EpilogueTile fit_unsplit_tile(const LayerShape& conv, const LayerShape& pool, const StageInfo& pad,
+                              const StageInfo& root, int64_t rows, int64_t channels, bool conv_box,
+                              int64_t channel_unit, int64_t k_block, int64_t room,
+                              const std::string& level) {
+    auto cycled = [&](int64_t y, int64_t k) {
+        return unsplit_tile_bytes(conv, pool, pad, root, y, k, conv_box);
+    };
+    auto input_reads = [&](int64_t y, int64_t k) {
+        return ((root.extents[1] + y - 1) / y) * ((root.extents[2] + k - 1) / k) *
+               tile_input_bytes(conv, pool, pad, y, k);
+    };
+    EpilogueTile t{rows, channels};
+    while (cycled(t.rows, t.channels) > room) {
+        if (t.rows > 1) {
+            t.rows = (t.rows + 1) / 2;
+            continue;
+        }
+        const int64_t half = (t.channels / 2 + channel_unit - 1) / channel_unit * channel_unit;
+        if (half >= t.channels || half < k_block) break;
+        t.channels = half;
+    }
+    t.held = cycled(t.rows, t.channels);
+    if (t.rows < rows || t.channels < channels) {
+        t.extra_input_bytes = input_reads(t.rows, t.channels) - input_reads(rows, channels);
+        t.cut = " (cut from " + std::to_string(rows) + " rows x " + std::to_string(channels) +
+                " channels, which cycled " + std::to_string(cycled(rows, channels)) + "B through " +
+                level + ", over the " + std::to_string(room) + "B it may fill)";
+    }
+    return t;
 }
 
 } // namespace
@@ -190,52 +236,25 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     g.conv_tiles = conv_tiles;
     // An unsplit conv's tile cycles through the compared level in full
     // (unsplit_tile_bytes). Where it outgrows the room the sliding groups'
-    // copies get (0.75 of the level, fused_group_bridge.cpp), the tiles
-    // take half the rows, down to one, then half the channels while they
-    // hold whole register blocks of the conv, the input rows read again per
-    // extra tile charged; a tile that still does not fit is refused. GoogLeNet @224's stem at 256 KiB
-    // (conv1 -> maxpool1 in tiles of 1 row x 64 channels, 0.25 MB) was
-    // predicted at 4.11 MiB and measured 11.97, 8.28 of it the tiles'
-    // buffers written back (RESULTS.md, session 22). Split convs keep
-    // their tiles: their phases (partial sums over input chunks, then the
-    // pad and the pool) measured well past this sum (VGG-16 @224 at 256
-    // KiB, session 17).
+    // copies get (0.75 of the level, copies_capacity_bytes), the tiles are
+    // cut (fit_unsplit_tile), the input rows read again per extra tile
+    // charged; a tile that still does not fit is refused. GoogLeNet @224's
+    // stem at 256 KiB (conv1 -> maxpool1 in tiles of 1 row x 64 channels,
+    // 0.25 MB) was predicted at 4.11 MiB and measured 11.97, 8.28 of it
+    // the tiles' buffers written back (RESULTS.md, session 22). Split convs
+    // keep their tiles: their phases (partial sums over input chunks, then
+    // the pad and the pool) measured well past this sum (VGG-16 @224 at
+    // 256 KiB, session 17).
     const size_t level = params.levels.size() > 1 ? 1 : 0;
     const int64_t room = copies_capacity_bytes(params, level);
-    int64_t held = 0, extra_input_bytes = 0;
-    std::string cut;
+    EpilogueTile fit{root_tiles.tile_y, root_tiles.tile_k};
     if (conv_tiles.tile_c == 0) {
-        const bool box = !g.band_line_buffers.empty();
-        auto tile_held = [&](int64_t rows, int64_t k) {
-            return unsplit_tile_bytes(cm.shape, pm.shape, *pad, *r, rows, k, box);
-        };
-        auto input_reads = [&](int64_t rows, int64_t k) {
-            return ((r->extents[1] + rows - 1) / rows) * ((r->extents[2] + k - 1) / k) *
-                   tile_input_bytes(cm.shape, pm.shape, *pad, rows, k);
-        };
-        // Rows first: a row fewer recomputes a few conv rows more where the
-        // windows overlap, a channel tile more reads all the input again.
-        int64_t rows = root_tiles.tile_y, k = root_tiles.tile_k;
-        while (tile_held(rows, k) > room) {
-            if (rows > 1) {
-                rows = (rows + 1) / 2;
-                continue;
-            }
-            const int64_t half = (k / 2 + kb - 1) / kb * kb;
-            if (half >= k || half < conv_tiles.kernel.k_block) break;
-            k = half;
-        }
-        held = tile_held(rows, k);
-        if (rows < root_tiles.tile_y || k < root_tiles.tile_k) {
-            cut = " (cut from " + std::to_string(root_tiles.tile_y) + " rows x " +
-                  std::to_string(root_tiles.tile_k) + " channels, which cycled " +
-                  std::to_string(tile_held(root_tiles.tile_y, root_tiles.tile_k)) + "B through " +
-                  params.levels[level].name + ", over the " + std::to_string(room) + "B it may fill)";
-            extra_input_bytes = input_reads(rows, k) - input_reads(root_tiles.tile_y, root_tiles.tile_k);
-            root_tiles.tile_y = rows;
-            root_tiles.tile_k = k;
-            pool_rows = std::min(pool_rows, rows);
-        }
+        fit = fit_unsplit_tile(cm.shape, pm.shape, *pad, *r, root_tiles.tile_y, root_tiles.tile_k,
+                               !g.band_line_buffers.empty(), kb, conv_tiles.kernel.k_block, room,
+                               params.levels[level].name);
+        pool_rows = std::min(pool_rows, fit.rows);
+        root_tiles.tile_y = fit.rows;
+        root_tiles.tile_k = fit.channels;
     }
     g.exit_tiles = root_tiles;
     FusedNode conv_node, pool_node;
@@ -250,7 +269,7 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     const int64_t element_bytes = cm.shape.element_bytes;
     const int64_t saved = cm.shape.output_elements() * element_bytes - elements(*r) * element_bytes;
     b.layered_bytes = bytes_into(conv_alone, level, false) + bytes_into(pool_alone, level, false);
-    b.fused_bytes = bytes_into(conv_tiles, level, false) - saved + extra_input_bytes;
+    b.fused_bytes = bytes_into(conv_tiles, level, false) - saved + fit.extra_input_bytes;
     b.layered_outer_bytes = bytes_into(conv_alone, 0, true) + bytes_into(pool_alone, 0, true);
     b.fused_outer_bytes = bytes_into(conv_tiles, 0, true) - saved;
     // Overlapping windows: each tile recomputes the rows the one above read.
@@ -282,9 +301,9 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     const bool less = b.fused_bytes < b.layered_bytes && b.fused_outer_bytes <= b.layered_outer_bytes;
     const bool faster = b.fused_seconds < b.layered_seconds * 0.999;
     const bool same_time = b.fused_seconds <= b.layered_seconds * 1.001;
-    const std::string tiling = describe_tiles(conv_tiles, root_tiles) + cut;
-    if (held > room) {
-        b.why = tiling + ": a tile cycles " + std::to_string(held) + "B through " + b.level +
+    const std::string tiling = describe_tiles(conv_tiles, root_tiles) + fit.cut;
+    if (fit.held > room) {
+        b.why = tiling + ": a tile cycles " + std::to_string(fit.held) + "B through " + b.level +
                 " (the pad's rows, the conv's box, its input rows and weights), over the " +
                 std::to_string(room) + "B it may fill";
     } else if (!less) {

@@ -199,7 +199,7 @@ TEST(PoolEpilogueGroup, ConvTilesWithThePoolAsEpilogueMatchTheReference) {
 // rows, then half the channels, until they fit, and still match the
 // reference; at the smallest L2 no tile of whole register blocks fits and
 // the group is refused.
-TEST(PoolEpilogueGroup, TilesThatOutgrowTheCacheTakeFewerChannels) {
+TEST(PoolEpilogueGroup, TilesThatOutgrowTheCacheAreCutOrRefused) {
     load_plugin_once();
     const Halide::Target target = Halide::get_jit_target_from_environment();
     std::mt19937 rng(20261208);
