@@ -364,16 +364,23 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
         // that precise (whole-network VGG pool->conv groups: 1.4% faster,
         // 18% more traffic), so traffic decides against them.
         out.why = "predicted faster but moves more bytes than layer by layer";
-    } else if (faster) {
+    } else if (time_gain_accepts(out.fused_seconds, out.layered_seconds,
+                                 out.fused_bytes < out.layered_bytes, params)) {
         out.fuse = true;
-        out.why = "faster";
-    } else if (same_time && out.fused_bytes < out.layered_bytes) {
-        out.fuse = true;
-        out.why = "same time, less traffic";
+        out.why = faster ? "faster" : "same time, less traffic";
     } else {
-        out.why = "fusing does not lower the predicted time or traffic";
+        out.why = faster || same_time ? "saves less predicted time than fusion_min_time_gain=" +
+                                            std::to_string(params.fusion_min_time_gain)
+                                      : "fusing does not lower the predicted time or traffic";
     }
     return out;
+}
+
+bool time_gain_accepts(double fused_seconds, double layered_seconds, bool fewer_bytes,
+                       const PluginParams& params) {
+    const double gain = 1.0 - fused_seconds / std::max(layered_seconds, 1e-30);
+    if (gain < params.fusion_min_time_gain) return false;
+    return gain > 0.001 || fewer_bytes;
 }
 
 int64_t copies_capacity_bytes(const PluginParams& params, size_t level) {

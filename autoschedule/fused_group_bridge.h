@@ -72,6 +72,13 @@ struct BandCopies {
 // measured it).
 int64_t copies_capacity_bytes(const PluginParams& params, size_t level);
 
+// Under fusion_objective=time: whether a group predicted at `fused_seconds`
+// against its layers' `layered_seconds` saves what fusion_min_time_gain asks
+// for. A gain within 0.1% counts as the same time, which needs
+// `fewer_bytes` as well.
+bool time_gain_accepts(double fused_seconds, double layered_seconds, bool fewer_bytes,
+                       const PluginParams& params);
+
 // `layered`: the per-layer plans the plugin applies without fusion, one per
 // Layer node; `shortcut_bytes`: other bytes layer-by-layer execution moves
 // that fusion keeps on chip (a residual add's re-read of the block input).

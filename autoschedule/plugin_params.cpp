@@ -15,6 +15,7 @@ const std::vector<std::string>& known_keys() {
     static const std::vector<std::string> keys = {"l1", "l2", "llc", "line", "dram_gbps",
                                                   "gflops", "vector", "verbose", "fusion",
                                                   "fusion_tiles", "fusion_objective",
+                                                  "fusion_min_time_gain",
                                                   "cache_fill_fraction"};
     return keys;
 }
@@ -99,6 +100,14 @@ void apply_item(PluginParams& p, const std::string& key, const std::string& valu
             throw std::invalid_argument(origin + ": fusion_objective=" + value +
                                         " must be time or traffic");
         p.fusion_objective = *objective;
+    }
+    else if (key == "fusion_min_time_gain") {
+        char* end = nullptr;
+        const double g = std::strtod(value.c_str(), &end);
+        if (value.empty() || *end != '\0' || !(g > -1.0 && g < 1.0))
+            throw std::invalid_argument(origin + ": fusion_min_time_gain=" + value +
+                                        " must be a number in (-1, 1)");
+        p.fusion_min_time_gain = g;
     }
     else if (key == "fusion_tiles") {
         if (value != "2d" && value != "bands")

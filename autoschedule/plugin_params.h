@@ -27,6 +27,10 @@
 //                 into the level the bands are planned for, time breaking
 //                 ties: the embedded view, where DRAM traffic is
 //                 what costs energy)
+//   fusion_min_time_gain=-0.001  with fusion_objective=time, the fraction of
+//                 the layers' predicted time a group must save to be chosen,
+//                 in (-1, 1); at or below 0.001 a group must also move fewer
+//                 bytes (the default: "same time, less traffic" fuses)
 #pragma once
 
 #include "model/objective.h"
@@ -68,6 +72,8 @@ struct PluginParams {
     // fusion_objective=traffic: groups are chosen for the bytes they save,
     // even where the model predicts them slower.
     Objective fusion_objective = Objective::Time;
+    // fusion_min_time_gain: see time_gain_accepts (fused_group_bridge.h).
+    double fusion_min_time_gain = -0.001;
     // Where each value came from, for the log line ("l1=49152(sysfs) ...").
     std::string provenance;
 };

@@ -2,6 +2,7 @@
 // pool_epilogue_group.h).
 #include "autoschedule/pool_epilogue_group.h"
 
+#include "autoschedule/fused_group_bridge.h"
 #include "autoschedule/kernel_utilisation.h"
 #include "autoschedule/plan_nests.h"
 #include "autoschedule/tile_schedules.h"
@@ -300,7 +301,6 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
                                (conv_macs + double(pm.shape.macs())) / at_peak);
     const bool less = b.fused_bytes < b.layered_bytes && b.fused_outer_bytes <= b.layered_outer_bytes;
     const bool faster = b.fused_seconds < b.layered_seconds * 0.999;
-    const bool same_time = b.fused_seconds <= b.layered_seconds * 1.001;
     const std::string tiling = describe_tiles(conv_tiles, root_tiles) + fit.cut;
     if (fit.held > room) {
         b.why = tiling + ": a tile cycles " + std::to_string(fit.held) + "B through " + b.level +
@@ -313,11 +313,13 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     } else if (params.fusion_objective == Objective::Traffic) {
         b.fuse = true;
         b.why = tiling + (faster ? ": less traffic, faster" : ": less traffic (fusion_objective=traffic)");
-    } else if (faster || same_time) {
+    } else if (time_gain_accepts(b.fused_seconds, b.layered_seconds, true, params)) {
         b.fuse = true;
         b.why = tiling + (faster ? ": less traffic, faster" : ": same time, less traffic");
     } else {
-        b.why = tiling + ": less traffic but slower (recomputed rows)";
+        b.why = tiling + (b.fused_seconds <= b.layered_seconds * 1.001
+                              ? ": saves less predicted time than fusion_min_time_gain"
+                              : ": less traffic but slower (recomputed rows)");
     }
     return g;
 }

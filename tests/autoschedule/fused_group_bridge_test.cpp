@@ -350,5 +350,22 @@ TEST(PlanFusedBands, TrafficObjectiveFusesASlowerGroupThatSavesBytes) {
     EXPECT_THROW(params_with("fusion_objective=energy"), std::invalid_argument);
 }
 
+TEST(TimeGainAccepts, SameTimeNeedsFewerBytesAndTheMinimumGainIsObeyed) {
+    const PluginParams by_default = params_with("");
+    EXPECT_TRUE(time_gain_accepts(0.90, 1.0, false, by_default));   // 10% faster
+    EXPECT_TRUE(time_gain_accepts(1.0005, 1.0, true, by_default));  // same time, fewer bytes
+    EXPECT_FALSE(time_gain_accepts(1.0005, 1.0, false, by_default)); // same time, no fewer
+    EXPECT_FALSE(time_gain_accepts(1.01, 1.0, true, by_default));   // slower
+    const PluginParams strict = params_with("fusion_min_time_gain=0.03");
+    EXPECT_FALSE(time_gain_accepts(1.0, 1.0, true, strict));
+    EXPECT_FALSE(time_gain_accepts(0.98, 1.0, true, strict));
+    EXPECT_TRUE(time_gain_accepts(0.96, 1.0, false, strict));
+    // A negative minimum lets a slower group that saves bytes through.
+    const PluginParams lax = params_with("fusion_min_time_gain=-0.05");
+    EXPECT_TRUE(time_gain_accepts(1.04, 1.0, true, lax));
+    EXPECT_FALSE(time_gain_accepts(1.04, 1.0, false, lax));
+    EXPECT_FALSE(time_gain_accepts(1.06, 1.0, true, lax));
+}
+
 } // namespace
 } // namespace memsched::autoschedule

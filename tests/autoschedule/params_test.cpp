@@ -93,5 +93,20 @@ TEST(ResolveParams, FusionTilesDefaultOverrideAndErrors) {
     expect_rejected(s, "fusion_tiles=columns", "fusion_tiles=columns");
 }
 
+TEST(ResolveParams, FusionMinTimeGainDefaultOverrideAndRange) {
+    ParamSources s = host_like();
+    const double fallback = resolve_plugin_params(s).fusion_min_time_gain;
+    EXPECT_GT(fallback, -1.0);
+    EXPECT_LT(fallback, 1.0);
+    s.memsched_params = "fusion_min_time_gain=0.05";
+    EXPECT_DOUBLE_EQ(resolve_plugin_params(s).fusion_min_time_gain, 0.05);
+    s.memsched_params = "fusion_min_time_gain=-0.2";
+    EXPECT_DOUBLE_EQ(resolve_plugin_params(s).fusion_min_time_gain, -0.2);
+    expect_rejected(s, "fusion_min_time_gain=1", "fusion_min_time_gain=1");
+    expect_rejected(s, "fusion_min_time_gain=-1.5", "fusion_min_time_gain=-1.5");
+    expect_rejected(s, "fusion_min_time_gain=fast", "fusion_min_time_gain=fast");
+    expect_rejected(s, "fusion_min_time_gain=0.1x", "fusion_min_time_gain=0.1x");
+}
+
 } // namespace
 } // namespace memsched::autoschedule
