@@ -7,6 +7,7 @@
 // so the variants alternate and each row is a median.
 #include "bench/networks/pipeline_args.h"
 #include "netpipe_bench_registry.h"
+#include "runtime/heap/pipeline_heap.h"
 #include "runtime/threads/halide_threads.h"
 
 #include <benchmark/benchmark.h>
@@ -51,6 +52,7 @@ void run_variant(benchmark::State& state, const VariantEntry* entry, int threads
 
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
+    benchmark::AddCustomContext("heap", memsched::keep_heap_for_pipelines());
     for (const VariantEntry& entry : netpipe_bench_registry()) {
         const int64_t macs = memsched::load_network_subset(memsched::pipeline_spec(entry)).total_macs();
         for (int threads : {1, 2}) {

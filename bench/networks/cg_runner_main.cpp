@@ -5,6 +5,7 @@
 // argument set-up (filling tens of MB of weights) cancels out.
 #include "bench/networks/pipeline_args.h"
 #include "netpipe_cg_registry.h"
+#include "runtime/heap/pipeline_heap.h"
 #include "runtime/threads/halide_threads.h"
 
 #include <cstdlib>
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
         const int calls = std::atoi(argv[3]);
         if (calls < 0) throw std::invalid_argument(std::string("CALLS=") + argv[3] + " must be >= 0");
         memsched::set_halide_threads(1);
+        memsched::keep_heap_for_pipelines(); // as timed (pipeline_heap.h)
         const memsched::Network net = memsched::load_network_subset(memsched::pipeline_spec(*entry));
         memsched::PipelineArgs args = memsched::make_pipeline_args(*entry, net);
         for (int i = 0; i < calls; i++)

@@ -2,6 +2,7 @@
 // (see network_runner.h).
 #include "runtime/network_runner/network_runner.h"
 
+#include "runtime/heap/pipeline_heap.h"
 #include "runtime/threads/halide_threads.h"
 
 #include "model/memory_plan/network_shapes.h"
@@ -95,6 +96,7 @@ RunResult run_network(const Network& net, const VariantSet& variants, const Netw
     halide_set_error_handler(record_error);
     // One thread must mean in order: the sequential plan relies on it.
     set_halide_threads(threads);
+    keep_heap_for_pipelines(); // no page faults from a trimmed heap per call
     // Tensor storage: arena slices or separate dense buffers.
     const size_t count = net.layers.size() + 1;
     std::vector<TensorLayout> layouts(count);
