@@ -1,20 +1,27 @@
-// memsched_network_cg_runner CONFIG VARIANT CALLS: builds the arguments of
-// one whole-network variant of the netpipe_cg set and calls it CALLS times
-// on one thread (CALLS = 0: only the set-up). memsched_network_traffic runs
-// it under cachegrind with 0 and N calls and takes the difference, so the
-// argument set-up (filling tens of MB of weights) cancels out.
+// memsched_network_cg_runner CONFIG VARIANT CALLS [HEAP]: builds the
+// arguments of one whole-network variant of the netpipe_cg set and calls it
+// CALLS times on one thread (CALLS = 0: only the set-up). memsched_network_traffic
+// runs it under cachegrind with 0 and N calls and takes the difference, so
+// the argument set-up (filling tens of MB of weights) cancels out.
+// HEAP: `kept` (the default, as the benchmarks time pipelines:
+// keep_heap_for_pipelines) or `glibc` (glibc's own thresholds, under which
+// every traffic figure before session 23 was measured; cachegrind does not
+// see the page faults a trimmed heap costs, and where blocks land changes
+// the simulated misses: bench/RESULTS.md, session 23).
 #include "bench/networks/pipeline_args.h"
 #include "netpipe_cg_registry.h"
 #include "runtime/heap/pipeline_heap.h"
 #include "runtime/threads/halide_threads.h"
 
 #include <cstdlib>
+#include <stdexcept>
+#include <string>
 #include <exception>
 #include <iostream>
 
 int main(int argc, char** argv) {
-    if (argc != 4) {
-        std::cerr << "usage: memsched_network_cg_runner CONFIG VARIANT CALLS\n";
+    if (argc != 4 && argc != 5) {
+        std::cerr << "usage: memsched_network_cg_runner CONFIG VARIANT CALLS [kept|glibc]\n";
         return 2;
     }
     try {
@@ -22,8 +29,11 @@ int main(int argc, char** argv) {
         if (!entry) throw std::invalid_argument(std::string("no variant ") + argv[1] + "/" + argv[2]);
         const int calls = std::atoi(argv[3]);
         if (calls < 0) throw std::invalid_argument(std::string("CALLS=") + argv[3] + " must be >= 0");
+        const std::string heap = argc == 5 ? argv[4] : "kept";
+        if (heap != "kept" && heap != "glibc")
+            throw std::invalid_argument("HEAP=" + heap + " must be kept or glibc");
         memsched::set_halide_threads(1);
-        memsched::keep_heap_for_pipelines(); // as timed (pipeline_heap.h)
+        if (heap == "kept") memsched::keep_heap_for_pipelines();
         const memsched::Network net = memsched::load_network_subset(memsched::pipeline_spec(*entry));
         memsched::PipelineArgs args = memsched::make_pipeline_args(*entry, net);
         for (int i = 0; i < calls; i++)

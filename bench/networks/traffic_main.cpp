@@ -6,6 +6,7 @@
 // being the runner's set-up alone (one network call under cachegrind takes
 // minutes, so the usual 1 vs 1+N scheme would cost a third more).
 //   memsched_network_traffic [--config C] [--variants a,b] [--ll 256KiB,1MiB] [--calls N] [--dir D]
+//                            [--heap glibc|kept]   (the runner's heap: cg_runner_main.cpp)
 //   memsched_network_traffic --predict NAME[:LAST][@WxH],... [--ll ...]   (model only, no valgrind)
 #include "bench/networks/pipeline_args.h"
 #include "measure/cache_geometry.h"
@@ -38,14 +39,14 @@ std::vector<std::string> split(const std::string& text) {
 }
 
 measure::CachegrindCounts cachegrind(const VariantEntry& e, const measure::CacheGeometry& ll, int calls,
-                                     const std::string& dir) {
+                                     const std::string& dir, const std::string& heap) {
     const std::string stem = dir + "/" + e.config + "." + e.variant + "." + std::to_string(ll.size_bytes) +
-                             "." + std::to_string(calls);
+                             "." + heap + "." + std::to_string(calls);
     std::ostringstream cmd;
     cmd << "HL_NUM_THREADS=1 valgrind --tool=cachegrind --cache-sim=yes --I1=32768,8," << ll.line_bytes
         << " --D1=" << measure::default_d1().valgrind_arg() << " --LL=" << ll.valgrind_arg()
         << " --cachegrind-out-file=" << stem << ".out " << MEMSCHED_NETWORK_CG_RUNNER << " " << e.config
-        << " " << e.variant << " " << calls << " >" << stem << ".log 2>&1";
+        << " " << e.variant << " " << calls << " " << heap << " >" << stem << ".log 2>&1";
     if (std::system(cmd.str().c_str()) != 0)
         throw std::runtime_error("cachegrind run failed; see " + stem + ".log");
     std::ifstream in(stem + ".out");
@@ -109,6 +110,7 @@ int main(int argc, char** argv) {
     std::string only_config, dir = "/tmp/memsched_network_traffic", variants_text, predict_text,
                              ll_text = "256KiB,1MiB";
     int calls = 1;
+    std::string heap = "glibc";
     CLI::App app{"Whole-network pipelines of the netpipe_cg set under cachegrind, next to the model"};
     app.add_option("--config", only_config, "only this config (e.g. resnet18_112x112)");
     app.add_option("--variants", variants_text, "comma-separated variants (default: all built)");
@@ -118,6 +120,11 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();
     app.add_option("--dir", dir, "where cachegrind's outputs are kept")->capture_default_str();
+    app.add_option("--heap", heap,
+                   "glibc: glibc's own heap thresholds (every figure before session 23); kept: "
+                   "keep_heap_for_pipelines, as the benchmarks time pipelines")
+        ->check(CLI::IsMember({"glibc", "kept"}))
+        ->capture_default_str();
     app.add_option("--predict", predict_text,
                    "model only, no valgrind: NAME[:LAST][@WxH],... (any network, built or not)");
     CLI11_PARSE(app, argc, argv);
@@ -154,12 +161,12 @@ int main(int argc, char** argv) {
                         if (!plan.status) throw std::runtime_error(config + ": " + plan.status.reason);
                     }
                     const auto t0 = std::chrono::steady_clock::now();
-                    const auto setup = cachegrind(e, ll, 0, dir);
-                    const auto many = cachegrind(e, ll, calls, dir);
+                    const auto setup = cachegrind(e, ll, 0, dir, heap);
+                    const auto many = cachegrind(e, ll, calls, dir, heap);
                     const int64_t bytes = measure::difference(many, setup).ll_misses() * ll.line_bytes / calls;
                     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-                    std::printf("| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n", config.c_str(),
-                                ll.describe().c_str(), e.variant, mib(bytes), mib(plan.layer_by_layer_bytes),
+                    std::printf("| %s | %s, heap %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n",
+                                config.c_str(), ll.describe().c_str(), heap.c_str(), e.variant, mib(bytes), mib(plan.layer_by_layer_bytes),
                                 mib(plan.fused_bytes), double(bytes) / double(plan.fused_bytes),
                                 mib(plan.weights_once_bound_bytes));
                     std::fflush(stdout);
