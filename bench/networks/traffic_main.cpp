@@ -6,7 +6,7 @@
 // being the runner's set-up alone (one network call under cachegrind takes
 // minutes, so the usual 1 vs 1+N scheme would cost a third more).
 //   memsched_network_traffic [--config C] [--variants a,b] [--ll 256KiB,1MiB] [--calls N] [--dir D]
-//                            [--heap glibc|kept]   (the runner's heap: cg_runner_main.cpp)
+//                            [--heap glibc|kept|stack]   (the runner's heap: cg_runner_main.cpp)
 //   memsched_network_traffic --predict NAME[:LAST][@WxH],... [--ll ...]   (model only, no valgrind)
 #include "bench/networks/pipeline_args.h"
 #include "measure/cache_geometry.h"
@@ -122,8 +122,9 @@ int main(int argc, char** argv) {
     app.add_option("--dir", dir, "where cachegrind's outputs are kept")->capture_default_str();
     app.add_option("--heap", heap,
                    "glibc: glibc's own heap thresholds (every figure before session 23); kept: "
-                   "keep_heap_for_pipelines, as the benchmarks time pipelines")
-        ->check(CLI::IsMember({"glibc", "kept"}))
+                   "keep_heap_for_pipelines, as the benchmarks time pipelines; stack: kept, and "
+                   "Halide's buffers on a per-thread stack (stack_arena.h)")
+        ->check(CLI::IsMember({"glibc", "kept", "stack"}))
         ->capture_default_str();
     app.add_option("--predict", predict_text,
                    "model only, no valgrind: NAME[:LAST][@WxH],... (any network, built or not)");
