@@ -9,7 +9,6 @@
 // then reports the error instead of a time).
 #include "bench/layers/layer_benchmarks.h"
 #include "runtime/heap/pipeline_heap.h"
-#include "runtime/heap/stack_arena.h"
 
 #include <CLI/CLI.hpp>
 #include <benchmark/benchmark.h>
@@ -32,7 +31,6 @@ std::string set_names(const std::vector<memsched::bench::NamedLayerSet>& sets) {
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv); // removes the --benchmark_* flags
     benchmark::AddCustomContext("heap", memsched::keep_heap_for_pipelines());
-    benchmark::AddCustomContext("halide_malloc", memsched::use_stack_arena_for_halide());
     const auto sets = memsched::bench::built_layer_sets();
     CLI::App app{"memsched layer benchmarks: every variant of every layer of a layer set"};
     std::string set_name = sets.empty() ? "" : sets.front().network;

@@ -8,7 +8,6 @@
 #include "bench/networks/pipeline_args.h"
 #include "netpipe_bench_registry.h"
 #include "runtime/heap/pipeline_heap.h"
-#include "runtime/heap/stack_arena.h"
 #include "runtime/threads/halide_threads.h"
 
 #include <benchmark/benchmark.h>
@@ -54,7 +53,6 @@ void run_variant(benchmark::State& state, const VariantEntry* entry, int threads
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
     benchmark::AddCustomContext("heap", memsched::keep_heap_for_pipelines());
-    benchmark::AddCustomContext("halide_malloc", memsched::use_stack_arena_for_halide());
     for (const VariantEntry& entry : netpipe_bench_registry()) {
         const int64_t macs = memsched::load_network_subset(memsched::pipeline_spec(entry)).total_macs();
         for (int threads : {1, 2}) {

@@ -3,13 +3,12 @@
 // CALLS times on one thread (CALLS = 0: only the set-up). memsched_network_traffic
 // runs it under cachegrind with 0 and N calls and takes the difference, so
 // the argument set-up (filling tens of MB of weights) cancels out.
-// HEAP: `stack` (the default, as the benchmarks time pipelines: the heap
-// kept, keep_heap_for_pipelines, and Halide's buffers on a per-thread
-// stack, stack_arena.h), `kept` (the heap kept only) or `glibc` (glibc's
-// own thresholds, under which every traffic figure before session 23 was
-// measured). Cachegrind does not see the page faults a trimmed heap costs,
-// and where blocks land changes the simulated misses (bench/RESULTS.md,
-// session 23).
+// HEAP: `kept` (the default, as the benchmarks time pipelines:
+// keep_heap_for_pipelines), `stack` (kept, and Halide's buffers on a
+// per-thread stack: stack_arena.h) or `glibc` (glibc's own thresholds, under which
+// every traffic figure before session 23 was measured; cachegrind does not
+// see the page faults a trimmed heap costs, and where blocks land changes
+// the simulated misses: bench/RESULTS.md, session 23).
 #include "bench/networks/pipeline_args.h"
 #include "netpipe_cg_registry.h"
 #include "runtime/heap/pipeline_heap.h"
@@ -33,7 +32,7 @@ int main(int argc, char** argv) {
         if (!entry) throw std::invalid_argument(std::string("no variant ") + argv[1] + "/" + argv[2]);
         const int calls = std::atoi(argv[3]);
         if (calls < 0) throw std::invalid_argument(std::string("CALLS=") + argv[3] + " must be >= 0");
-        const std::string heap = argc == 5 ? argv[4] : "stack";
+        const std::string heap = argc == 5 ? argv[4] : "kept";
         if (heap != "kept" && heap != "stack" && heap != "glibc")
             throw std::invalid_argument("HEAP=" + heap + " must be kept, stack or glibc");
         memsched::set_halide_threads(1);

@@ -3,7 +3,6 @@
 #include "runtime/network_runner/network_runner.h"
 
 #include "runtime/heap/pipeline_heap.h"
-#include "runtime/heap/stack_arena.h"
 #include "runtime/threads/halide_threads.h"
 
 #include "model/memory_plan/network_shapes.h"
@@ -98,7 +97,6 @@ RunResult run_network(const Network& net, const VariantSet& variants, const Netw
     // One thread must mean in order: the sequential plan relies on it.
     set_halide_threads(threads);
     keep_heap_for_pipelines(); // no page faults from a trimmed heap per call
-    use_stack_arena_for_halide(); // buffers land where the last freed one was
     // Tensor storage: arena slices or separate dense buffers.
     const size_t count = net.layers.size() + 1;
     std::vector<TensorLayout> layouts(count);
