@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
     std::string only_config, dir = "/tmp/memsched_network_traffic", variants_text, predict_text,
                              ll_text = "256KiB,1MiB";
     int calls = 1;
-    std::string heap = "glibc";
+    std::string heap = "kept";
     CLI::App app{"Whole-network pipelines of the netpipe_cg set under cachegrind, next to the model"};
     app.add_option("--config", only_config, "only this config (e.g. resnet18_112x112)");
     app.add_option("--variants", variants_text, "comma-separated variants (default: all built)");
@@ -121,8 +121,8 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--dir", dir, "where cachegrind's outputs are kept")->capture_default_str();
     app.add_option("--heap", heap,
-                   "glibc: glibc's own heap thresholds (every figure before session 23); kept: "
-                   "keep_heap_for_pipelines, as the benchmarks time pipelines; stack: kept, and "
+                   "kept: keep_heap_for_pipelines, as the benchmarks time pipelines; glibc: glibc's "
+                   "own heap thresholds (every figure before session 23); stack: kept, and "
                    "Halide's buffers on a per-thread stack (stack_arena.h)")
         ->check(CLI::IsMember({"glibc", "kept", "stack"}))
         ->capture_default_str();

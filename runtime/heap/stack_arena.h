@@ -6,9 +6,11 @@
 // them, on the thread that allocated them, so they come and go last in,
 // first out. glibc places them by best fit among its free chunks instead,
 // which after the first call are often cold: cachegrind measured a fused
-// GoogLeNet @224 at 74.84 MiB per call under a heap kept between calls
-// (keep_heap_for_pipelines) against 65.12 under glibc's own thresholds,
-// whose trims left the heap compact (bench/RESULTS.md, session 23).
+// GoogLeNet @224 (time objective, 1 MiB) at 73.36 MiB per call under a
+// heap kept between calls (keep_heap_for_pipelines), 67.01 on this stack.
+// Not the benchmarks' default: timed, layer-by-layer pipelines ran 5-20%
+// slower on it than on the kept heap (bench/RESULTS.md, session 23); the
+// cachegrind runner offers it (HEAP=stack).
 #pragma once
 
 #include <cstddef>
