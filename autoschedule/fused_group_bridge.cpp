@@ -369,16 +369,23 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
         out.fuse = true;
         out.why = faster ? "faster" : "same time, less traffic";
     } else {
-        out.why = faster || same_time ? "saves less predicted time than fusion_min_time_gain=" +
-                                            std::to_string(params.fusion_min_time_gain)
-                                      : "fusing does not lower the predicted time or traffic";
+        const bool below_min = predicted_time_gain(out.fused_seconds, out.layered_seconds) <
+                               params.fusion_min_time_gain;
+        out.why = below_min && (faster || same_time)
+                      ? "saves less predicted time than fusion_min_time_gain=" +
+                            std::to_string(params.fusion_min_time_gain)
+                      : "fusing does not lower the predicted time or traffic";
     }
     return out;
 }
 
+double predicted_time_gain(double fused_seconds, double layered_seconds) {
+    return 1.0 - fused_seconds / std::max(layered_seconds, 1e-30);
+}
+
 bool time_gain_accepts(double fused_seconds, double layered_seconds, bool fewer_bytes,
                        const PluginParams& params) {
-    const double gain = 1.0 - fused_seconds / std::max(layered_seconds, 1e-30);
+    const double gain = predicted_time_gain(fused_seconds, layered_seconds);
     if (gain < params.fusion_min_time_gain) return false;
     return gain > 0.001 || fewer_bytes;
 }

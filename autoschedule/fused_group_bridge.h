@@ -72,6 +72,10 @@ struct BandCopies {
 // measured it).
 int64_t copies_capacity_bytes(const PluginParams& params, size_t level);
 
+// The fraction of the layers' predicted time a fused group saves (< 0:
+// slower).
+double predicted_time_gain(double fused_seconds, double layered_seconds);
+
 // Under fusion_objective=time: whether a group predicted at `fused_seconds`
 // against its layers' `layered_seconds` saves what fusion_min_time_gain asks
 // for. A gain within 0.1% counts as the same time, which needs

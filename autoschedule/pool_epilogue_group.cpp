@@ -317,9 +317,9 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
         b.fuse = true;
         b.why = tiling + (faster ? ": less traffic, faster" : ": same time, less traffic");
     } else {
-        b.why = tiling + (b.fused_seconds <= b.layered_seconds * 1.001
-                              ? ": saves less predicted time than fusion_min_time_gain"
-                              : ": less traffic but slower (recomputed rows)");
+        const double gain = predicted_time_gain(b.fused_seconds, b.layered_seconds);
+        b.why = tiling + (gain >= -0.001 ? ": saves less predicted time than fusion_min_time_gain"
+                                         : ": less traffic but slower (recomputed rows)");
     }
     return g;
 }
