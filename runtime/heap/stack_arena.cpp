@@ -1,11 +1,11 @@
-// Implementation of StackArena and use_stack_arena_for_halide (see stack_arena.h).
+// Implementation of StackArena (see stack_arena.h); the Halide hooks are in
+// halide_stack_arena.cpp.
 #include "runtime/heap/stack_arena.h"
 
 #include <sys/mman.h>
 
 #include <algorithm>
 #include <atomic>
-#include <memory>
 #include <mutex>
 #include <new>
 #include <utility>
@@ -62,8 +62,7 @@ void* StackArena::allocate(size_t bytes) {
     const size_t data = align_up(used_ + kHeaderBytes, kAlignBytes);
     const size_t end = data + align_up(std::max<size_t>(bytes, 1), kAlignBytes) + kTailPadBytes;
     if (end > reserve_) return nullptr;
-    auto* h = new (base_ + data - kHeaderBytes) BlockHeader{used_, top_, {false}};
-    (void)h;
+    new (base_ + data - kHeaderBytes) BlockHeader{used_, top_, {false}};
     used_ = end;
     top_ = data;
     live_++;
