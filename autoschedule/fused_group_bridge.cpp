@@ -343,8 +343,9 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
             if (p.traffic.size() > last_level)
                 out.layered_outer_bytes += int64_t(std::llround(p.traffic[last_level].bytes));
     }
-    const bool faster = out.fused_seconds < out.layered_seconds * 0.999;
-    const bool same_time = !faster && out.fused_seconds <= out.layered_seconds * 1.001;
+    const double gain = predicted_time_gain(out.fused_seconds, out.layered_seconds);
+    const bool faster = gain > kSameTimeGain;
+    const bool same_time = !faster && gain >= -kSameTimeGain;
     if (params.forced_halo != PluginParams::ForcedHalo::None) {
         out.fuse = true;
         out.why = "forced by fusion=" +
@@ -369,9 +370,7 @@ FusedBandPlan plan_fused_bands(const FusedGroup& g, const std::vector<TilePlan>&
         out.fuse = true;
         out.why = faster ? "faster" : "same time, less traffic";
     } else {
-        const bool below_min = predicted_time_gain(out.fused_seconds, out.layered_seconds) <
-                               params.fusion_min_time_gain;
-        out.why = below_min && (faster || same_time)
+        out.why = gain < params.fusion_min_time_gain && (faster || same_time)
                       ? "saves less predicted time than fusion_min_time_gain=" +
                             std::to_string(params.fusion_min_time_gain)
                       : "fusing does not lower the predicted time or traffic";
@@ -387,7 +386,7 @@ bool time_gain_accepts(double fused_seconds, double layered_seconds, bool fewer_
                        const PluginParams& params) {
     const double gain = predicted_time_gain(fused_seconds, layered_seconds);
     if (gain < params.fusion_min_time_gain) return false;
-    return gain > 0.001 || fewer_bytes;
+    return gain > kSameTimeGain || fewer_bytes;
 }
 
 int64_t copies_capacity_bytes(const PluginParams& params, size_t level) {

@@ -73,13 +73,13 @@ struct BandCopies {
 int64_t copies_capacity_bytes(const PluginParams& params, size_t level);
 
 // The fraction of the layers' predicted time a fused group saves (< 0:
-// slower).
+// slower). Within kSameTimeGain either way it counts as the same time.
 double predicted_time_gain(double fused_seconds, double layered_seconds);
+constexpr double kSameTimeGain = 0.001;
 
 // Under fusion_objective=time: whether a group predicted at `fused_seconds`
 // against its layers' `layered_seconds` saves what fusion_min_time_gain asks
-// for. A gain within 0.1% counts as the same time, which needs
-// `fewer_bytes` as well.
+// for. The same time (kSameTimeGain) needs `fewer_bytes` as well.
 bool time_gain_accepts(double fused_seconds, double layered_seconds, bool fewer_bytes,
                        const PluginParams& params);
 

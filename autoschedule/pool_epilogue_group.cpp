@@ -300,7 +300,8 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
     b.fused_seconds = roofline(conv_macs + double(pm.shape.macs()), b.fused_bytes,
                                (conv_macs + double(pm.shape.macs())) / at_peak);
     const bool less = b.fused_bytes < b.layered_bytes && b.fused_outer_bytes <= b.layered_outer_bytes;
-    const bool faster = b.fused_seconds < b.layered_seconds * 0.999;
+    const double gain = predicted_time_gain(b.fused_seconds, b.layered_seconds);
+    const bool faster = gain > kSameTimeGain;
     const std::string tiling = describe_tiles(conv_tiles, root_tiles) + fit.cut;
     if (fit.held > room) {
         b.why = tiling + ": a tile cycles " + std::to_string(fit.held) + "B through " + b.level +
@@ -317,9 +318,9 @@ std::optional<CrossLayerGroup> pool_epilogue_candidate(const PipelineInfo& info,
         b.fuse = true;
         b.why = tiling + (faster ? ": less traffic, faster" : ": same time, less traffic");
     } else {
-        const double gain = predicted_time_gain(b.fused_seconds, b.layered_seconds);
-        b.why = tiling + (gain >= -0.001 ? ": saves less predicted time than fusion_min_time_gain"
-                                         : ": less traffic but slower (recomputed rows)");
+        b.why = tiling + (gain >= -kSameTimeGain
+                              ? ": saves less predicted time than fusion_min_time_gain"
+                              : ": less traffic but slower (recomputed rows)");
     }
     return g;
 }

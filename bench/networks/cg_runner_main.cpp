@@ -17,10 +17,10 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <stdexcept>
-#include <string>
 #include <exception>
 #include <iostream>
+#include <stdexcept>
+#include <string>
 
 int main(int argc, char** argv) {
     if (argc != 4 && argc != 5) {

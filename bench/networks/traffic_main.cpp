@@ -167,8 +167,9 @@ int main(int argc, char** argv) {
                     const int64_t bytes = measure::difference(many, setup).ll_misses() * ll.line_bytes / calls;
                     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
                     std::printf("| %s | %s, heap %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n",
-                                config.c_str(), ll.describe().c_str(), heap.c_str(), e.variant, mib(bytes), mib(plan.layer_by_layer_bytes),
-                                mib(plan.fused_bytes), double(bytes) / double(plan.fused_bytes),
+                                config.c_str(), ll.describe().c_str(), heap.c_str(), e.variant,
+                                mib(bytes), mib(plan.layer_by_layer_bytes), mib(plan.fused_bytes),
+                                double(bytes) / double(plan.fused_bytes),
                                 mib(plan.weights_once_bound_bytes));
                     std::fflush(stdout);
                     std::fprintf(stderr, "%s/%s at %s: %.0f s of valgrind\n", config.c_str(), e.variant,
